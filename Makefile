@@ -1,0 +1,160 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# mxscreen top-level Makefile.
+#   make              build the CLI and the BPF object into build/
+#   make test         install test dependencies, run every test
+#   make demo         screener in throwaway namespaces
+#   make bench        cost per packet and bulk-load figures (not a test)
+#   make install      PREFIX=/usr/local DESTDIR=
+#   V=1               show full commands
+
+BUILD ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+SBINDIR ?= $(PREFIX)/sbin
+LIBDIR ?= $(PREFIX)/lib
+MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/mxscreen
+
+CC ?= gcc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+PKG_CONFIG ?= pkg-config
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+ARCH_TRIPLET := $(shell $(CC) -dumpmachine)
+BPF_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+WARNINGS = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -I$(BUILD)/bpf \
+	  $(shell $(PKG_CONFIG) --cflags libxdp libbpf)
+LDLIBS = $(shell $(PKG_CONFIG) --libs libxdp libbpf) -lelf -lz
+
+BPF_CFLAGS = -O2 -g -target bpf -D__TARGET_ARCH_$(BPF_ARCH) \
+	     -Wall -Werror -I/usr/include/$(ARCH_TRIPLET)
+
+SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	    -fno-omit-frame-pointer
+
+# --- userspace modules -------------------------------------------------------
+# Pure modules (no kernel access): unit tested one by one.
+PURE_MODULES = addr duration listfile settings json stats log
+# Modules of the CLI that touch the kernel or glue things together.
+CLI_MODULES = kmap cli cli_args cli_lists cli_attach cli_info
+LOADER_MODULES = loader
+
+BPF_OBJ = $(BUILD)/bpf/mxscreen.bpf.o
+BPF_SKEL = $(BUILD)/bpf/mxscreen.skel.h
+BPF_HDRS = $(wildcard bpf/*.h)
+
+obj = $(patsubst %,$(BUILD)/obj/userspace/%.o,$(1))
+san_obj = $(patsubst %,$(BUILD)/san/userspace/%.o,$(1))
+
+CLI_OBJS = $(call obj,$(PURE_MODULES) $(CLI_MODULES)) \
+	   $(BUILD)/obj/loader/loader.o
+
+.PHONY: all clean test test-unit test-bpf test-e2e demo bench install deps \
+	check-root
+.DELETE_ON_ERROR:
+
+all: $(BUILD)/mxscreen $(BPF_OBJ)
+
+# --- BPF ---------------------------------------------------------------------
+$(BPF_OBJ): bpf/mxscreen.bpf.c $(BPF_HDRS)
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BPF_SKEL): $(BPF_OBJ)
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name mxscreen_bpf > $@
+
+# --- userspace ---------------------------------------------------------------
+$(BUILD)/obj/%.o: %.c $(BPF_SKEL) $(wildcard userspace/*.h loader/*.h) $(BPF_HDRS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/san/%.o: %.c $(BPF_SKEL) $(wildcard userspace/*.h loader/*.h) $(BPF_HDRS)
+	$(call msg,CC-SAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(BUILD)/mxscreen: $(CLI_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# --- tests -------------------------------------------------------------------
+# Each unit test links only its module plus the modules that module needs.
+UNIT_TESTS = $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
+UNIT_DEPS_listfile = addr
+UNIT_DEPS_stats = json
+CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
+
+$(BUILD)/tests/unit/test_%: tests/unit/test_%.c $(BUILD)/obj/userspace/%.o
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(call obj,$* $(UNIT_DEPS_$*)) $(CMOCKA_LIBS)
+
+$(BUILD)/tests/unit-san/test_%: tests/unit/test_%.c $(BUILD)/san/userspace/%.o
+	$(call msg,LINK-SAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $< \
+		$(call san_obj,$* $(UNIT_DEPS_$*)) $(CMOCKA_LIBS)
+
+# Make the dependency modules' objects prerequisites too.
+.SECONDEXPANSION:
+$(BUILD)/tests/unit/test_%: $$(call obj,$$(UNIT_DEPS_$$*))
+$(BUILD)/tests/unit-san/test_%: $$(call san_obj,$$(UNIT_DEPS_$$*))
+
+UNIT_BINS = $(patsubst %,$(BUILD)/tests/unit/test_%,$(UNIT_TESTS))
+UNIT_SAN_BINS = $(patsubst %,$(BUILD)/tests/unit-san/test_%,$(UNIT_TESTS))
+
+$(BUILD)/tests/bpf/test_xdp: tests/bpf/test_xdp.c tests/bpf/packets.c \
+		tests/bpf/packets.h $(BPF_SKEL) $(BPF_HDRS)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Itests/bpf -o $@ tests/bpf/test_xdp.c \
+		tests/bpf/packets.c $(LDLIBS) $(CMOCKA_LIBS)
+
+deps:
+	$(Q)scripts/deps.sh
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory test-unit test-bpf test-e2e
+
+test-unit: $(UNIT_BINS) $(UNIT_SAN_BINS)
+	$(Q)set -e; for t in $(UNIT_BINS) $(UNIT_SAN_BINS); do \
+		echo "== $$t"; $$t; done
+
+test-bpf: $(BUILD)/tests/bpf/test_xdp
+	$(Q)echo "== $<"; $<
+
+test-e2e: all
+	$(Q)tests/e2e/run.sh $(BUILD)/mxscreen
+
+demo: all
+	$(Q)scripts/demo.sh $(BUILD)/mxscreen
+
+-include bench/bench.mk
+
+# --- install -----------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR)/mxscreen \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR)
+	install -m 0755 $(BUILD)/mxscreen $(DESTDIR)$(SBINDIR)/mxscreen
+	install -m 0644 $(BPF_OBJ) $(DESTDIR)$(LIBDIR)/mxscreen/mxscreen.bpf.o
+	install -m 0644 man/mxscreen.8 $(DESTDIR)$(MANDIR)/man8/mxscreen.8
+	install -m 0644 README.md LICENSE $(DESTDIR)$(DOCDIR)/
+
+clean:
+	rm -rf $(BUILD)

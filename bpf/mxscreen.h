@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * mxscreen.h - the one definition of everything the XDP program and
+ * userspace share: map names, key and value layouts, enums and the stats
+ * record.  Userspace never redeclares any of this.
+ *
+ * Layout rules: fixed-width fields only, padding spelled out so that BTF
+ * shows it and the kernel never sees uninitialised bytes in a key, and the
+ * byte order of every address and port stated next to the field.
+ */
+#ifndef MXSCREEN_H
+#define MXSCREEN_H
+
+#include <linux/types.h>
+
+/* Where maps are pinned unless --pin-path or MXSCREEN_PIN_PATH say otherwise. */
+#define MXS_PIN_PATH_DEFAULT "/sys/fs/bpf/mxscreen"
+#define MXS_PIN_PATH_ENV "MXSCREEN_PIN_PATH"
+
+/* Name of the XDP program as the kernel and libxdp report it. */
+#define MXS_PROG_NAME "mxscreen_xdp"
+
+/*
+ * Map names.  Each is also the file name of the pin under the pin path and
+ * must equal the variable name in bpf/maps.bpf.h (BPF names: 15 chars max).
+ */
+#define MXS_MAP_CONFIG "config"
+#define MXS_MAP_PORTS "ports"
+#define MXS_MAP_STATS "stats"
+#define MXS_MAP_ALLOW4_HOST "allow4_host"
+#define MXS_MAP_ALLOW4_NET "allow4_net"
+#define MXS_MAP_ALLOW6_HOST "allow6_host"
+#define MXS_MAP_ALLOW6_NET "allow6_net"
+#define MXS_MAP_BLOCK4_HOST "block4_host"
+#define MXS_MAP_BLOCK4_NET "block4_net"
+#define MXS_MAP_BLOCK6_HOST "block6_host"
+#define MXS_MAP_BLOCK6_NET "block6_net"
+#define MXS_MAP_META "meta"
+
+/*
+ * Default capacities, overridable at attach time (the first attach creates
+ * the maps; later ones reuse the pinned maps and their sizes).  "net" tries
+ * hold true prefixes, "host" hashes hold single addresses: most entries are
+ * hosts and a hash lookup is ~4x cheaper than an LPM walk at 1M entries.
+ */
+#define MXS_DEFAULT_BLOCK4_MAX (1u << 20)
+#define MXS_DEFAULT_BLOCK6_MAX (1u << 18)
+#define MXS_DEFAULT_ALLOW4_MAX (1u << 16)
+#define MXS_DEFAULT_ALLOW6_MAX (1u << 16)
+#define MXS_DEFAULT_META_MAX (1u << 16)
+
+/* Number of IPv6 extension headers the parser walks before giving up. */
+#define MXS_MAX_IPV6_EXT_HDRS 6
+
+/*
+ * Port classes.  A screened port belongs to exactly one class; a list entry
+ * carries a mask of the classes it applies to.  Submission users connect
+ * from dynamic addresses that DNSBLs list, hence the split.
+ */
+enum mxs_class {
+	MXS_CLASS_MX = 0,         /* port 25: other MTAs */
+	MXS_CLASS_SUBMISSION = 1, /* ports 465, 587: authenticated users */
+	MXS_NR_CLASSES = 2,
+};
+#define MXS_CLASS_BIT(c) (1u << (c))
+#define MXS_CLASSES_ALL ((1u << MXS_NR_CLASSES) - 1)
+
+/* Why an entry exists; the stats keep one counter per reason. */
+enum mxs_reason {
+	MXS_REASON_NONE = 0,
+	MXS_REASON_MANUAL = 1, /* mxscreen block/allow */
+	MXS_REASON_LIST = 2,   /* mxscreen load, list files */
+	MXS_REASON_DNSBL = 3,  /* mxscreend DNSBL/DNSWL verdict */
+	MXS_REASON_RATE = 4,   /* rate limit or rate ban */
+	MXS_NR_REASONS = 5,
+};
+
+/* What happens to a refused connection attempt. */
+enum mxs_action {
+	MXS_ACTION_DROP = 0,  /* silently drop the SYN (default) */
+	MXS_ACTION_RESET = 1, /* answer with a TCP RST via XDP_TX */
+};
+
+/* struct mxs_config.flags */
+#define MXS_CFG_OBSERVE (1u << 0)     /* count would-be drops, drop nothing */
+#define MXS_CFG_INITIALISED (1u << 1) /* defaults written by the loader */
+
+/*
+ * "config": BPF_MAP_TYPE_ARRAY, one entry (key 0).  Run-time settings.
+ * Written by the CLI (and later the daemon); read once per screened packet.
+ * All-zero is a valid configuration: drop, not observing.
+ */
+struct mxs_config {
+	__u32 flags;  /* MXS_CFG_* */
+	__u32 action; /* enum mxs_action */
+};
+
+/*
+ * "ports": BPF_MAP_TYPE_ARRAY indexed by TCP destination port in host byte
+ * order (65536 entries).  Value: MXS_CLASS_BIT() of the port's class, or 0
+ * when the port is not screened.  Written by the CLI.
+ */
+typedef __u8 mxs_port_class_t;
+
+/*
+ * Value of every allow and block map.  Entries leave the maps only when
+ * userspace deletes them; the XDP program itself ignores an expired entry,
+ * so expiry never depends on userspace being alive.
+ */
+struct mxs_entry {
+	__u64 expires_ns; /* CLOCK_BOOTTIME ns (bpf_ktime_get_boot_ns); 0 = never */
+	__u8 classes;     /* MXS_CLASS_BIT mask the entry applies to (allow: all) */
+	__u8 reason;      /* enum mxs_reason */
+	__u16 pad0;
+	__u32 pad1;
+};
+
+/* "allow4_net", "block4_net": BPF_MAP_TYPE_LPM_TRIE keys. */
+struct mxs_lpm4_key {
+	__u32 prefixlen; /* host byte order, 0..32 */
+	__u32 addr;      /* network byte order */
+};
+
+/* "allow6_net", "block6_net": BPF_MAP_TYPE_LPM_TRIE keys. */
+struct mxs_lpm6_key {
+	__u32 prefixlen; /* host byte order, 0..128 */
+	__u8 addr[16];   /* network byte order */
+};
+
+/* "allow6_host", "block6_host": BPF_MAP_TYPE_HASH keys (a /128). */
+struct mxs_addr6 {
+	__u8 addr[16]; /* network byte order */
+};
+/* "allow4_host", "block4_host": BPF_MAP_TYPE_HASH keyed by __u32 address in
+ * network byte order (a /32). */
+
+/* Address families as stored in struct mxs_prefix (not AF_* values, which
+ * the BPF side has no header for). */
+#define MXS_FAMILY_V4 4
+#define MXS_FAMILY_V6 6
+
+/*
+ * "meta": BPF_MAP_TYPE_HASH, userspace only (the XDP program never reads it).
+ * Per-entry bookkeeping that administrators want to see but the packet path
+ * does not need: the comment, when it was added, and (rate issue) the
+ * offence count.  Lives in a pinned map so that it shares the list entries'
+ * lifetime.  Written by the CLI/daemon when an entry is added, deleted with
+ * the entry.
+ */
+struct mxs_prefix {
+	__u8 family;    /* MXS_FAMILY_V4 or MXS_FAMILY_V6 */
+	__u8 prefixlen; /* 0..32 or 0..128 */
+	__u8 list;      /* MXS_LIST_ALLOW or MXS_LIST_BLOCK */
+	__u8 pad0;
+	__u8 addr[16];  /* network byte order; IPv4 in the first 4 bytes, rest 0 */
+};
+#define MXS_LIST_ALLOW 1
+#define MXS_LIST_BLOCK 2
+
+#define MXS_COMMENT_LEN 64
+struct mxs_meta {
+	__u64 added_unix;  /* wall-clock seconds when the entry was written */
+	__u32 offences;    /* rate bans: how many times this source offended */
+	__u32 pad0;
+	char comment[MXS_COMMENT_LEN]; /* NUL-terminated, may be empty */
+};
+
+/*
+ * "stats": BPF_MAP_TYPE_PERCPU_ARRAY, one entry.  Every packet increments
+ * `packets` and exactly one outcome field below it, so the outcome fields
+ * sum to `packets`.  Userspace sums over CPUs.  Field names are what
+ * bpftool prints (the map carries BTF), so renaming one is an interface
+ * change.
+ */
+struct mxs_stats {
+	__u64 packets; /* every packet the program saw */
+
+	/* passed without a lookup */
+	__u64 pass_not_ip;      /* not IPv4/IPv6 (ARP, more than 2 VLAN tags, ...) */
+	__u64 pass_not_tcp;     /* IP, but not TCP */
+	__u64 pass_not_smtp;    /* TCP to a port that is not screened */
+	__u64 pass_established; /* TCP to a screened port, not a bare SYN */
+
+	/* connection attempts (SYN without ACK) to a screened port */
+	__u64 pass_clean;       /* no entry covers the source */
+	__u64 pass_allowed;     /* allowlist hit (wins over any block entry) */
+	__u64 pass_expired;     /* only expired entries cover the source */
+	__u64 pass_other_class; /* block entry exists but not for this port's class */
+
+	/* refused connection attempts, by reason of the deciding entry */
+	__u64 drop_manual;
+	__u64 drop_list;
+	__u64 drop_dnsbl;
+	__u64 drop_rate;
+	__u64 reset_manual; /* action=reset: answered with RST */
+	__u64 reset_list;
+	__u64 reset_dnsbl;
+	__u64 reset_rate;
+	__u64 observe_manual; /* observe mode: would have been refused, passed */
+	__u64 observe_list;
+	__u64 observe_dnsbl;
+	__u64 observe_rate;
+
+	/* packets not parsable past the IP header (non-first fragments,
+	 * truncated headers, too many IPv6 extension headers, bad lengths) */
+	__u64 pass_unparsed;    /* source not blocked (or unknown) */
+	__u64 drop_unparsed;    /* source blocked: closes the fragment bypass */
+	__u64 observe_unparsed; /* observe mode: would have been dropped */
+};
+
+#define MXS_STATS_NR_FIELDS (sizeof(struct mxs_stats) / sizeof(__u64))
+
+#ifndef __bpf__
+_Static_assert(sizeof(struct mxs_config) == 8, "mxs_config layout");
+_Static_assert(sizeof(struct mxs_entry) == 16, "mxs_entry layout");
+_Static_assert(sizeof(struct mxs_lpm4_key) == 8, "mxs_lpm4_key layout");
+_Static_assert(sizeof(struct mxs_lpm6_key) == 20, "mxs_lpm6_key layout");
+_Static_assert(sizeof(struct mxs_prefix) == 20, "mxs_prefix layout");
+_Static_assert(sizeof(struct mxs_meta) == 80, "mxs_meta layout");
+_Static_assert(sizeof(struct mxs_stats) % 8 == 0, "mxs_stats layout");
+#endif
+
+#endif /* MXSCREEN_H */

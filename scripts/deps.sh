@@ -1,0 +1,38 @@
+#!/bin/sh
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# deps.sh - install every build and test dependency of mxscreen from Debian
+# packages.  Idempotent and fast when everything is present: it asks dpkg
+# first and runs apt-get only for what is missing.
+set -eu
+
+PACKAGES="
+make gcc clang llvm pkg-config
+libbpf-dev libxdp-dev libelf-dev zlib1g-dev libcmocka-dev
+bpftool xdp-tools iproute2 ethtool procps util-linux
+jq python3 rbldnsd bind9-dnsutils
+man-db groff-base
+"
+
+missing=""
+for p in $PACKAGES; do
+	status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
+	case "$status" in
+	ii*) ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+
+if [ -z "$missing" ]; then
+	exit 0
+fi
+
+if [ "$(id -u)" != 0 ]; then
+	echo "deps.sh: missing packages:$missing; run as root to install them" >&2
+	exit 1
+fi
+
+echo "deps.sh: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing >/dev/null

@@ -1,0 +1,742 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * cli_lists.c - the allow and block lists by hand: block, unblock, allow,
+ * unallow, list, check, flush and bulk load.
+ *
+ * check answers with the same rules as the XDP program (bpf/mxscreen.bpf.c):
+ * a live allow entry (host, else longest prefix) wins; then the block host
+ * entry, then the longest block prefix, each only when live and meant for
+ * the port's class.  Keep the two in step.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "duration.h"
+#include "json.h"
+#include "listfile.h"
+#include "log.h"
+
+/* ---- shared helpers ---------------------------------------------------- */
+
+static bool cli_entry_live(const struct mxs_entry *e, uint64_t now)
+{
+	return e->expires_ns == 0 || e->expires_ns > now;
+}
+
+/* "never", "expired", or the remaining time. */
+static void cli_format_expiry(const struct mxs_entry *e, uint64_t now, char *buf,
+			      size_t len)
+{
+	if (e->expires_ns == 0)
+		snprintf(buf, len, "never");
+	else if (e->expires_ns <= now)
+		snprintf(buf, len, "expired");
+	else
+		/* round up so a fresh 1h entry shows 1h, not 59m59s */
+		duration_format((e->expires_ns - now + 999999999ull) / 1000000000ull,
+				buf, len);
+}
+
+/* Seconds left, or -1 for never, 0 for expired. */
+static int64_t cli_expires_in(const struct mxs_entry *e, uint64_t now)
+{
+	if (e->expires_ns == 0)
+		return -1;
+	if (e->expires_ns <= now)
+		return 0;
+	return (int64_t)((e->expires_ns - now + 999999999ull) / 1000000000ull);
+}
+
+static int cli_report_map_error(const char *what, int list,
+				const struct addr_cidr *cidr, int err,
+				const char *pin_path)
+{
+	char text[ADDR_CIDR_STRLEN];
+
+	addr_format_cidr(cidr, text, sizeof(text));
+	if (err == -ENOSPC)
+		log_error("cannot %s %s: the %s map under %s is full; remove entries, "
+			  "or recreate the maps larger (detach --all --purge, then attach "
+			  "with --max-%s%d)",
+			  what, text, kmap_map_name(list, cidr), pin_path,
+			  cli_list_name(list), cidr->family);
+	else
+		log_error("cannot %s %s in the %s map under %s: %s", what, text,
+			  kmap_map_name(list, cidr), pin_path, strerror(-err));
+	return CLI_EXIT_FAIL;
+}
+
+/* The entry of one list that covers an address: exact host entry and the
+ * longest covering prefix, as the kernel finds them. */
+struct cli_cover {
+	bool host_found, net_found;
+	struct addr_cidr host, net;
+	struct mxs_entry host_e, net_e;
+};
+
+struct cli_cover_ctx {
+	const struct addr_cidr *ip;
+	struct cli_cover *cover;
+};
+
+static int cli_cover_visit(const struct addr_cidr *cidr,
+			   const struct mxs_entry *e, void *ctx)
+{
+	struct cli_cover_ctx *c = ctx;
+	struct cli_cover *cv = c->cover;
+
+	if (!addr_contains(cidr, c->ip))
+		return 0;
+	if (!cv->net_found || cidr->prefixlen > cv->net.prefixlen) {
+		cv->net_found = true;
+		cv->net = *cidr;
+		cv->net_e = *e;
+	}
+	return 0;
+}
+
+/* Fill *cover for ip (a host) in list.  Walks only the list's LPM tries
+ * (true prefixes, normally few); the host lookup is one call. */
+static int cli_find_cover(struct kmap *km, int list, const struct addr_cidr *ip,
+			  struct cli_cover *cover)
+{
+	struct cli_cover_ctx ctx = { ip, cover };
+	int err;
+
+	memset(cover, 0, sizeof(*cover));
+	err = kmap_entry_get(km, list, ip, &cover->host_e);
+	if (err == 0) {
+		cover->host_found = true;
+		cover->host = *ip;
+	} else if (err != -ENOENT) {
+		return err;
+	}
+	return kmap_nets_walk(km, list, cli_cover_visit, &ctx);
+}
+
+/* ---- block, allow, unblock, unallow ------------------------------------- */
+
+static void cli_warn_if_allowed(struct kmap *km, const struct addr_cidr *cidr)
+{
+	struct cli_cover cover;
+	char text[ADDR_CIDR_STRLEN], by[ADDR_CIDR_STRLEN];
+	uint64_t now = kmap_now_ns();
+	struct addr_cidr first = *cidr;
+
+	first.prefixlen = cidr->family == MXS_FAMILY_V4 ? 32 : 128;
+	if (cli_find_cover(km, MXS_LIST_ALLOW, &first, &cover))
+		return;
+	addr_format_cidr(cidr, text, sizeof(text));
+	if (cover.host_found && cli_entry_live(&cover.host_e, now)) {
+		addr_format_cidr(&cover.host, by, sizeof(by));
+	} else if (cover.net_found && cli_entry_live(&cover.net_e, now) &&
+		   cover.net.prefixlen <= cidr->prefixlen) {
+		addr_format_cidr(&cover.net, by, sizeof(by));
+	} else {
+		return;
+	}
+	log_warn("%s is covered by allow entry %s, which wins over any block entry",
+		 text, by);
+}
+
+int cli_cmd_block_allow(const struct cli_args *a)
+{
+	struct mxs_entry entry = {
+		.expires_ns = a->have_ttl ? kmap_expiry_ns(a->ttl_seconds) : 0,
+		.classes = a->list == MXS_LIST_BLOCK ? a->classes : MXS_CLASSES_ALL,
+		.reason = MXS_REASON_MANUAL,
+	};
+	struct mxs_meta meta = { .added_unix = (__u64)time(NULL) };
+	char text[ADDR_CIDR_STRLEN], ttl[DURATION_STRLEN + 16];
+	struct kmap km;
+	int rc = cli_open_maps(a, &km), err, meta_err;
+
+	if (rc)
+		return rc;
+	if (a->comment)
+		snprintf(meta.comment, sizeof(meta.comment), "%s", a->comment);
+	err = kmap_entry_put(&km, a->list, &a->cidr, &entry, &meta, &meta_err);
+	if (err) {
+		rc = cli_report_map_error(a->list == MXS_LIST_BLOCK ? "block" : "allow",
+					  a->list, &a->cidr, err, a->pin_path);
+		goto out;
+	}
+	addr_format_cidr(&a->cidr, text, sizeof(text));
+	if (meta_err)
+		log_warn("%s: the comment was not stored (meta map: %s)", text,
+			 strerror(-meta_err));
+	if (a->have_ttl) {
+		char left[DURATION_STRLEN];
+
+		duration_format(a->ttl_seconds, left, sizeof(left));
+		snprintf(ttl, sizeof(ttl), "expires in %s", left);
+	} else {
+		snprintf(ttl, sizeof(ttl), "never expires");
+	}
+	if (a->list == MXS_LIST_BLOCK) {
+		printf("blocked %s (class %s, %s)\n", text,
+		       settings_classes_name(entry.classes), ttl);
+		cli_warn_if_allowed(&km, &a->cidr);
+	} else {
+		printf("allowed %s (%s)\n", text, ttl);
+	}
+out:
+	kmap_close(&km);
+	return rc;
+}
+
+int cli_cmd_unblock_unallow(const struct cli_args *a)
+{
+	char text[ADDR_CIDR_STRLEN];
+	struct kmap km;
+	int rc = cli_open_maps(a, &km), err;
+
+	if (rc)
+		return rc;
+	addr_format_cidr(&a->cidr, text, sizeof(text));
+	err = kmap_entry_delete(&km, a->list, &a->cidr);
+	if (err == -ENOENT) {
+		log_error("no %s entry for exactly %s; 'mxscreen check ADDRESS' shows "
+			  "which entry covers an address",
+			  cli_list_name(a->list), text);
+		rc = CLI_EXIT_FAIL;
+	} else if (err) {
+		rc = cli_report_map_error("remove", a->list, &a->cidr, err,
+					  a->pin_path);
+	} else {
+		printf("removed %s entry %s\n", cli_list_name(a->list), text);
+	}
+	kmap_close(&km);
+	return rc;
+}
+
+/* ---- list --------------------------------------------------------------- */
+
+struct cli_row {
+	int list;
+	struct addr_cidr cidr;
+	struct mxs_entry e;
+};
+
+struct cli_rows {
+	struct cli_row *row;
+	size_t n, cap;
+	int list;
+};
+
+static int cli_collect_row(const struct addr_cidr *cidr,
+			   const struct mxs_entry *e, void *ctx)
+{
+	struct cli_rows *r = ctx;
+
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 256;
+		struct cli_row *row = realloc(r->row, cap * sizeof(*row));
+
+		if (!row)
+			return -ENOMEM;
+		r->row = row;
+		r->cap = cap;
+	}
+	r->row[r->n].list = r->list;
+	r->row[r->n].cidr = *cidr;
+	r->row[r->n].e = *e;
+	r->n++;
+	return 0;
+}
+
+static int cli_row_cmp(const void *pa, const void *pb)
+{
+	const struct cli_row *a = pa, *b = pb;
+
+	if (a->list != b->list)
+		return a->list == MXS_LIST_ALLOW ? -1 : 1;
+	return addr_compare(&a->cidr, &b->cidr);
+}
+
+static void cli_print_row_text(struct kmap *km, const struct cli_row *r,
+			       uint64_t now)
+{
+	char text[ADDR_CIDR_STRLEN], exp[DURATION_STRLEN];
+	struct mxs_meta meta;
+
+	addr_format_cidr(&r->cidr, text, sizeof(text));
+	cli_format_expiry(&r->e, now, exp, sizeof(exp));
+	if (kmap_meta_get(km, r->list, &r->cidr, &meta))
+		memset(&meta, 0, sizeof(meta));
+	printf("%-6s %-43s %-10s %-7s %-9s %s\n", cli_list_name(r->list), text,
+	       r->list == MXS_LIST_BLOCK ? settings_classes_name(r->e.classes)
+					 : "all",
+	       settings_reason_name(r->e.reason), exp, meta.comment);
+}
+
+static void cli_print_row_json(struct kmap *km, struct json_writer *jw,
+			       const struct cli_row *r, uint64_t now)
+{
+	char text[ADDR_CIDR_STRLEN];
+	struct mxs_meta meta;
+	int64_t left = cli_expires_in(&r->e, now);
+	bool have_meta = kmap_meta_get(km, r->list, &r->cidr, &meta) == 0;
+
+	addr_format_cidr(&r->cidr, text, sizeof(text));
+	json_object_begin(jw);
+	json_key(jw, "list");
+	json_string(jw, cli_list_name(r->list));
+	json_key(jw, "prefix");
+	json_string(jw, text);
+	json_key(jw, "family");
+	json_uint(jw, r->cidr.family);
+	json_key(jw, "classes");
+	json_string(jw, settings_classes_name(r->list == MXS_LIST_BLOCK
+						      ? r->e.classes
+						      : MXS_CLASSES_ALL));
+	json_key(jw, "reason");
+	json_string(jw, settings_reason_name(r->e.reason));
+	json_key(jw, "expires_in");
+	if (left < 0)
+		json_null(jw);
+	else
+		json_int(jw, left);
+	json_key(jw, "expired");
+	json_bool(jw, left == 0);
+	json_key(jw, "comment");
+	json_string(jw, have_meta ? meta.comment : "");
+	json_key(jw, "added");
+	if (have_meta && meta.added_unix)
+		json_uint(jw, meta.added_unix);
+	else
+		json_null(jw);
+	json_object_end(jw);
+}
+
+int cli_cmd_list(const struct cli_args *a)
+{
+	struct cli_rows rows = { 0 };
+	struct kmap km;
+	uint64_t now;
+	int rc = cli_open_maps(a, &km), err = 0;
+
+	if (rc)
+		return rc;
+	for (int list = MXS_LIST_ALLOW; list <= MXS_LIST_BLOCK && !err; list++) {
+		if (a->list && a->list != list)
+			continue;
+		rows.list = list;
+		err = kmap_entries_walk(&km, list, cli_collect_row, &rows);
+	}
+	if (err) {
+		log_error("cannot read the lists under %s: %s", a->pin_path,
+			  strerror(-err));
+		rc = CLI_EXIT_FAIL;
+		goto out;
+	}
+	qsort(rows.row, rows.n, sizeof(*rows.row), cli_row_cmp);
+	now = kmap_now_ns();
+	if (a->json) {
+		struct json_writer jw;
+
+		json_init(&jw, stdout);
+		json_array_begin(&jw);
+		for (size_t i = 0; i < rows.n; i++)
+			cli_print_row_json(&km, &jw, &rows.row[i], now);
+		json_array_end(&jw);
+		json_end_document(&jw);
+	} else {
+		printf("%-6s %-43s %-10s %-7s %-9s %s\n", "LIST", "PREFIX",
+		       "CLASSES", "REASON", "EXPIRES", "COMMENT");
+		for (size_t i = 0; i < rows.n; i++)
+			cli_print_row_text(&km, &rows.row[i], now);
+	}
+out:
+	free(rows.row);
+	kmap_close(&km);
+	return rc;
+}
+
+/* ---- check -------------------------------------------------------------- */
+
+enum cli_verdict {
+	CLI_PASS_CLEAN,
+	CLI_PASS_ALLOWED,
+	CLI_PASS_EXPIRED,
+	CLI_PASS_OTHER_CLASS,
+	CLI_REFUSED,
+};
+
+struct cli_decision {
+	enum cli_verdict verdict;
+	int list;                 /* list of the deciding entry, 0 = none */
+	struct addr_cidr cidr;    /* deciding entry */
+	struct mxs_entry e;
+};
+
+static void cli_decide(const struct cli_cover *allow,
+		       const struct cli_cover *block, uint8_t class_bit,
+		       uint64_t now, struct cli_decision *d)
+{
+	const struct {
+		bool found;
+		const struct addr_cidr *cidr;
+		const struct mxs_entry *e;
+	} blocks[2] = {
+		{ block->host_found, &block->host, &block->host_e },
+		{ block->net_found, &block->net, &block->net_e },
+	};
+	bool expired = false, other = false;
+
+	memset(d, 0, sizeof(*d));
+	if (allow->host_found && cli_entry_live(&allow->host_e, now)) {
+		*d = (struct cli_decision){ CLI_PASS_ALLOWED, MXS_LIST_ALLOW,
+					    allow->host, allow->host_e };
+		return;
+	}
+	if (allow->net_found && cli_entry_live(&allow->net_e, now)) {
+		*d = (struct cli_decision){ CLI_PASS_ALLOWED, MXS_LIST_ALLOW,
+					    allow->net, allow->net_e };
+		return;
+	}
+	for (int i = 0; i < 2; i++) {
+		if (!blocks[i].found)
+			continue;
+		if (!cli_entry_live(blocks[i].e, now)) {
+			if (!expired && !other)
+				*d = (struct cli_decision){ CLI_PASS_EXPIRED,
+							    MXS_LIST_BLOCK,
+							    *blocks[i].cidr,
+							    *blocks[i].e };
+			expired = true;
+			continue;
+		}
+		if (blocks[i].e->classes & class_bit) {
+			*d = (struct cli_decision){ CLI_REFUSED, MXS_LIST_BLOCK,
+						    *blocks[i].cidr, *blocks[i].e };
+			return;
+		}
+		if (!other && !expired)
+			*d = (struct cli_decision){ CLI_PASS_OTHER_CLASS,
+						    MXS_LIST_BLOCK,
+						    *blocks[i].cidr, *blocks[i].e };
+		other = true;
+	}
+	if (expired)
+		d->verdict = CLI_PASS_EXPIRED;
+	else if (!other)
+		d->verdict = CLI_PASS_CLEAN;
+}
+
+static const char *cli_verdict_name(enum cli_verdict v)
+{
+	switch (v) {
+	case CLI_PASS_CLEAN:
+		return "pass";
+	case CLI_PASS_ALLOWED:
+		return "allowed";
+	case CLI_PASS_EXPIRED:
+		return "pass-expired";
+	case CLI_PASS_OTHER_CLASS:
+		return "pass-other-class";
+	case CLI_REFUSED:
+		return "refused";
+	}
+	return "?";
+}
+
+static void cli_ports_of_class(const struct settings_ports *ports, int class_,
+			       char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < ports->count && used < len; i++) {
+		if (ports->port[i].class_ != class_)
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s%u",
+					 used ? "," : "", ports->port[i].port);
+	}
+	if (!buf[0])
+		snprintf(buf, len, "no ports");
+}
+
+static void cli_print_decision_text(struct kmap *km, int class_,
+				    const char *ports,
+				    const struct cli_decision *d,
+				    const struct mxs_config *cfg, uint64_t now)
+{
+	char text[ADDR_CIDR_STRLEN], exp[DURATION_STRLEN], head[64];
+	struct mxs_meta meta;
+
+	snprintf(head, sizeof(head), "%s (%s):", settings_class_name(class_),
+		 ports);
+	if (d->list == 0) {
+		printf("  %-26s passes: no entry covers it\n", head);
+		return;
+	}
+	addr_format_cidr(&d->cidr, text, sizeof(text));
+	cli_format_expiry(&d->e, now, exp, sizeof(exp));
+	if (kmap_meta_get(km, d->list, &d->cidr, &meta))
+		meta.comment[0] = '\0';
+	switch (d->verdict) {
+	case CLI_PASS_ALLOWED:
+		printf("  %-26s passes: allowed by", head);
+		break;
+	case CLI_PASS_EXPIRED:
+		printf("  %-26s passes: only an expired entry covers it:", head);
+		break;
+	case CLI_PASS_OTHER_CLASS:
+		printf("  %-26s passes: not meant for this class:", head);
+		break;
+	case CLI_REFUSED:
+		if (cfg->flags & MXS_CFG_OBSERVE)
+			printf("  %-26s would be refused (observe mode: passes) by",
+			       head);
+		else
+			printf("  %-26s refused (%s) by", head,
+			       settings_action_name((enum mxs_action)cfg->action));
+		break;
+	case CLI_PASS_CLEAN:
+		break;
+	}
+	printf(" %s %s (%s, %s, expires: %s)", cli_list_name(d->list), text,
+	       settings_reason_name(d->e.reason),
+	       settings_classes_name(d->list == MXS_LIST_BLOCK ? d->e.classes
+							      : MXS_CLASSES_ALL),
+	       exp);
+	if (meta.comment[0])
+		printf(" \"%s\"", meta.comment);
+	printf("\n");
+}
+
+static void cli_print_decision_json(struct json_writer *jw, int class_,
+				    const struct settings_ports *ports,
+				    const struct cli_decision *d,
+				    const struct mxs_config *cfg, uint64_t now)
+{
+	char text[ADDR_CIDR_STRLEN];
+
+	json_object_begin(jw);
+	json_key(jw, "class");
+	json_string(jw, settings_class_name(class_));
+	json_key(jw, "ports");
+	json_array_begin(jw);
+	for (unsigned int i = 0; i < ports->count; i++)
+		if (ports->port[i].class_ == class_)
+			json_uint(jw, ports->port[i].port);
+	json_array_end(jw);
+	json_key(jw, "verdict");
+	json_string(jw, cli_verdict_name(d->verdict));
+	json_key(jw, "refused");
+	json_bool(jw, d->verdict == CLI_REFUSED && !(cfg->flags & MXS_CFG_OBSERVE));
+	json_key(jw, "action");
+	json_string(jw, d->verdict != CLI_REFUSED ? "pass"
+			: (cfg->flags & MXS_CFG_OBSERVE)
+				? "observe"
+				: settings_action_name((enum mxs_action)cfg->action));
+	json_key(jw, "entry");
+	if (d->list == 0) {
+		json_null(jw);
+	} else {
+		int64_t left = cli_expires_in(&d->e, now);
+
+		addr_format_cidr(&d->cidr, text, sizeof(text));
+		json_object_begin(jw);
+		json_key(jw, "list");
+		json_string(jw, cli_list_name(d->list));
+		json_key(jw, "prefix");
+		json_string(jw, text);
+		json_key(jw, "reason");
+		json_string(jw, settings_reason_name(d->e.reason));
+		json_key(jw, "classes");
+		json_string(jw, settings_classes_name(
+					d->list == MXS_LIST_BLOCK ? d->e.classes
+								  : MXS_CLASSES_ALL));
+		json_key(jw, "expires_in");
+		if (left < 0)
+			json_null(jw);
+		else
+			json_int(jw, left);
+		json_object_end(jw);
+	}
+	json_object_end(jw);
+}
+
+int cli_cmd_check(const struct cli_args *a)
+{
+	struct cli_cover allow, block;
+	struct settings_ports ports;
+	struct mxs_config cfg;
+	char text[ADDR_CIDR_STRLEN];
+	struct json_writer jw;
+	struct kmap km;
+	uint64_t now;
+	int rc = cli_open_maps(a, &km), err;
+
+	if (rc)
+		return rc;
+	err = kmap_config_get(&km, &cfg);
+	if (!err)
+		err = kmap_ports_get(&km, &ports);
+	if (!err)
+		err = cli_find_cover(&km, MXS_LIST_ALLOW, &a->cidr, &allow);
+	if (!err)
+		err = cli_find_cover(&km, MXS_LIST_BLOCK, &a->cidr, &block);
+	if (err) {
+		log_error("cannot read the maps under %s: %s", a->pin_path,
+			  strerror(-err));
+		rc = CLI_EXIT_FAIL;
+		goto out;
+	}
+	now = kmap_now_ns();
+	addr_format_cidr(&a->cidr, text, sizeof(text));
+	if (a->json) {
+		json_init(&jw, stdout);
+		json_object_begin(&jw);
+		json_key(&jw, "address");
+		json_string(&jw, text);
+		json_key(&jw, "observe");
+		json_bool(&jw, cfg.flags & MXS_CFG_OBSERVE);
+		json_key(&jw, "classes");
+		json_array_begin(&jw);
+	} else {
+		printf("%s%s\n", text,
+		       (cfg.flags & MXS_CFG_OBSERVE) ? " (observe mode is on)" : "");
+	}
+	for (int c = 0; c < MXS_NR_CLASSES; c++) {
+		struct cli_decision d;
+		char plist[128];
+
+		cli_decide(&allow, &block, (uint8_t)MXS_CLASS_BIT(c), now, &d);
+		if (a->json) {
+			cli_print_decision_json(&jw, c, &ports, &d, &cfg, now);
+		} else {
+			cli_ports_of_class(&ports, c, plist, sizeof(plist));
+			cli_print_decision_text(&km, c, plist, &d, &cfg, now);
+		}
+	}
+	if (a->json) {
+		json_array_end(&jw);
+		json_object_end(&jw);
+		json_end_document(&jw);
+	}
+out:
+	kmap_close(&km);
+	return rc;
+}
+
+/* ---- flush, load -------------------------------------------------------- */
+
+int cli_cmd_flush(const struct cli_args *a)
+{
+	struct kmap km;
+	size_t removed;
+	int rc = cli_open_maps(a, &km), err;
+
+	if (rc)
+		return rc;
+	err = kmap_entries_flush(&km, a->list, &removed);
+	if (err) {
+		log_error("cannot flush the %s list under %s after removing %zu entries: %s",
+			  cli_list_name(a->list), a->pin_path, removed,
+			  strerror(-err));
+		rc = CLI_EXIT_FAIL;
+	} else {
+		printf("removed %zu entries from the %s list\n", removed,
+		       cli_list_name(a->list));
+	}
+	kmap_close(&km);
+	return rc;
+}
+
+struct cli_load_ctx {
+	const char *file;
+	struct addr_cidr *cidrs;
+	size_t n, cap;
+};
+
+static int cli_load_entry(const struct addr_cidr *cidr, void *ctx)
+{
+	struct cli_load_ctx *l = ctx;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 4096;
+		struct addr_cidr *c = realloc(l->cidrs, cap * sizeof(*c));
+
+		if (!c)
+			return -ENOMEM;
+		l->cidrs = c;
+		l->cap = cap;
+	}
+	l->cidrs[l->n++] = *cidr;
+	return 0;
+}
+
+static void cli_load_bad(unsigned long lineno, const char *why, void *ctx)
+{
+	const struct cli_load_ctx *l = ctx;
+
+	log_warn("%s:%lu: %s (line skipped)", l->file, lineno, why);
+}
+
+int cli_cmd_load(const struct cli_args *a)
+{
+	struct cli_load_ctx l = { .file = a->file };
+	struct listfile_report rep;
+	struct mxs_entry entry = {
+		.expires_ns = a->have_ttl ? kmap_expiry_ns(a->ttl_seconds) : 0,
+		.classes = a->list == MXS_LIST_BLOCK ? a->classes : MXS_CLASSES_ALL,
+		.reason = MXS_REASON_LIST,
+	};
+	struct kmap km;
+	size_t done = 0;
+	FILE *in;
+	int rc = cli_open_maps(a, &km), err;
+
+	if (rc)
+		return rc;
+	in = strcmp(a->file, "-") == 0 ? stdin : fopen(a->file, "r");
+	if (!in) {
+		log_error("cannot open list file %s: %s", a->file, strerror(errno));
+		kmap_close(&km);
+		return CLI_EXIT_FAIL;
+	}
+	err = listfile_parse(in, cli_load_entry, cli_load_bad, &l, &rep);
+	if (in != stdin)
+		fclose(in);
+	if (err) {
+		log_error("cannot read list file %s: %s", a->file,
+			  err == -ENOMEM ? "out of memory" : strerror(-err));
+		rc = CLI_EXIT_FAIL;
+		goto out;
+	}
+	/* the clock starts when the entries go in, not when parsing began */
+	if (a->have_ttl)
+		entry.expires_ns = kmap_expiry_ns(a->ttl_seconds);
+	err = kmap_entries_put_many(&km, a->list, l.cidrs, l.n, &entry, &done);
+	if (err == -ENOSPC) {
+		log_error("%s list is full after %zu of %zu entries from %s; "
+			  "recreate the maps larger (detach --all --purge, then "
+			  "attach --max-%s4 N / --max-%s6 N)",
+			  cli_list_name(a->list), done, l.n, a->file,
+			  cli_list_name(a->list), cli_list_name(a->list));
+		rc = CLI_EXIT_FAIL;
+	} else if (err) {
+		log_error("cannot load %s into the %s list after %zu of %zu entries: %s",
+			  a->file, cli_list_name(a->list), done, l.n,
+			  strerror(-err));
+		rc = CLI_EXIT_FAIL;
+	}
+	printf("loaded %zu entries from %s into the %s list", done, a->file,
+	       cli_list_name(a->list));
+	if (rep.bad) {
+		printf("; %lu bad lines skipped (listed above)", rep.bad);
+		rc = CLI_EXIT_FAIL;
+	}
+	printf("\n");
+out:
+	free(l.cidrs);
+	kmap_close(&km);
+	return rc;
+}

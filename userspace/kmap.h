@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * kmap.h - the one module that reads and writes the screener's pinned
+ * kernel maps (the loader creates them; everything else goes through here).
+ *
+ * Contract: every function returns 0 or a negative errno and logs nothing;
+ * the caller knows what the user asked for and words the message.  A full
+ * map is always -ENOSPC, whatever the map type said.  Prefixes go to the
+ * host hash when they are /32 or /128 and to the LPM trie otherwise, so
+ * callers never choose a map themselves.
+ */
+#ifndef MXS_KMAP_H
+#define MXS_KMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "settings.h"
+
+/* Index of a list map in struct kmap.list_fd. */
+enum kmap_kind {
+	KMAP_HOST = 0, /* hash of single addresses */
+	KMAP_NET = 1,  /* LPM trie of prefixes */
+};
+
+struct kmap {
+	char pin_path[256];
+	int config_fd;
+	int ports_fd;
+	int stats_fd;
+	int meta_fd;
+	/* [list - 1][family v4=0/v6=1][enum kmap_kind] */
+	int list_fd[2][2][2];
+};
+
+/* Open every pinned map under pin_path.  -ENOENT when nothing is pinned
+ * there (not attached yet); -EPERM/-EACCES when not allowed. */
+int kmap_open(struct kmap *km, const char *pin_path);
+void kmap_close(struct kmap *km);
+
+/* File name (under the pin path) of the map that would hold cidr, for
+ * messages: "block4_host". */
+const char *kmap_map_name(int list, const struct addr_cidr *cidr);
+
+/* Current CLOCK_BOOTTIME in ns, the clock of mxs_entry.expires_ns. */
+uint64_t kmap_now_ns(void);
+/* expires_ns for an entry that should live ttl_seconds (0 = never). */
+uint64_t kmap_expiry_ns(uint64_t ttl_seconds);
+
+/* First use of fresh maps: screen the default ports (25, 465, 587) and
+ * mark the config initialised.  Later calls change nothing; *fresh says
+ * whether this call did it. */
+int kmap_config_init(struct kmap *km, bool *fresh);
+
+/* Run-time settings. */
+int kmap_config_get(struct kmap *km, struct mxs_config *cfg);
+int kmap_config_set(struct kmap *km, const struct mxs_config *cfg);
+int kmap_ports_get(struct kmap *km, struct settings_ports *ports);
+/* Replace the screened port set: new ports first, then the old ones that
+ * are no longer wanted are cleared, so no port in both sets is ever
+ * unscreened in between. */
+int kmap_ports_set(struct kmap *km, const struct settings_ports *ports);
+
+/* Write or overwrite one entry; meta (may be NULL) is stored beside it
+ * (a full meta map is reported as -ENOSPC through *meta_err, the entry is
+ * written anyway). */
+int kmap_entry_put(struct kmap *km, int list, const struct addr_cidr *cidr,
+		   const struct mxs_entry *entry, const struct mxs_meta *meta,
+		   int *meta_err);
+/* -ENOENT when there is no entry for exactly this prefix. */
+int kmap_entry_delete(struct kmap *km, int list, const struct addr_cidr *cidr);
+/* Exact-prefix lookup: -ENOENT when absent. */
+int kmap_entry_get(struct kmap *km, int list, const struct addr_cidr *cidr,
+		   struct mxs_entry *entry);
+int kmap_meta_get(struct kmap *km, int list, const struct addr_cidr *cidr,
+		  struct mxs_meta *meta);
+
+/* Bulk write: n prefixes with the same value, batched where the map type
+ * allows it.  Stops at the first failure and reports how many were
+ * written in *done (entries before it are kept). */
+int kmap_entries_put_many(struct kmap *km, int list,
+			  const struct addr_cidr *cidrs, size_t n,
+			  const struct mxs_entry *entry, size_t *done);
+
+/* Visit every entry of a list (both families, hosts and nets).  The
+ * callback's non-zero return stops the walk and is returned. */
+typedef int (*kmap_entry_fn)(const struct addr_cidr *cidr,
+			     const struct mxs_entry *entry, void *ctx);
+int kmap_entries_walk(struct kmap *km, int list, kmap_entry_fn fn, void *ctx);
+
+/* Visit only the prefixes (LPM tries) of a list: normally few, unlike the
+ * host hashes. */
+int kmap_nets_walk(struct kmap *km, int list, kmap_entry_fn fn, void *ctx);
+
+/* Remove every entry of a list (and its meta); *removed counts them. */
+int kmap_entries_flush(struct kmap *km, int list, size_t *removed);
+
+/* Entries of one map and its capacity, for fill levels. */
+int kmap_fill(struct kmap *km, int list, int family_index, enum kmap_kind kind,
+	      uint32_t *used, uint32_t *capacity);
+
+/* Stats summed over all possible CPUs. */
+int kmap_stats_read(struct kmap *km, struct mxs_stats *total);
+
+#endif /* MXS_KMAP_H */
