@@ -139,11 +139,16 @@ test-unit: $(UNIT_BINS) $(UNIT_SAN_BINS)
 test-bpf: $(BUILD)/tests/bpf/test_xdp
 	$(Q)echo "== $<"; $<
 
-test-e2e: all
-	$(Q)tests/e2e/run.sh $(BUILD)/mxscreen
+$(BUILD)/tests/xdp_pass.bpf.o: tests/e2e/xdp_pass.bpf.c
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-demo: all
-	$(Q)scripts/demo.sh $(BUILD)/mxscreen
+test-e2e: all $(BUILD)/tests/xdp_pass.bpf.o
+	$(Q)XDP_PASS_OBJ=$(BUILD)/tests/xdp_pass.bpf.o tests/e2e/run.sh $(BUILD)/mxscreen
+
+demo: all $(BUILD)/tests/xdp_pass.bpf.o
+	$(Q)XDP_PASS_OBJ=$(BUILD)/tests/xdp_pass.bpf.o scripts/demo.sh $(BUILD)/mxscreen
 
 -include bench/bench.mk
 

@@ -526,16 +526,22 @@ int cli_args_parse(int argc, char **argv, struct cli_args *a, char *err,
 		 * the same process (the unit tests) needs */
 		optind = 0;
 		while (optind < sub_argc) {
+			int before = optind;
+
 			opt = getopt_long(sub_argc, sub_argv, "+:h", longopts,
 					  NULL);
 			if (opt == -1) {
-				/* an operand (or "--"): keep it, go on */
-				if (strcmp(sub_argv[optind], "--") == 0) {
-					optind++;
+				if (optind >= sub_argc)
+					break;
+				/* getopt steps over "--" itself: everything
+				 * after it is an operand */
+				if (optind > before && optind > 1 &&
+				    strcmp(sub_argv[optind - 1], "--") == 0) {
 					while (optind < sub_argc)
 						ops[nops++] = sub_argv[optind++];
 					break;
 				}
+				/* an operand: keep it, go on with options */
 				ops[nops++] = sub_argv[optind++];
 				continue;
 			}

@@ -1,0 +1,173 @@
+#!/bin/bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# lib.sh - throwaway network namespaces for the end-to-end tests and the
+# demo: a server namespace running a real TCP listener with mxscreen on its
+# veth, and a client namespace with several source addresses.
+#
+#   client ns (mxs-c-ID)                     server ns (mxs-s-ID)
+#   mxs1: 192.0.2.10-14/24          <--->    mxs0: 192.0.2.1/24  (XDP here)
+#         2001:db8::10-12/64                       2001:db8::1/64
+#
+# Only TEST-NET-1 and the IPv6 documentation prefix are used.  Everything is
+# removed on every exit path (the EXIT trap), including the BPF pins.
+#
+# Source it, then: e2e_init; e2e_topology; e2e_start_smtpd 25 587; mxs ...
+# Needs MXSCREEN (the CLI) and XDP_PASS_OBJ (build/tests/xdp_pass.bpf.o) in
+# the environment; make test-e2e and make demo set both.
+
+set -euo pipefail
+
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+: "${MXSCREEN:?set MXSCREEN to the mxscreen binary}"
+: "${XDP_PASS_OBJ:?set XDP_PASS_OBJ to build/tests/xdp_pass.bpf.o}"
+MXSCREEN=$(realpath "$MXSCREEN")
+XDP_PASS_OBJ=$(realpath "$XDP_PASS_OBJ")
+
+SERVER4=192.0.2.1
+SERVER6=2001:db8::1
+CLIENTS4=(192.0.2.10 192.0.2.11 192.0.2.12 192.0.2.13 192.0.2.14)
+CLIENTS6=(2001:db8::10 2001:db8::11 2001:db8::12)
+
+# How long a probe waits for a SYN to be answered.  A dropped SYN is
+# indistinguishable from a slow one, so this is the one timed wait: Linux
+# answers on a veth in well under a millisecond.
+PROBE_TIMEOUT=${PROBE_TIMEOUT:-1}
+
+E2E_FAILED=0
+E2E_PIDS=()
+
+e2e_init() {
+	# Short id: interface and namespace names stay well under 15 chars.
+	E2E_ID=$(printf '%04x%02x' $$ $((RANDOM % 256)))
+	SRV_NS=mxs-s-$E2E_ID
+	CLI_NS=mxs-c-$E2E_ID
+	PIN=/sys/fs/bpf/mxs-test-$E2E_ID
+	E2E_TMP=$(mktemp -d /tmp/mxs-e2e.XXXXXX)
+	SMTPD_LOG=$E2E_TMP/smtpd.log
+	trap e2e_cleanup EXIT
+	trap 'exit 130' INT TERM
+}
+
+e2e_cleanup() {
+	local rc=$?
+
+	for pid in "${E2E_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	if [ -e "/run/netns/$SRV_NS" ]; then
+		nsenter --net="/run/netns/$SRV_NS" "$MXSCREEN" --pin-path "$PIN" \
+			detach --all --purge >/dev/null 2>&1 || true
+	fi
+	ip netns del "$SRV_NS" 2>/dev/null || true
+	ip netns del "$CLI_NS" 2>/dev/null || true
+	rm -rf "$PIN" "$E2E_TMP"
+	exit "$rc"
+}
+
+# Create both namespaces and the veth pair.
+e2e_topology() {
+	ip netns add "$SRV_NS"
+	ip netns add "$CLI_NS"
+	ip -n "$SRV_NS" link set lo up
+	ip -n "$CLI_NS" link set lo up
+	ip -n "$SRV_NS" link add mxs0 type veth peer name mxs1 netns "$CLI_NS"
+	ip -n "$SRV_NS" addr add "$SERVER4/24" dev mxs0
+	ip -n "$SRV_NS" addr add "$SERVER6/64" dev mxs0 nodad
+	for a in "${CLIENTS4[@]}"; do
+		ip -n "$CLI_NS" addr add "$a/24" dev mxs1
+	done
+	for a in "${CLIENTS6[@]}"; do
+		ip -n "$CLI_NS" addr add "$a/64" dev mxs1 nodad
+	done
+	ip -n "$SRV_NS" link set mxs0 up
+	ip -n "$CLI_NS" link set mxs1 up
+	# A veth delivers XDP_TX frames (mxscreen's RSTs in native mode) only
+	# when its peer runs an XDP program; see xdp_pass.bpf.c.
+	ip -n "$CLI_NS" link set mxs1 xdpdrv obj "$XDP_PASS_OBJ" sec xdp
+}
+
+# Poll a condition (a command) until it succeeds: at most $1 tries, 0.1 s
+# apart.  Used instead of fixed sleeps wherever a state can be observed.
+wait_until() {
+	local tries=$1
+	shift
+	for ((i = 0; i < tries; i++)); do
+		if "$@" >/dev/null 2>&1; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+e2e_listening() {
+	local port
+	for port in "$@"; do
+		ip netns exec "$SRV_NS" ss -Hltn "sport = :$port" | grep -q LISTEN ||
+			return 1
+	done
+}
+
+# Start the SMTP greeter on the given ports in the server namespace.
+e2e_start_smtpd() {
+	: >"$SMTPD_LOG"
+	ip netns exec "$SRV_NS" python3 "$E2E_DIR/smtpd.py" "$SMTPD_LOG" "$@" &
+	E2E_PIDS+=($!)
+	wait_until 50 e2e_listening "$@" || fail "smtpd did not start on ports $*"
+}
+
+# mxscreen inside the server namespace.  nsenter keeps /sys/fs/bpf visible
+# (ip netns exec would remount /sys and hide the pins).
+mxs() {
+	nsenter --net="/run/netns/$SRV_NS" "$MXSCREEN" --pin-path "$PIN" "$@"
+}
+
+# One connection attempt: probe SRC PORT -> banner|reset|timeout|error
+probe() {
+	local src=$1 port=$2 dst=$SERVER4
+	[[ $src == *:* ]] && dst=$SERVER6
+	ip netns exec "$CLI_NS" python3 "$E2E_DIR/tcpprobe.py" "$src" "$dst" \
+		"$port" "$PROBE_TIMEOUT" || true
+}
+
+# Connections that reached the listener from SRC (any port).
+reached() {
+	grep -c " $1\$" "$SMTPD_LOG" || true
+}
+
+# One stats field (summed over CPUs by the CLI).
+counter() {
+	mxs stats --json | jq -e ".$1"
+}
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+pass() {
+	echo "ok: $*"
+}
+
+# expect WANT SRC PORT [what]: one probe must end in WANT.
+expect() {
+	local want=$1 src=$2 port=$3 what=${4:-}
+	local got
+	got=$(probe "$src" "$port")
+	[ "$got" = "$want" ] || fail "$src -> port $port${what:+ ($what)}: got $got, want $want"
+	pass "$src -> port $port: $got${what:+ ($what)}"
+}
+
+assert_eq() {
+	local got=$1 want=$2 what=$3
+	[ "$got" = "$want" ] || fail "$what: got $got, want $want"
+	pass "$what = $got"
+}
+
+assert_ge() {
+	local got=$1 want=$2 what=$3
+	[ "$got" -ge "$want" ] || fail "$what: got $got, want at least $want"
+	pass "$what = $got (>= $want)"
+}
