@@ -259,7 +259,7 @@ static int cli_row_cmp(const void *pa, const void *pb)
 }
 
 static void cli_print_row_text(struct kmap *km, const struct cli_row *r,
-			       uint64_t now)
+			       int width, uint64_t now)
 {
 	char text[ADDR_CIDR_STRLEN], exp[DURATION_STRLEN];
 	struct mxs_meta meta;
@@ -268,7 +268,8 @@ static void cli_print_row_text(struct kmap *km, const struct cli_row *r,
 	cli_format_expiry(&r->e, now, exp, sizeof(exp));
 	if (kmap_meta_get(km, r->list, &r->cidr, &meta))
 		memset(&meta, 0, sizeof(meta));
-	printf("%-6s %-43s %-10s %-7s %-9s %s\n", cli_list_name(r->list), text,
+	printf("%-6s %-*s %-10s %-7s %-9s %s\n", cli_list_name(r->list), width,
+	       text,
 	       r->list == MXS_LIST_BLOCK ? settings_classes_name(r->e.classes)
 					 : "all",
 	       settings_reason_name(r->e.reason), exp, meta.comment);
@@ -346,10 +347,22 @@ int cli_cmd_list(const struct cli_args *a)
 		json_array_end(&jw);
 		json_end_document(&jw);
 	} else {
-		printf("%-6s %-43s %-10s %-7s %-9s %s\n", "LIST", "PREFIX",
+		/* as wide as the longest prefix, so IPv4-only lists stay narrow */
+		int width = 18;
+
+		for (size_t i = 0; i < rows.n; i++) {
+			char text[ADDR_CIDR_STRLEN];
+			int len;
+
+			addr_format_cidr(&rows.row[i].cidr, text, sizeof(text));
+			len = (int)strlen(text);
+			if (len > width)
+				width = len;
+		}
+		printf("%-6s %-*s %-10s %-7s %-9s %s\n", "LIST", width, "PREFIX",
 		       "CLASSES", "REASON", "EXPIRES", "COMMENT");
 		for (size_t i = 0; i < rows.n; i++)
-			cli_print_row_text(&km, &rows.row[i], now);
+			cli_print_row_text(&km, &rows.row[i], width, now);
 	}
 out:
 	free(rows.row);
