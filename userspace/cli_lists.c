@@ -412,6 +412,15 @@ static void cli_decide(const struct cli_cover *allow,
 					    allow->net, allow->net_e };
 		return;
 	}
+	/* an expired allow entry counts as "expired" in the kernel too */
+	if (allow->host_found || allow->net_found) {
+		*d = (struct cli_decision){
+			CLI_PASS_EXPIRED, MXS_LIST_ALLOW,
+			allow->host_found ? allow->host : allow->net,
+			allow->host_found ? allow->host_e : allow->net_e
+		};
+		expired = true;
+	}
 	for (int i = 0; i < 2; i++) {
 		if (!blocks[i].found)
 			continue;
