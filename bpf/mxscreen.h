@@ -20,6 +20,11 @@
 /* Name of the XDP program as the kernel and libxdp report it. */
 #define MXS_PROG_NAME "mxscreen_xdp"
 
+/* Address families as stored in struct mxs_prefix (not AF_* values, which
+ * the BPF side has no header for). */
+#define MXS_FAMILY_V4 4
+#define MXS_FAMILY_V6 6
+
 /*
  * Map names.  Each is also the file name of the pin under the pin path and
  * must equal the variable name in bpf/maps.bpf.h (BPF names: 15 chars max).
@@ -36,6 +41,7 @@
 #define MXS_MAP_BLOCK6_HOST "block6_host"
 #define MXS_MAP_BLOCK6_NET "block6_net"
 #define MXS_MAP_META "meta"
+#define MXS_MAP_HINTS "hints"
 
 /*
  * Default capacities, overridable at attach time (the first attach creates
@@ -115,6 +121,66 @@ struct mxs_entry {
 	__u32 pad1;
 };
 
+/*
+ * "hints": BPF_MAP_TYPE_ARRAY of __u8, MXS_HINT_ENTRIES entries.  A 1 says
+ * that an entry of one kind MAY cover addresses of one slot; a 0 says that
+ * none can, so the program skips those lookups (each is a helper call,
+ * and an LPM walk costs several hash lookups).  A slot is 16 bits of the
+ * address: bits 0-15 for IPv4 (its /16), bits 16-31 for IPv6 (the part
+ * after 2001:, which differs between networks).
+ *
+ * Written by userspace BEFORE it writes an entry of that kind, one whole
+ * element per slot (no read-modify-write, so concurrent writers cannot
+ * lose each other's marks), and never cleared: only a purge resets it.  A
+ * stale 1 costs a lookup; a 0 can never hide an entry.  This is what keeps
+ * "allow wins" from costing two extra lookups for every blocked SYN.
+ */
+enum mxs_hint_kind {
+	MXS_HINT_ALLOW = 0,     /* allow hosts and prefixes */
+	MXS_HINT_BLOCK_NET = 1, /* block prefixes (block hosts need no hint) */
+	MXS_NR_HINT_KINDS = 2,
+};
+#define MXS_HINT_SLOTS 65536u
+#define MXS_HINT_ENTRIES (MXS_NR_HINT_KINDS * 2 * MXS_HINT_SLOTS)
+
+/* Array index of the hint for (kind, family) and a slot. */
+static inline __u32 mxs_hint_index(__u32 kind, __u32 family, __u32 slot)
+{
+	return (kind * 2 + (family == MXS_FAMILY_V6)) * MXS_HINT_SLOTS +
+	       (slot & (MXS_HINT_SLOTS - 1));
+}
+
+/* The slot of an address (network byte order, 4 or 16 bytes). */
+static inline __u32 mxs_hint_slot(__u32 family, const __u8 *addr)
+{
+	const __u8 *b = family == MXS_FAMILY_V6 ? addr + 2 : addr;
+
+	return ((__u32)b[0] << 8) | b[1];
+}
+
+/*
+ * The slots a prefix covers: [*first, *first + *count).  A prefix at least
+ * as long as the slot's last bit covers one slot; a shorter one a power of
+ * two of consecutive slots (all of them when it ends before the slot).
+ */
+static inline void mxs_hint_range(__u32 family, const __u8 *addr,
+				  __u32 prefixlen, __u32 *first, __u32 *count)
+{
+	__u32 slot_end = family == MXS_FAMILY_V6 ? 32 : 16;
+	__u32 slot = mxs_hint_slot(family, addr);
+
+	if (prefixlen >= slot_end) {
+		*first = slot;
+		*count = 1;
+	} else if (prefixlen + 16 <= slot_end) {
+		*first = 0;
+		*count = MXS_HINT_SLOTS;
+	} else {
+		*count = 1u << (slot_end - prefixlen);
+		*first = slot & ~(*count - 1);
+	}
+}
+
 /* "allow4_net", "block4_net": BPF_MAP_TYPE_LPM_TRIE keys. */
 struct mxs_lpm4_key {
 	__u32 prefixlen; /* host byte order, 0..32 */
@@ -133,11 +199,6 @@ struct mxs_addr6 {
 };
 /* "allow4_host", "block4_host": BPF_MAP_TYPE_HASH keyed by __u32 address in
  * network byte order (a /32). */
-
-/* Address families as stored in struct mxs_prefix (not AF_* values, which
- * the BPF side has no header for). */
-#define MXS_FAMILY_V4 4
-#define MXS_FAMILY_V6 6
 
 /*
  * "meta": BPF_MAP_TYPE_HASH, userspace only (the XDP program never reads it).

@@ -139,11 +139,13 @@ int kmap_open(struct kmap *km, const char *pin_path)
 		{ MXS_MAP_PORTS, &km->ports_fd },
 		{ MXS_MAP_STATS, &km->stats_fd },
 		{ MXS_MAP_META, &km->meta_fd },
+		{ MXS_MAP_HINTS, &km->hints_fd },
 	};
 	int err;
 
 	memset(km, 0, sizeof(*km));
 	km->config_fd = km->ports_fd = km->stats_fd = km->meta_fd = -1;
+	km->hints_fd = -1;
 	for (int l = 0; l < 2; l++)
 		for (int f = 0; f < 2; f++)
 			for (int k = 0; k < 2; k++)
@@ -175,7 +177,7 @@ fail:
 void kmap_close(struct kmap *km)
 {
 	int *fds[] = { &km->config_fd, &km->ports_fd, &km->stats_fd,
-		       &km->meta_fd };
+		       &km->meta_fd, &km->hints_fd };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)
@@ -300,6 +302,41 @@ int kmap_ports_set(struct kmap *km, const struct settings_ports *ports)
 	return 0;
 }
 
+/* Which hint, if any, must be set before writing cidr to list. */
+static int kmap_hint_kind(int list, const struct addr_cidr *cidr)
+{
+	if (list == MXS_LIST_ALLOW)
+		return MXS_HINT_ALLOW;
+	return addr_is_host(cidr) ? -1 : MXS_HINT_BLOCK_NET;
+}
+
+/* Set the hints for every slot cidr covers.  seen (may be NULL) is a
+ * bitmap of MXS_HINT_ENTRIES bits of hints this caller already set, so a
+ * bulk load writes each slot once. */
+static int kmap_hint_mark(struct kmap *km, int list,
+			  const struct addr_cidr *cidr, uint64_t *seen)
+{
+	int kind = kmap_hint_kind(list, cidr);
+	__u32 first, count;
+	__u8 one = 1;
+
+	if (kind < 0)
+		return 0;
+	mxs_hint_range(cidr->family, cidr->addr, cidr->prefixlen, &first,
+		       &count);
+	for (__u32 i = 0; i < count; i++) {
+		__u32 idx = mxs_hint_index((__u32)kind, cidr->family, first + i);
+
+		if (seen && (seen[idx / 64] >> (idx % 64) & 1))
+			continue;
+		if (bpf_map_update_elem(km->hints_fd, &idx, &one, BPF_ANY))
+			return -errno;
+		if (seen)
+			seen[idx / 64] |= 1ull << (idx % 64);
+	}
+	return 0;
+}
+
 static int kmap_fd_for(struct kmap *km, int list, const struct addr_cidr *cidr)
 {
 	return km->list_fd[list - 1][kmap_fam(cidr)][kmap_kind_of(cidr)];
@@ -312,8 +349,14 @@ int kmap_entry_put(struct kmap *km, int list, const struct addr_cidr *cidr,
 	unsigned char key[KMAP_KEY_MAX];
 	struct mxs_prefix mkey;
 
+	int err;
+
 	if (!kmap_list_ok(list))
 		return -EINVAL;
+	/* hint first: the program must never skip a lookup that can match */
+	err = kmap_hint_mark(km, list, cidr, NULL);
+	if (err)
+		return err;
 	kmap_key_build(cidr, key);
 	if (bpf_map_update_elem(kmap_fd_for(km, list, cidr), key, entry,
 				BPF_ANY))
@@ -446,6 +489,7 @@ int kmap_entries_put_many(struct kmap *km, int list,
 {
 	struct mxs_entry *values = NULL;
 	unsigned char *keys = NULL;
+	uint64_t *seen = NULL;
 	int err = 0;
 
 	*done = 0;
@@ -453,10 +497,14 @@ int kmap_entries_put_many(struct kmap *km, int list,
 		return -EINVAL;
 	keys = malloc((size_t)KMAP_BATCH * KMAP_KEY_MAX);
 	values = malloc((size_t)KMAP_BATCH * sizeof(*values));
-	if (!keys || !values) {
+	seen = calloc(MXS_HINT_ENTRIES / 64, sizeof(*seen));
+	if (!keys || !values || !seen) {
 		err = -ENOMEM;
 		goto out;
 	}
+	/* all hints before any entry, as for a single write */
+	for (size_t i = 0; i < n && !err; i++)
+		err = kmap_hint_mark(km, list, &cidrs[i], seen);
 	for (size_t i = 0; i < KMAP_BATCH; i++)
 		values[i] = *entry;
 
@@ -490,6 +538,7 @@ int kmap_entries_put_many(struct kmap *km, int list,
 out:
 	free(keys);
 	free(values);
+	free(seen);
 	return err;
 }
 

@@ -7,7 +7,9 @@
  * the caller knows what the user asked for and words the message.  A full
  * map is always -ENOSPC, whatever the map type said.  Prefixes go to the
  * host hash when they are /32 or /128 and to the LPM trie otherwise, so
- * callers never choose a map themselves.
+ * callers never choose a map themselves.  Before an allow entry or a block
+ * prefix is written, the hints that let the XDP program skip lookups are
+ * set for every slot the prefix covers (see "hints" in bpf/mxscreen.h).
  */
 #ifndef MXS_KMAP_H
 #define MXS_KMAP_H
@@ -31,6 +33,7 @@ struct kmap {
 	int ports_fd;
 	int stats_fd;
 	int meta_fd;
+	int hints_fd;
 	/* [list - 1][family v4=0/v6=1][enum kmap_kind] */
 	int list_fd[2][2][2];
 };

@@ -34,7 +34,7 @@ pass "host bits set names the prefix meant"
 # here); the pins appear under the pin path.
 mxs attach mxs0 >/dev/null
 for m in config ports stats allow4_host allow4_net allow6_host allow6_net \
-	block4_host block4_net block6_host block6_net meta; do
+	block4_host block4_net block6_host block6_net meta hints; do
 	[ -e "$PIN/$m" ] || fail "map $m is not pinned under $PIN"
 done
 pass "all maps pinned under $PIN"

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * maps.bpf.h - every map of the XDP program, defined once.
+ *
+ * Variable names are the MXS_MAP_* names of mxscreen.h: libbpf names each
+ * map after its variable, and the loader turns those names into pin paths.
+ * No map carries a `pinning` attribute: the loader sets pin paths itself
+ * and the BPF tests load the object without pinning.
+ *
+ * Capacities are defaults; the loader may override them before loading.
+ * Hashes and tries are created with BPF_F_NO_PREALLOC: an LPM trie requires
+ * it, and for the hashes it keeps memory proportional to what is listed
+ * rather than to the (large) capacity.
+ */
+#ifndef MXS_MAPS_BPF_H
+#define MXS_MAPS_BPF_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "mxscreen.h"
+
+/*
+ * Run-time settings (struct mxs_config, key 0).  Written by the CLI;
+ * read only when a verdict needs it.  Never emptied (an array).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct mxs_config);
+} config SEC(".maps");
+
+/*
+ * Screened TCP destination ports, indexed by port in host byte order.
+ * Value: MXS_CLASS_BIT() of the port's class, 0 = not screened.  Written
+ * by the CLI; an array, so entries never leave, they are zeroed.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, mxs_port_class_t);
+} ports SEC(".maps");
+
+/*
+ * Per-CPU counters (struct mxs_stats, key 0).  Written only by the XDP
+ * program (plain adds: each CPU owns its copy); userspace sums the CPUs
+ * and may zero them.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct mxs_stats);
+} stats SEC(".maps");
+
+/*
+ * Allowlist, IPv4 single addresses (/32), key in network byte order.
+ * Written by the CLI and the daemon; entries leave when userspace deletes
+ * them (an expired entry is ignored by the program until then).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MXS_DEFAULT_ALLOW4_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, struct mxs_entry);
+} allow4_host SEC(".maps");
+
+/* Allowlist, IPv4 prefixes shorter than /32.  Same writers and lifetime. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, MXS_DEFAULT_ALLOW4_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct mxs_lpm4_key);
+	__type(value, struct mxs_entry);
+} allow4_net SEC(".maps");
+
+/* Allowlist, IPv6 single addresses (/128).  Same writers and lifetime. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MXS_DEFAULT_ALLOW6_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct mxs_addr6);
+	__type(value, struct mxs_entry);
+} allow6_host SEC(".maps");
+
+/* Allowlist, IPv6 prefixes shorter than /128.  Same writers and lifetime. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, MXS_DEFAULT_ALLOW6_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct mxs_lpm6_key);
+	__type(value, struct mxs_entry);
+} allow6_net SEC(".maps");
+
+/*
+ * Blocklist, IPv4 single addresses (/32).  The big one (DNSBL verdicts,
+ * list files, rate bans): a hash because a hash lookup stays cheap at a
+ * million entries.  Written by the CLI and the daemon; entries leave when
+ * userspace deletes them.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MXS_DEFAULT_BLOCK4_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, struct mxs_entry);
+} block4_host SEC(".maps");
+
+/* Blocklist, IPv4 prefixes shorter than /32.  Same writers and lifetime. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, MXS_DEFAULT_BLOCK4_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct mxs_lpm4_key);
+	__type(value, struct mxs_entry);
+} block4_net SEC(".maps");
+
+/* Blocklist, IPv6 single addresses (/128).  Same writers and lifetime. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MXS_DEFAULT_BLOCK6_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct mxs_addr6);
+	__type(value, struct mxs_entry);
+} block6_host SEC(".maps");
+
+/* Blocklist, IPv6 prefixes shorter than /128.  Same writers and lifetime. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, MXS_DEFAULT_BLOCK6_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct mxs_lpm6_key);
+	__type(value, struct mxs_entry);
+} block6_net SEC(".maps");
+
+/*
+ * Per-entry bookkeeping (comment, time added, offences).  Userspace only:
+ * the program never references it, but libbpf creates every map in .maps,
+ * so it is created (and pinned by the loader) with the others.  Written by
+ * the CLI and the daemon with the entry; deleted with the entry.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MXS_DEFAULT_META_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct mxs_prefix);
+	__type(value, struct mxs_meta);
+} meta SEC(".maps");
+
+/*
+ * Hints that let the program skip lookups that cannot match (see
+ * mxs_hint_index() in mxscreen.h).  Written by userspace before it writes
+ * an allow entry or a block prefix; never cleared, only purged with the
+ * other pins.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MXS_HINT_ENTRIES);
+	__type(key, __u32);
+	__type(value, __u8);
+} hints SEC(".maps");
+
+#endif /* MXS_MAPS_BPF_H */

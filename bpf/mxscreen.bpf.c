@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * mxscreen.bpf.c - the XDP program: screen SMTP connection attempts by
+ * source address.
+ *
+ * A TCP SYN (no ACK) to a port listed in "ports" is looked up by source:
+ * allowlist first (a live allow entry wins), then the blocklist, host hash
+ * before net trie; the "hints" map lets it skip lookups that cannot match.  A live block entry whose classes include the port's
+ * class refuses the SYN: drop it (default), answer it with a RST, or, in
+ * observe mode, only count it.  Everything else passes untouched.
+ *
+ * Packets that cannot be parsed past the IP header (non-first fragments of
+ * any protocol, bad lengths, truncated TCP, too many IPv6 extension
+ * headers) carry no port to screen; they are dropped when their source is
+ * blocked for any class (and not allowed), so that fragments cannot smuggle
+ * a SYN past the screen.  Without a whole IP header there is no source to
+ * look up, and the packet passes.
+ *
+ * Every packet leaves through count_verdict() at the `out:` label, which
+ * increments `packets` and exactly one outcome counter.
+ */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+#include <xdp/xdp_helpers.h>
+
+#include "mxscreen.h"
+#include "maps.bpf.h"
+#include "parsing.bpf.h"
+#include "reset.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* For libxdp's dispatcher: run early, and let the next program see PASS. */
+struct {
+	__uint(priority, 10);
+	__uint(XDP_PASS, 1);
+} XDP_RUN_CONFIG(mxscreen_xdp);
+
+/* Index of a struct mxs_stats field when the struct is seen as __u64[]. */
+#define STAT(field)                                                            \
+	((__u32)(__builtin_offsetof(struct mxs_stats, field) / sizeof(__u64)))
+
+/* refuse() adds a reason index to the *_manual fields. */
+_Static_assert(STAT(drop_list) == STAT(drop_manual) + 1 &&
+		   STAT(drop_dnsbl) == STAT(drop_manual) + 2 &&
+		   STAT(drop_rate) == STAT(drop_manual) + 3,
+	       "drop_* counters follow enum mxs_reason");
+_Static_assert(STAT(reset_list) == STAT(reset_manual) + 1 &&
+		   STAT(reset_dnsbl) == STAT(reset_manual) + 2 &&
+		   STAT(reset_rate) == STAT(reset_manual) + 3,
+	       "reset_* counters follow enum mxs_reason");
+_Static_assert(STAT(observe_list) == STAT(observe_manual) + 1 &&
+		   STAT(observe_dnsbl) == STAT(observe_manual) + 2 &&
+		   STAT(observe_rate) == STAT(observe_manual) + 3,
+	       "observe_* counters follow enum mxs_reason");
+_Static_assert(MXS_REASON_LIST == MXS_REASON_MANUAL + 1 &&
+		   MXS_REASON_DNSBL == MXS_REASON_MANUAL + 2 &&
+		   MXS_REASON_RATE == MXS_REASON_MANUAL + 3,
+	       "enum mxs_reason order");
+
+enum screen_result {
+	SCREEN_CLEAN,	    /* no entry covers the source */
+	SCREEN_ALLOWED,	    /* live allow entry */
+	SCREEN_BLOCKED,	    /* live block entry applying to the class */
+	SCREEN_EXPIRED,	    /* some entry covered it, but had expired */
+	SCREEN_OTHER_CLASS, /* live block entry for other classes only */
+};
+
+/* The one exit: count the packet and its outcome, return the verdict. */
+static __always_inline int count_verdict(__u32 outcome, int action)
+{
+	__u32 key = 0;
+	__u64 *s = bpf_map_lookup_elem(&stats, &key);
+
+	if (s) {
+		s[STAT(packets)] += 1;
+		if (outcome < MXS_STATS_NR_FIELDS)
+			s[outcome] += 1;
+	}
+	return action;
+}
+
+/*
+ * Whether an entry is live.  The clock is read at most once per packet
+ * (*now == 0 until then) and only for entries that can expire.
+ */
+static __always_inline int entry_live(const struct mxs_entry *e, __u64 *now)
+{
+	if (!e->expires_ns)
+		return 1;
+	if (!*now)
+		*now = bpf_ktime_get_boot_ns();
+	return e->expires_ns > *now;
+}
+
+/*
+ * Whether the hint for (kind, family, slot) may be set.  A failed lookup
+ * cannot happen for an in-range index; if it did, looking is the safe side.
+ */
+static __always_inline int hint_maybe(__u32 kind, __u32 family, __u32 slot)
+{
+	__u32 idx = mxs_hint_index(kind, family, slot);
+	__u8 *h = bpf_map_lookup_elem(&hints, &idx);
+
+	return !h || *h;
+}
+
+/*
+ * Looks one source address up, in the order that decides: allow host,
+ * allow net, block host, block net.  The allow lookups and the block trie
+ * walk are skipped when the hints say no such entry can cover the source's
+ * slot.  The net tries return the longest matching prefix only, so an
+ * expired long prefix hides a live shorter one until userspace deletes it.
+ * class_bit 0 means "any class" (and any live block entry applies).  On
+ * SCREEN_BLOCKED *reason is the deciding entry's reason.
+ */
+static __always_inline int screen_lookup(void *allow_host, void *allow_net,
+					 void *block_host, void *block_net,
+					 const void *host_key,
+					 const void *net_key, __u32 family,
+					 __u32 slot, __u32 class_bit,
+					 __u8 *reason)
+{
+	const struct mxs_entry *e;
+	int expired = 0, other_class = 0;
+	__u64 now = 0;
+
+	/* Allow entries apply to every class. */
+	if (hint_maybe(MXS_HINT_ALLOW, family, slot)) {
+		e = bpf_map_lookup_elem(allow_host, host_key);
+		if (e) {
+			if (entry_live(e, &now))
+				return SCREEN_ALLOWED;
+			expired = 1;
+		}
+		e = bpf_map_lookup_elem(allow_net, net_key);
+		if (e) {
+			if (entry_live(e, &now))
+				return SCREEN_ALLOWED;
+			expired = 1;
+		}
+	}
+
+	e = bpf_map_lookup_elem(block_host, host_key);
+	if (e) {
+		if (!entry_live(e, &now)) {
+			expired = 1;
+		} else if (!class_bit || (e->classes & class_bit)) {
+			*reason = e->reason;
+			return SCREEN_BLOCKED;
+		} else {
+			other_class = 1;
+		}
+	}
+	e = hint_maybe(MXS_HINT_BLOCK_NET, family, slot)
+		    ? bpf_map_lookup_elem(block_net, net_key)
+		    : NULL;
+	if (e) {
+		if (!entry_live(e, &now)) {
+			expired = 1;
+		} else if (!class_bit || (e->classes & class_bit)) {
+			*reason = e->reason;
+			return SCREEN_BLOCKED;
+		} else {
+			other_class = 1;
+		}
+	}
+
+	if (expired)
+		return SCREEN_EXPIRED;
+	if (other_class)
+		return SCREEN_OTHER_CLASS;
+	return SCREEN_CLEAN;
+}
+
+/* screen_lookup() for the source of the parsed IPv4 or IPv6 header. */
+static __always_inline int screen_source(const struct parsed *p,
+					 __u32 class_bit, __u8 *reason)
+{
+	if (p->family == MXS_FAMILY_V4) {
+		struct mxs_lpm4_key key = {
+			.prefixlen = 32,
+			.addr = p->ip4->saddr,
+		};
+		__u32 slot = mxs_hint_slot(MXS_FAMILY_V4, (__u8 *)&key.addr);
+
+		return screen_lookup(&allow4_host, &allow4_net, &block4_host,
+				     &block4_net, &key.addr, &key,
+				     MXS_FAMILY_V4, slot, class_bit, reason);
+	} else {
+		struct mxs_lpm6_key key = { .prefixlen = 128 };
+		__u32 slot;
+
+		__builtin_memcpy(key.addr, &p->ip6->saddr, sizeof(key.addr));
+		slot = mxs_hint_slot(MXS_FAMILY_V6, key.addr);
+		return screen_lookup(&allow6_host, &allow6_net, &block6_host,
+				     &block6_net, key.addr, &key,
+				     MXS_FAMILY_V6, slot, class_bit, reason);
+	}
+}
+
+/* The run-time config; a failed lookup reads as all-zero (drop, enforce). */
+static __always_inline struct mxs_config get_config(void)
+{
+	struct mxs_config cfg = {};
+	__u32 key = 0;
+	struct mxs_config *c = bpf_map_lookup_elem(&config, &key);
+
+	if (c)
+		cfg = *c;
+	return cfg;
+}
+
+/* Counter offset for a reason; values outside enum mxs_reason count as
+ * manual, since an entry without a known origin was put there by hand. */
+static __always_inline __u32 reason_index(__u8 reason)
+{
+	if (reason < MXS_REASON_MANUAL || reason > MXS_REASON_RATE)
+		return 0;
+	return reason - MXS_REASON_MANUAL;
+}
+
+SEC("xdp")
+int mxscreen_xdp(struct xdp_md *ctx)
+{
+	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)ctx->data;
+	struct parsed p = {};
+	struct mxs_config cfg;
+	mxs_port_class_t *class;
+	int action = XDP_PASS;
+	__u8 reason = 0;
+	__u32 outcome, port, ri;
+	int res;
+
+	res = parse_packet(data, data_end, &p);
+	switch (res) {
+	case PARSE_TCP:
+		break;
+	case PARSE_NOT_IP:
+		outcome = STAT(pass_not_ip);
+		goto out;
+	case PARSE_NOT_TCP:
+		outcome = STAT(pass_not_tcp);
+		goto out;
+	case PARSE_UNPARSED:
+		/* Any class: the port is unknown.  Allow still wins. */
+		if (screen_source(&p, 0, &reason) == SCREEN_BLOCKED) {
+			cfg = get_config();
+			if (cfg.flags & MXS_CFG_OBSERVE) {
+				outcome = STAT(observe_unparsed);
+			} else {
+				outcome = STAT(drop_unparsed);
+				action = XDP_DROP;
+			}
+			goto out;
+		}
+		outcome = STAT(pass_unparsed);
+		goto out;
+	default: /* PARSE_NO_SOURCE: nothing to look up */
+		outcome = STAT(pass_unparsed);
+		goto out;
+	}
+
+	port = bpf_ntohs(p.tcp->dest);
+	class = bpf_map_lookup_elem(&ports, &port);
+	if (!class || !*class) {
+		outcome = STAT(pass_not_smtp);
+		goto out;
+	}
+	if (!p.tcp->syn || p.tcp->ack) {
+		outcome = STAT(pass_established);
+		goto out;
+	}
+
+	switch (screen_source(&p, *class, &reason)) {
+	case SCREEN_BLOCKED:
+		break;
+	case SCREEN_ALLOWED:
+		outcome = STAT(pass_allowed);
+		goto out;
+	case SCREEN_EXPIRED:
+		outcome = STAT(pass_expired);
+		goto out;
+	case SCREEN_OTHER_CLASS:
+		outcome = STAT(pass_other_class);
+		goto out;
+	default:
+		outcome = STAT(pass_clean);
+		goto out;
+	}
+
+	/* Refused. */
+	ri = reason_index(reason);
+	cfg = get_config();
+	if (cfg.flags & MXS_CFG_OBSERVE) {
+		outcome = STAT(observe_manual) + ri;
+		goto out;
+	}
+	/* Never answer a RST with a RST (RFC 9293); drop the odd SYN+RST. */
+	if (cfg.action == MXS_ACTION_RESET && mxs_can_reset(&p) &&
+	    !p.tcp->rst && mxs_build_rst(ctx, &p) == 0) {
+		outcome = STAT(reset_manual) + ri;
+		action = XDP_TX;
+		goto out;
+	}
+	outcome = STAT(drop_manual) + ri;
+	action = XDP_DROP;
+out:
+	return count_verdict(outcome, action);
+}

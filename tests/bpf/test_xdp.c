@@ -1,0 +1,1254 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * test_xdp.c - tests of the real XDP program (bpf/mxscreen.bpf.c).
+ *
+ * Loads the skeleton once (maps shrunk, nothing pinned), seeds the maps
+ * per case and runs hand-built frames (packets.c) through the program with
+ * bpf_prog_test_run_opts.  Every run checks the verdict, the frame length
+ * that came back, and the per-CPU stats delta: `packets` +1, the expected
+ * outcome +1, every other outcome +0.  Table failures are all reported
+ * ("case 'x': got A, want B") before the test fails.
+ *
+ * Needs root (BPF_PROG_LOAD, BPF_PROG_RUN).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+
+#include "../../bpf/mxscreen.h"
+#include "mxscreen.skel.h"
+#include "packets.h"
+
+#define TEST_LIST_MAX 64 /* list map capacity in the tests */
+
+/* The outcome fields of struct mxs_stats, in order (index 0 = packets). */
+static const char *const stat_names[] = {
+    "packets",		"pass_not_ip",	  "pass_not_tcp",  "pass_not_smtp",
+    "pass_established", "pass_clean",	  "pass_allowed",  "pass_expired",
+    "pass_other_class", "drop_manual",	  "drop_list",	   "drop_dnsbl",
+    "drop_rate",	"reset_manual",	  "reset_list",	   "reset_dnsbl",
+    "reset_rate",	"observe_manual", "observe_list",  "observe_dnsbl",
+    "observe_rate",	"pass_unparsed",  "drop_unparsed", "observe_unparsed",
+};
+_Static_assert(sizeof(stat_names) / sizeof(stat_names[0]) ==
+		   MXS_STATS_NR_FIELDS,
+	       "stat_names lists every field of struct mxs_stats");
+_Static_assert(offsetof(struct mxs_stats, observe_unparsed) ==
+		   (MXS_STATS_NR_FIELDS - 1) * sizeof(__u64),
+	       "stat_names order");
+
+static struct mxscreen_bpf *skel;
+static int prog_fd;
+static int ncpus;
+static __u64 nr_runs; /* frames the program actually ran on */
+
+/* --- helpers ---------------------------------------------------------- */
+
+static const char *action_name(int a)
+{
+	static char buf[32];
+
+	switch (a) {
+	case XDP_ABORTED:
+		return "XDP_ABORTED";
+	case XDP_DROP:
+		return "XDP_DROP";
+	case XDP_PASS:
+		return "XDP_PASS";
+	case XDP_TX:
+		return "XDP_TX";
+	case XDP_REDIRECT:
+		return "XDP_REDIRECT";
+	}
+	snprintf(buf, sizeof(buf), "action %d", a);
+	return buf;
+}
+
+static __u64 boot_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* The stats summed over CPUs, as an array of fields. */
+static void read_stats(__u64 out[MXS_STATS_NR_FIELDS])
+{
+	struct mxs_stats *percpu = calloc(ncpus, sizeof(*percpu));
+	__u32 key = 0;
+	int cpu;
+	size_t i;
+
+	assert_non_null(percpu);
+	assert_int_equal(
+	    bpf_map_lookup_elem(bpf_map__fd(skel->maps.stats), &key, percpu),
+	    0);
+	memset(out, 0, MXS_STATS_NR_FIELDS * sizeof(__u64));
+	for (cpu = 0; cpu < ncpus; cpu++) {
+		const __u64 *f = (const __u64 *)&percpu[cpu];
+
+		for (i = 0; i < MXS_STATS_NR_FIELDS; i++)
+			out[i] += f[i];
+	}
+	free(percpu);
+}
+
+static void clear_map(struct bpf_map *map)
+{
+	int fd = bpf_map__fd(map);
+	__u8 key[64];
+
+	while (bpf_map_get_next_key(fd, NULL, key) == 0)
+		assert_int_equal(bpf_map_delete_elem(fd, key), 0);
+}
+
+static void set_config(__u32 flags, __u32 action)
+{
+	struct mxs_config cfg = {.flags = flags, .action = action};
+	__u32 key = 0;
+
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.config),
+					     &key, &cfg, BPF_ANY),
+			 0);
+}
+
+/* Hint elements the current case set, to zero them again in reset_state()
+ * (zeroing all MXS_HINT_ENTRIES per case would dominate the run time). */
+static __u32 hints_set[MXS_HINT_SLOTS];
+static size_t nr_hints_set;
+
+static void set_hint(__u32 idx, __u8 value)
+{
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.hints),
+					     &idx, &value, BPF_ANY),
+			 0);
+}
+
+/* Marks the hints for a prefix exactly as userspace (kmap.c) does. */
+static void seed_hints(int list, __u32 family, const __u8 *addr, __u32 len)
+{
+	__u32 kind, first, count;
+
+	if (list == MXS_LIST_ALLOW)
+		kind = MXS_HINT_ALLOW;
+	else if (len < (family == MXS_FAMILY_V6 ? 128u : 32u))
+		kind = MXS_HINT_BLOCK_NET;
+	else
+		return;
+	mxs_hint_range(family, addr, len, &first, &count);
+	for (__u32 i = 0; i < count; i++) {
+		__u32 idx = mxs_hint_index(kind, family, first + i);
+
+		set_hint(idx, 1);
+		assert_true(nr_hints_set < MXS_HINT_SLOTS);
+		hints_set[nr_hints_set++] = idx;
+	}
+}
+
+/* Empties every list and zeroes the config. */
+static void reset_state(void)
+{
+	while (nr_hints_set)
+		set_hint(hints_set[--nr_hints_set], 0);
+	clear_map(skel->maps.allow4_host);
+	clear_map(skel->maps.allow4_net);
+	clear_map(skel->maps.allow6_host);
+	clear_map(skel->maps.allow6_net);
+	clear_map(skel->maps.block4_host);
+	clear_map(skel->maps.block4_net);
+	clear_map(skel->maps.block6_host);
+	clear_map(skel->maps.block6_net);
+	set_config(0, 0);
+}
+
+enum { EXP_NEVER, EXP_PAST, EXP_FUTURE };
+#define R_NONE (-1) /* reason MXS_REASON_NONE (0 means manual in a seed) */
+
+struct seed {
+	int list;	    /* MXS_LIST_ALLOW / MXS_LIST_BLOCK; 0 ends */
+	const char *prefix; /* "addr/len"; a /32 or /128 goes to the host map */
+	__u8 classes;	    /* 0 = MXS_CLASSES_ALL */
+	int reason;	    /* 0 = MXS_REASON_MANUAL */
+	int expiry;	    /* EXP_* */
+	int no_hint;	    /* 1: write the entry without its hint */
+};
+
+/* Writes one entry where userspace would: host hash or net trie. */
+static void seed_entry(const struct seed *sd)
+{
+	struct mxs_entry e = {
+	    .classes = sd->classes ? sd->classes : MXS_CLASSES_ALL,
+	    .reason = sd->reason == R_NONE ? MXS_REASON_NONE
+		      : sd->reason	   ? sd->reason
+					   : MXS_REASON_MANUAL,
+	};
+	int allow = sd->list == MXS_LIST_ALLOW;
+	char addr[64];
+	char *slash;
+	int len, fd, err;
+
+	if (sd->expiry == EXP_PAST)
+		e.expires_ns = boot_ns() - 1000000000ull;
+	else if (sd->expiry == EXP_FUTURE)
+		e.expires_ns = boot_ns() + 3600ull * 1000000000ull;
+
+	snprintf(addr, sizeof(addr), "%s", sd->prefix);
+	slash = strchr(addr, '/');
+	assert_non_null(slash);
+	*slash = '\0';
+	len = atoi(slash + 1);
+
+	if (strchr(addr, ':')) {
+		struct mxs_lpm6_key k = {.prefixlen = len};
+
+		assert_int_equal(inet_pton(AF_INET6, addr, k.addr), 1);
+		if (!sd->no_hint)
+			seed_hints(sd->list, MXS_FAMILY_V6, k.addr, len);
+		if (len == 128) {
+			fd = bpf_map__fd(allow ? skel->maps.allow6_host
+					       : skel->maps.block6_host);
+			err = bpf_map_update_elem(fd, k.addr, &e, BPF_ANY);
+		} else {
+			fd = bpf_map__fd(allow ? skel->maps.allow6_net
+					       : skel->maps.block6_net);
+			err = bpf_map_update_elem(fd, &k, &e, BPF_ANY);
+		}
+	} else {
+		struct mxs_lpm4_key k = {.prefixlen = len};
+
+		assert_int_equal(inet_pton(AF_INET, addr, &k.addr), 1);
+		if (!sd->no_hint)
+			seed_hints(sd->list, MXS_FAMILY_V4, (__u8 *)&k.addr,
+				   len);
+		if (len == 32) {
+			fd = bpf_map__fd(allow ? skel->maps.allow4_host
+					       : skel->maps.block4_host);
+			err = bpf_map_update_elem(fd, &k.addr, &e, BPF_ANY);
+		} else {
+			fd = bpf_map__fd(allow ? skel->maps.allow4_net
+					       : skel->maps.block4_net);
+			err = bpf_map_update_elem(fd, &k, &e, BPF_ANY);
+		}
+	}
+	assert_int_equal(err, 0);
+}
+
+struct run_result {
+	int err; /* 0, or -errno from BPF_PROG_RUN */
+	__u32 retval;
+	__u32 out_len;
+	__u8 out[PKT_MAX];
+};
+
+static void run_frame(const __u8 *in, size_t len, struct run_result *r)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in, .data_size_in = len,
+		    .data_out = r->out, .data_size_out = sizeof(r->out),
+		    .repeat = 1);
+
+	r->err = bpf_prog_test_run_opts(prog_fd, &opts);
+	if (r->err < 0)
+		r->err = -errno;
+	r->retval = opts.retval;
+	r->out_len = opts.data_size_out;
+	if (!r->err)
+		nr_runs++;
+}
+
+/*
+ * Runs one frame and checks verdict, returned length (unless the verdict
+ * is XDP_TX, whose length the caller checks) and stats delta.  `field` is
+ * the offsetof() the outcome counter.  Returns the number of failures,
+ * each printed.
+ */
+static int expect_run(const char *name, const __u8 *in, size_t len, int want,
+		      size_t field, struct run_result *r)
+{
+	__u64 before[MXS_STATS_NR_FIELDS], after[MXS_STATS_NR_FIELDS];
+	size_t want_idx = field / sizeof(__u64), i;
+	int fails = 0;
+
+	read_stats(before);
+	run_frame(in, len, r);
+	read_stats(after);
+
+	if (r->err) {
+		print_error("case '%s': BPF_PROG_RUN failed: %s\n", name,
+			    strerror(-r->err));
+		return 1;
+	}
+	if ((int)r->retval != want) {
+		print_error("case '%s': got %s, want %s\n", name,
+			    action_name(r->retval), action_name(want));
+		fails++;
+	}
+	if (want != XDP_TX && r->out_len != len) {
+		print_error("case '%s': got %u bytes back, want %zu\n", name,
+			    r->out_len, len);
+		fails++;
+	}
+	if (after[0] - before[0] != 1) {
+		print_error("case '%s': packets grew by %llu, want 1\n", name,
+			    (unsigned long long)(after[0] - before[0]));
+		fails++;
+	}
+	for (i = 1; i < MXS_STATS_NR_FIELDS; i++) {
+		__u64 d = after[i] - before[i], w = i == want_idx;
+
+		if (d != w) {
+			print_error("case '%s': %s grew by %llu, want %llu "
+				    "(expected outcome %s)\n",
+				    name, stat_names[i], (unsigned long long)d,
+				    (unsigned long long)w,
+				    stat_names[want_idx]);
+			fails++;
+		}
+	}
+	return fails;
+}
+
+/* --- the verdict table ------------------------------------------------ */
+
+struct xdp_case {
+	const char *name;
+	struct pkt_spec pkt;
+	struct seed seeds[4];
+	__u32 flags;  /* config.flags */
+	__u32 action; /* config.action */
+	int want;     /* XDP_* */
+	size_t field; /* offsetof(struct mxs_stats, <outcome>) */
+};
+
+#define F(f) offsetof(struct mxs_stats, f)
+#define BLOCK(pfx, ...)                                                        \
+	{                                                                      \
+		.list = MXS_LIST_BLOCK, .prefix = (pfx), __VA_ARGS__           \
+	}
+#define ALLOW(pfx, ...)                                                        \
+	{                                                                      \
+		.list = MXS_LIST_ALLOW, .prefix = (pfx), __VA_ARGS__           \
+	}
+#define MX MXS_CLASS_BIT(MXS_CLASS_MX)
+#define SUB MXS_CLASS_BIT(MXS_CLASS_SUBMISSION)
+
+#define H4 PKT_SRC4 "/32"
+#define N4 "198.51.100.0/24"
+#define W4 "198.51.0.0/16"
+#define H6 PKT_SRC6 "/128"
+#define N6 "2001:db8:51::/48"
+#define W6 "2001:db8::/32"
+
+/* A SYN to port p; add fields after it. */
+#define SYN4(p) .dport = (p), .tcp_flags = TF_SYN
+#define SYN6(p) .family = 6, .dport = (p), .tcp_flags = TF_SYN
+
+#define OBS MXS_CFG_OBSERVE
+#define RST_ACTION MXS_ACTION_RESET
+
+/* A case per line group reads better than clang-format's field per line. */
+/* clang-format off */
+static const struct xdp_case cases[] = {
+	/* --- what is not screened --- */
+	{ "arp frame", { .ethertype = 0x0806 }, {}, 0, 0, XDP_PASS,
+	  F(pass_not_ip) },
+	{ "v4 udp to 25 from blocked", { .ip_proto = 17, .payload_len = 8,
+	  .dport = 25 }, { BLOCK(H4) }, 0, 0, XDP_PASS, F(pass_not_tcp) },
+	{ "v6 icmpv6 from blocked", { .family = 6, .ip_proto = 58,
+	  .payload_len = 8 }, { BLOCK(H6) }, 0, 0, XDP_PASS, F(pass_not_tcp) },
+	{ "v6 no next header after dstopts", { .family = 6, .ip_proto = 59,
+	  .n_ext = 1, .ext = { EXT_DEST } }, { BLOCK(H6) }, 0, 0, XDP_PASS,
+	  F(pass_not_tcp) },
+	{ "v4 SYN to 80 from blocked", { SYN4(80) }, { BLOCK(H4) }, 0, 0,
+	  XDP_PASS, F(pass_not_smtp) },
+	{ "v6 SYN to 80 from blocked", { SYN6(80) }, { BLOCK(H6) }, 0, 0,
+	  XDP_PASS, F(pass_not_smtp) },
+	{ "v4 SYN to unseeded 2525", { SYN4(2525) }, { BLOCK(H4) }, 0, 0,
+	  XDP_PASS, F(pass_not_smtp) },
+	{ "v4 SYN to port 26 (zero in ports)", { SYN4(26) }, { BLOCK(H4) }, 0,
+	  0, XDP_PASS, F(pass_not_smtp) },
+	{ "v4 reply from port 25", { .sport = 25, .dport = 40000,
+	  .tcp_flags = TF_SYN | TF_ACK }, { BLOCK(H4) }, 0, 0, XDP_PASS,
+	  F(pass_not_smtp) },
+	{ "v6 reply from port 25", { .family = 6, .sport = 25, .dport = 40000,
+	  .tcp_flags = TF_SYN | TF_ACK }, { BLOCK(H6) }, 0, 0, XDP_PASS,
+	  F(pass_not_smtp) },
+	{ "v4 ACK to 25 from blocked", { .dport = 25, .tcp_flags = TF_ACK },
+	  { BLOCK(H4) }, 0, 0, XDP_PASS, F(pass_established) },
+	{ "v4 SYN+ACK to 25 from blocked", { .dport = 25,
+	  .tcp_flags = TF_SYN | TF_ACK }, { BLOCK(H4) }, 0, 0, XDP_PASS,
+	  F(pass_established) },
+	{ "v4 RST to 25 from blocked", { .dport = 25, .tcp_flags = TF_RST },
+	  { BLOCK(H4) }, 0, 0, XDP_PASS, F(pass_established) },
+	{ "v4 data to 25 from blocked", { .dport = 25,
+	  .tcp_flags = TF_PSH | TF_ACK, .payload_len = 100 }, { BLOCK(H4) },
+	  0, 0, XDP_PASS, F(pass_established) },
+	{ "v4 FIN to 25 from blocked", { .dport = 25,
+	  .tcp_flags = TF_FIN | TF_ACK }, { BLOCK(H4) }, 0, 0, XDP_PASS,
+	  F(pass_established) },
+	{ "v6 ACK to 587 from blocked", { .family = 6, .dport = 587,
+	  .tcp_flags = TF_ACK }, { BLOCK(H6) }, 0, 0, XDP_PASS,
+	  F(pass_established) },
+
+	/* --- lookups --- */
+	{ "v4 clean", { SYN4(25) }, {}, 0, 0, XDP_PASS, F(pass_clean) },
+	{ "v6 clean", { SYN6(25) }, {}, 0, 0, XDP_PASS, F(pass_clean) },
+	{ "v4 clean beside other entries", { SYN4(25) },
+	  { BLOCK("203.0.113.9/32"), BLOCK("203.0.113.0/24"),
+	    BLOCK("198.51.100.8/32") }, 0, 0, XDP_PASS, F(pass_clean) },
+	{ "v6 clean beside other entries", { SYN6(25) },
+	  { BLOCK("2001:db8:51::8/128"), BLOCK("2001:db8:52::/48") }, 0, 0,
+	  XDP_PASS, F(pass_clean) },
+	{ "v4 blocked host", { SYN4(25) }, { BLOCK(H4) }, 0, 0, XDP_DROP,
+	  F(drop_manual) },
+	{ "v4 blocked net", { SYN4(25) }, { BLOCK(N4) }, 0, 0, XDP_DROP,
+	  F(drop_manual) },
+	{ "v4 blocked /0", { SYN4(25) }, { BLOCK("0.0.0.0/0") }, 0, 0,
+	  XDP_DROP, F(drop_manual) },
+	{ "v6 blocked host", { SYN6(25) }, { BLOCK(H6) }, 0, 0, XDP_DROP,
+	  F(drop_manual) },
+	{ "v6 blocked net", { SYN6(25) }, { BLOCK(N6) }, 0, 0, XDP_DROP,
+	  F(drop_manual) },
+	{ "v4 blocked host to 465", { SYN4(465) }, { BLOCK(H4) }, 0, 0,
+	  XDP_DROP, F(drop_manual) },
+	{ "v6 blocked host to 587", { SYN6(587) }, { BLOCK(H6) }, 0, 0,
+	  XDP_DROP, F(drop_manual) },
+	{ "v4 allow host beats block host", { SYN4(25) },
+	  { BLOCK(H4), ALLOW(H4) }, 0, 0, XDP_PASS, F(pass_allowed) },
+	{ "v4 allow host beats block net", { SYN4(25) },
+	  { BLOCK(N4), ALLOW(H4) }, 0, 0, XDP_PASS, F(pass_allowed) },
+	{ "v4 allow net beats block host", { SYN4(25) },
+	  { BLOCK(H4), ALLOW(W4) }, 0, 0, XDP_PASS, F(pass_allowed) },
+	{ "v6 allow host beats block host", { SYN6(25) },
+	  { BLOCK(H6), ALLOW(H6) }, 0, 0, XDP_PASS, F(pass_allowed) },
+	{ "v6 allow net beats block net", { SYN6(25) },
+	  { BLOCK(N6), ALLOW(W6) }, 0, 0, XDP_PASS, F(pass_allowed) },
+	{ "v6 allow net beats block host", { SYN6(587) },
+	  { BLOCK(H6), ALLOW(N6) }, 0, 0, XDP_PASS, F(pass_allowed) },
+	{ "v4 allow alone", { SYN4(25) }, { ALLOW(H4) }, 0, 0, XDP_PASS,
+	  F(pass_allowed) },
+	{ "v4 host entry decides before net", { SYN4(25) },
+	  { BLOCK(H4, .reason = MXS_REASON_LIST),
+	    BLOCK(N4, .reason = MXS_REASON_DNSBL) }, 0, 0, XDP_DROP,
+	  F(drop_list) },
+	{ "v6 host entry decides before net", { SYN6(25) },
+	  { BLOCK(H6, .reason = MXS_REASON_RATE),
+	    BLOCK(N6, .reason = MXS_REASON_DNSBL) }, 0, 0, XDP_DROP,
+	  F(drop_rate) },
+	{ "v4 net decides when host is other class", { SYN4(587) },
+	  { BLOCK(H4, .classes = MX, .reason = MXS_REASON_LIST),
+	    BLOCK(N4, .reason = MXS_REASON_DNSBL) }, 0, 0, XDP_DROP,
+	  F(drop_dnsbl) },
+	{ "v4 net decides when host expired", { SYN4(25) },
+	  { BLOCK(H4, .reason = MXS_REASON_LIST, .expiry = EXP_PAST),
+	    BLOCK(N4, .reason = MXS_REASON_RATE) }, 0, 0, XDP_DROP,
+	  F(drop_rate) },
+	{ "v4 longest prefix decides", { SYN4(25) },
+	  { BLOCK(W4, .reason = MXS_REASON_RATE),
+	    BLOCK(N4, .reason = MXS_REASON_DNSBL) }, 0, 0, XDP_DROP,
+	  F(drop_dnsbl) },
+	{ "v6 longest prefix decides", { SYN6(25) },
+	  { BLOCK(W6, .reason = MXS_REASON_RATE),
+	    BLOCK(N6, .reason = MXS_REASON_LIST) }, 0, 0, XDP_DROP,
+	  F(drop_list) },
+	{ "v4 longest prefix other class", { SYN4(587) },
+	  { BLOCK(W4), BLOCK(N4, .classes = MX) }, 0, 0, XDP_PASS,
+	  F(pass_other_class) },
+
+	/* --- port classes --- */
+	{ "v4 mx-only blocks 25", { SYN4(25) }, { BLOCK(H4, .classes = MX) },
+	  0, 0, XDP_DROP, F(drop_manual) },
+	{ "v4 mx-only passes 587", { SYN4(587) },
+	  { BLOCK(H4, .classes = MX) }, 0, 0, XDP_PASS, F(pass_other_class) },
+	{ "v4 mx-only passes 465", { SYN4(465) },
+	  { BLOCK(H4, .classes = MX) }, 0, 0, XDP_PASS, F(pass_other_class) },
+	{ "v4 submission-only blocks 587", { SYN4(587) },
+	  { BLOCK(H4, .classes = SUB) }, 0, 0, XDP_DROP, F(drop_manual) },
+	{ "v4 submission-only blocks 465", { SYN4(465) },
+	  { BLOCK(N4, .classes = SUB) }, 0, 0, XDP_DROP, F(drop_manual) },
+	{ "v4 submission-only passes 25", { SYN4(25) },
+	  { BLOCK(H4, .classes = SUB) }, 0, 0, XDP_PASS, F(pass_other_class) },
+	{ "v6 mx-only net passes 587", { SYN6(587) },
+	  { BLOCK(N6, .classes = MX) }, 0, 0, XDP_PASS, F(pass_other_class) },
+	{ "v6 mx-only host blocks 25", { SYN6(25) },
+	  { BLOCK(H6, .classes = MX) }, 0, 0, XDP_DROP, F(drop_manual) },
+
+	/* --- expiry --- */
+	{ "v4 block host expired", { SYN4(25) },
+	  { BLOCK(H4, .expiry = EXP_PAST) }, 0, 0, XDP_PASS, F(pass_expired) },
+	{ "v4 block net expired", { SYN4(25) },
+	  { BLOCK(N4, .expiry = EXP_PAST) }, 0, 0, XDP_PASS, F(pass_expired) },
+	{ "v6 block host expired", { SYN6(25) },
+	  { BLOCK(H6, .expiry = EXP_PAST) }, 0, 0, XDP_PASS, F(pass_expired) },
+	{ "v6 block net expired", { SYN6(25) },
+	  { BLOCK(N6, .expiry = EXP_PAST) }, 0, 0, XDP_PASS, F(pass_expired) },
+	{ "v4 block host expires later", { SYN4(25) },
+	  { BLOCK(H4, .expiry = EXP_FUTURE) }, 0, 0, XDP_DROP,
+	  F(drop_manual) },
+	{ "v6 block net expires later", { SYN6(25) },
+	  { BLOCK(N6, .expiry = EXP_FUTURE, .reason = MXS_REASON_RATE) }, 0, 0,
+	  XDP_DROP, F(drop_rate) },
+	{ "v4 expired allow host does not allow", { SYN4(25) },
+	  { ALLOW(H4, .expiry = EXP_PAST), BLOCK(H4) }, 0, 0, XDP_DROP,
+	  F(drop_manual) },
+	/* --- hints: the program looks only where userspace marked --- */
+	{ "v4 block net without its hint is not walked", { SYN4(25) },
+	  { BLOCK(N4, .no_hint = 1) }, 0, 0, XDP_PASS, F(pass_clean) },
+	{ "v6 block net without its hint is not walked", { SYN6(25) },
+	  { BLOCK(N6, .no_hint = 1) }, 0, 0, XDP_PASS, F(pass_clean) },
+	{ "v4 allow without its hint is not consulted", { SYN4(25) },
+	  { ALLOW(H4, .no_hint = 1), BLOCK(H4) }, 0, 0, XDP_DROP,
+	  F(drop_manual) },
+	{ "v4 hint of a wide allow net covers the source", { SYN4(25) },
+	  { ALLOW("198.0.0.0/8"), BLOCK(H4) }, 0, 0, XDP_PASS,
+	  F(pass_allowed) },
+	{ "v6 hint of a /20 allow covers the source", { SYN6(25) },
+	  { ALLOW("2001::/20"), BLOCK(H6) }, 0, 0, XDP_PASS,
+	  F(pass_allowed) },
+	{ "v6 hint of a /8 allow covers the source", { SYN6(25) },
+	  { ALLOW("2000::/8"), BLOCK(H6) }, 0, 0, XDP_PASS, F(pass_allowed) },
+	{ "v4 block host needs no hint", { SYN4(25) },
+	  { BLOCK(H4, .no_hint = 1) }, 0, 0, XDP_DROP, F(drop_manual) },
+	{ "v4 expired allow net does not allow", { SYN4(25) },
+	  { ALLOW(W4, .expiry = EXP_PAST), BLOCK(N4) }, 0, 0, XDP_DROP,
+	  F(drop_manual) },
+	{ "v6 expired allow host does not allow", { SYN6(25) },
+	  { ALLOW(H6, .expiry = EXP_PAST), BLOCK(N6) }, 0, 0, XDP_DROP,
+	  F(drop_manual) },
+	{ "v4 expired allow alone", { SYN4(25) },
+	  { ALLOW(H4, .expiry = EXP_PAST) }, 0, 0, XDP_PASS, F(pass_expired) },
+	{ "v4 allow expiring later beats block", { SYN4(25) },
+	  { ALLOW(H4, .expiry = EXP_FUTURE), BLOCK(H4) }, 0, 0, XDP_PASS,
+	  F(pass_allowed) },
+	{ "v4 other class and expired: expired", { SYN4(587) },
+	  { BLOCK(H4, .classes = MX), BLOCK(N4, .expiry = EXP_PAST) }, 0, 0,
+	  XDP_PASS, F(pass_expired) },
+
+	/* --- reasons --- */
+	{ "v4 reason list", { SYN4(25) },
+	  { BLOCK(H4, .reason = MXS_REASON_LIST) }, 0, 0, XDP_DROP,
+	  F(drop_list) },
+	{ "v4 reason dnsbl", { SYN4(25) },
+	  { BLOCK(H4, .reason = MXS_REASON_DNSBL) }, 0, 0, XDP_DROP,
+	  F(drop_dnsbl) },
+	{ "v4 reason rate", { SYN4(25) },
+	  { BLOCK(N4, .reason = MXS_REASON_RATE) }, 0, 0, XDP_DROP,
+	  F(drop_rate) },
+	{ "v4 reason none counts as manual", { SYN4(25) },
+	  { BLOCK(H4, .reason = R_NONE) }, 0, 0, XDP_DROP, F(drop_manual) },
+	{ "v6 reason 99 counts as manual", { SYN6(25) },
+	  { BLOCK(H6, .reason = 99) }, 0, 0, XDP_DROP, F(drop_manual) },
+
+	/* --- VLAN --- */
+	{ "v4 vlan blocked", { SYN4(25), .n_vlans = 1 }, { BLOCK(H4) }, 0, 0,
+	  XDP_DROP, F(drop_manual) },
+	{ "v4 qinq blocked", { SYN4(25), .n_vlans = 2,
+	  .vlan_tpid = { 0x88a8, 0x8100 } }, { BLOCK(H4) }, 0, 0, XDP_DROP,
+	  F(drop_manual) },
+	{ "v6 qinq blocked", { SYN6(25), .n_vlans = 2,
+	  .vlan_tpid = { 0x88a8, 0x8100 } }, { BLOCK(N6) }, 0, 0, XDP_DROP,
+	  F(drop_manual) },
+	{ "v4 double 802.1Q clean", { SYN4(25), .n_vlans = 2 }, {}, 0, 0,
+	  XDP_PASS, F(pass_clean) },
+	{ "v6 vlan allowed", { SYN6(25), .n_vlans = 1 },
+	  { ALLOW(H6), BLOCK(H6) }, 0, 0, XDP_PASS, F(pass_allowed) },
+	{ "v4 triple tag is not ip", { SYN4(25), .n_vlans = 3 },
+	  { BLOCK(H4) }, 0, 0, XDP_PASS, F(pass_not_ip) },
+	{ "v6 triple 802.1ad is not ip", { SYN6(25), .n_vlans = 3,
+	  .vlan_tpid = { 0x88a8, 0x88a8, 0x88a8 } }, { BLOCK(H6) }, 0, 0,
+	  XDP_PASS, F(pass_not_ip) },
+	{ "vlan arp", { .ethertype = 0x0806, .n_vlans = 2 }, {}, 0, 0,
+	  XDP_PASS, F(pass_not_ip) },
+
+	/* --- IPv4 options, IPv6 extension headers --- */
+	{ "v4 options blocked", { SYN4(25), .ip4_opt_len = 8 }, { BLOCK(H4) },
+	  0, 0, XDP_DROP, F(drop_manual) },
+	{ "v4 40 bytes of options clean", { SYN4(25), .ip4_opt_len = 40 },
+	  {}, 0, 0, XDP_PASS, F(pass_clean) },
+	{ "v4 options and tcp options blocked", { SYN4(587), .ip4_opt_len = 4,
+	  .tcp_opt_len = 20 }, { BLOCK(N4) }, 0, 0, XDP_DROP, F(drop_manual) },
+	{ "v6 hop-by-hop blocked", { SYN6(25), .n_ext = 1,
+	  .ext = { EXT_HOP } }, { BLOCK(H6) }, 0, 0, XDP_DROP,
+	  F(drop_manual) },
+	{ "v6 routing blocked", { SYN6(25), .n_ext = 1,
+	  .ext = { EXT_ROUTING } }, { BLOCK(H6) }, 0, 0, XDP_DROP,
+	  F(drop_manual) },
+	{ "v6 destination options blocked", { SYN6(25), .n_ext = 1,
+	  .ext = { EXT_DEST } }, { BLOCK(H6) }, 0, 0, XDP_DROP,
+	  F(drop_manual) },
+	{ "v6 fragment header (atomic) blocked", { SYN6(25), .n_ext = 1,
+	  .ext = { EXT_FRAG } }, { BLOCK(H6) }, 0, 0, XDP_DROP,
+	  F(drop_manual) },
+	{ "v6 all four clean", { SYN6(25), .n_ext = 4,
+	  .ext = { EXT_HOP, EXT_DEST, EXT_ROUTING, EXT_FRAG } }, {}, 0, 0,
+	  XDP_PASS, F(pass_clean) },
+	{ "v6 six extension headers blocked", { SYN6(25), .n_ext = 6,
+	  .ext = { EXT_HOP, EXT_DEST, EXT_ROUTING, EXT_DEST, EXT_ROUTING,
+		   EXT_DEST } }, { BLOCK(H6) }, 0, 0, XDP_DROP,
+	  F(drop_manual) },
+	{ "v6 seven extension headers blocked", { SYN6(25), .n_ext = 7,
+	  .ext = { EXT_HOP, EXT_DEST, EXT_ROUTING, EXT_DEST, EXT_ROUTING,
+		   EXT_DEST, EXT_DEST } }, { BLOCK(H6) }, 0, 0, XDP_DROP,
+	  F(drop_unparsed) },
+	{ "v6 seven extension headers clean", { SYN6(25), .n_ext = 7,
+	  .ext = { EXT_HOP, EXT_DEST, EXT_ROUTING, EXT_DEST, EXT_ROUTING,
+		   EXT_DEST, EXT_DEST } }, {}, 0, 0, XDP_PASS,
+	  F(pass_unparsed) },
+	{ "v6 seven extension headers allowed", { SYN6(25), .n_ext = 7,
+	  .ext = { EXT_HOP, EXT_DEST, EXT_ROUTING, EXT_DEST, EXT_ROUTING,
+		   EXT_DEST, EXT_DEST } }, { BLOCK(H6), ALLOW(N6) }, 0, 0,
+	  XDP_PASS, F(pass_unparsed) },
+
+	/* --- fragments --- */
+	{ "v4 first fragment blocked", { SYN4(25), .frag = PKT_FRAG_FIRST },
+	  { BLOCK(H4) }, 0, 0, XDP_DROP, F(drop_manual) },
+	{ "v4 first fragment clean", { SYN4(25), .frag = PKT_FRAG_FIRST }, {},
+	  0, 0, XDP_PASS, F(pass_clean) },
+	{ "v4 later fragment blocked", { SYN4(25), .frag = PKT_FRAG_LATER },
+	  { BLOCK(H4) }, 0, 0, XDP_DROP, F(drop_unparsed) },
+	{ "v4 later fragment blocked, looks like port 80",
+	  { SYN4(80), .frag = PKT_FRAG_LATER }, { BLOCK(N4) }, 0, 0,
+	  XDP_DROP, F(drop_unparsed) },
+	{ "v4 later fragment clean", { SYN4(25), .frag = PKT_FRAG_LATER }, {},
+	  0, 0, XDP_PASS, F(pass_unparsed) },
+	{ "v4 later fragment, mx-only block", { SYN4(587),
+	  .frag = PKT_FRAG_LATER }, { BLOCK(H4, .classes = MX) }, 0, 0,
+	  XDP_DROP, F(drop_unparsed) },
+	{ "v4 later fragment, submission-only block",
+	  { SYN4(25), .frag = PKT_FRAG_LATER },
+	  { BLOCK(N4, .classes = SUB) }, 0, 0, XDP_DROP, F(drop_unparsed) },
+	{ "v4 later fragment, allowed and blocked",
+	  { SYN4(25), .frag = PKT_FRAG_LATER }, { BLOCK(H4), ALLOW(W4) }, 0,
+	  0, XDP_PASS, F(pass_unparsed) },
+	{ "v4 later fragment, expired block",
+	  { SYN4(25), .frag = PKT_FRAG_LATER },
+	  { BLOCK(H4, .expiry = EXP_PAST) }, 0, 0, XDP_PASS,
+	  F(pass_unparsed) },
+	{ "v4 later fragment, expired host, live net",
+	  { SYN4(25), .frag = PKT_FRAG_LATER },
+	  { BLOCK(H4, .expiry = EXP_PAST), BLOCK(N4) }, 0, 0, XDP_DROP,
+	  F(drop_unparsed) },
+	{ "v4 later fragment blocked, observe",
+	  { SYN4(25), .frag = PKT_FRAG_LATER }, { BLOCK(H4) }, OBS, 0,
+	  XDP_PASS, F(observe_unparsed) },
+	{ "v4 later fragment blocked, reset mode",
+	  { SYN4(25), .frag = PKT_FRAG_LATER }, { BLOCK(H4) }, 0, RST_ACTION,
+	  XDP_DROP, F(drop_unparsed) },
+	{ "v4 later udp fragment blocked", { .ip_proto = 17,
+	  .payload_len = 64, .frag = PKT_FRAG_LATER }, { BLOCK(H4) }, 0, 0,
+	  XDP_DROP, F(drop_unparsed) },
+	{ "v6 first fragment blocked", { SYN6(25), .frag = PKT_FRAG_FIRST },
+	  { BLOCK(H6) }, 0, 0, XDP_DROP, F(drop_manual) },
+	{ "v6 first fragment clean", { SYN6(25), .frag = PKT_FRAG_FIRST }, {},
+	  0, 0, XDP_PASS, F(pass_clean) },
+	{ "v6 later fragment blocked", { SYN6(25), .frag = PKT_FRAG_LATER },
+	  { BLOCK(H6) }, 0, 0, XDP_DROP, F(drop_unparsed) },
+	{ "v6 later fragment after dstopts blocked",
+	  { SYN6(25), .frag = PKT_FRAG_LATER, .n_ext = 2,
+	    .ext = { EXT_DEST, EXT_FRAG } }, { BLOCK(N6) }, 0, 0, XDP_DROP,
+	  F(drop_unparsed) },
+	{ "v6 later fragment clean", { SYN6(25), .frag = PKT_FRAG_LATER }, {},
+	  0, 0, XDP_PASS, F(pass_unparsed) },
+	{ "v6 later fragment, allowed and blocked",
+	  { SYN6(25), .frag = PKT_FRAG_LATER }, { BLOCK(N6), ALLOW(H6) }, 0,
+	  0, XDP_PASS, F(pass_unparsed) },
+	{ "v6 later fragment blocked net, observe",
+	  { SYN6(25), .frag = PKT_FRAG_LATER }, { BLOCK(N6) }, OBS, 0,
+	  XDP_PASS, F(observe_unparsed) },
+
+	/* --- malformed past the IP header --- */
+	{ "v4 ihl 4 blocked", { SYN4(25), .ip4_ihl = 4 }, { BLOCK(H4) }, 0, 0,
+	  XDP_DROP, F(drop_unparsed) },
+	{ "v4 ihl 4 clean", { SYN4(25), .ip4_ihl = 4 }, {}, 0, 0, XDP_PASS,
+	  F(pass_unparsed) },
+	{ "v4 ihl beyond frame blocked", { .ip_proto = 17, .ip4_ihl = 15,
+	  .payload_len = 4 }, { BLOCK(H4) }, 0, 0, XDP_DROP,
+	  F(drop_unparsed) },
+	{ "v4 total length < header blocked", { SYN4(25), .ip4_tot_len = 16 },
+	  { BLOCK(H4) }, 0, 0, XDP_DROP, F(drop_unparsed) },
+	{ "v4 total length beyond frame blocked",
+	  { SYN4(25), .ip4_tot_len = 1000 }, { BLOCK(N4) }, 0, 0, XDP_DROP,
+	  F(drop_unparsed) },
+	{ "v4 total length cuts tcp header blocked",
+	  { SYN4(25), .ip4_tot_len = 30 }, { BLOCK(H4) }, 0, 0, XDP_DROP,
+	  F(drop_unparsed) },
+	{ "v4 tcp doff 4 blocked", { SYN4(25), .tcp_doff = 4 }, { BLOCK(H4) },
+	  0, 0, XDP_DROP, F(drop_unparsed) },
+	{ "v4 tcp doff 4 clean", { SYN4(25), .tcp_doff = 4 }, {}, 0, 0,
+	  XDP_PASS, F(pass_unparsed) },
+	{ "v4 tcp doff 15 beyond frame blocked", { SYN4(25), .tcp_doff = 15 },
+	  { BLOCK(H4, .classes = SUB) }, 0, 0, XDP_DROP, F(drop_unparsed) },
+	{ "v6 payload length beyond frame blocked",
+	  { SYN6(25), .ip6_payload_len = 400 }, { BLOCK(H6) }, 0, 0,
+	  XDP_DROP, F(drop_unparsed) },
+	{ "v6 payload length cuts tcp header blocked",
+	  { SYN6(25), .ip6_payload_len = 12 }, { BLOCK(H6) }, 0, 0, XDP_DROP,
+	  F(drop_unparsed) },
+	{ "v6 payload length shorter than ext headers",
+	  { SYN6(25), .n_ext = 1, .ext = { EXT_HOP }, .ip6_payload_len = 8 },
+	  { BLOCK(H6) }, 0, 0, XDP_DROP, F(drop_unparsed) },
+	{ "v6 tcp doff 4 blocked", { SYN6(25), .tcp_doff = 4 }, { BLOCK(N6) },
+	  0, 0, XDP_DROP, F(drop_unparsed) },
+	{ "v6 tcp doff 4 clean", { SYN6(25), .tcp_doff = 4 }, {}, 0, 0,
+	  XDP_PASS, F(pass_unparsed) },
+
+	/* --- observe mode --- */
+	{ "v4 observe blocked", { SYN4(25) }, { BLOCK(H4) }, OBS, 0, XDP_PASS,
+	  F(observe_manual) },
+	{ "v4 observe dnsbl", { SYN4(25) },
+	  { BLOCK(N4, .reason = MXS_REASON_DNSBL) }, OBS, 0, XDP_PASS,
+	  F(observe_dnsbl) },
+	{ "v6 observe list", { SYN6(587) },
+	  { BLOCK(H6, .reason = MXS_REASON_LIST) }, OBS, 0, XDP_PASS,
+	  F(observe_list) },
+	{ "v4 observe with reset action", { SYN4(25) },
+	  { BLOCK(H4, .reason = MXS_REASON_RATE) }, OBS, RST_ACTION, XDP_PASS,
+	  F(observe_rate) },
+	{ "v4 observe reason 99", { SYN4(25) }, { BLOCK(H4, .reason = 99) },
+	  OBS, 0, XDP_PASS, F(observe_manual) },
+	{ "v4 observe clean", { SYN4(25) }, {}, OBS, 0, XDP_PASS,
+	  F(pass_clean) },
+	{ "v4 observe with initialised flag", { SYN4(25) }, { BLOCK(H4) },
+	  OBS | MXS_CFG_INITIALISED, 0, XDP_PASS, F(observe_manual) },
+
+	/* --- reset mode (verdicts; the RST itself is checked below) --- */
+	{ "v4 reset", { SYN4(25) }, { BLOCK(H4) }, 0, RST_ACTION, XDP_TX,
+	  F(reset_manual) },
+	{ "v6 reset list", { SYN6(25) },
+	  { BLOCK(H6, .reason = MXS_REASON_LIST) }, 0, RST_ACTION, XDP_TX,
+	  F(reset_list) },
+	{ "v4 reset dnsbl vlan", { SYN4(587), .n_vlans = 1 },
+	  { BLOCK(N4, .reason = MXS_REASON_DNSBL) }, 0, RST_ACTION, XDP_TX,
+	  F(reset_dnsbl) },
+	{ "v6 reset rate qinq", { SYN6(465), .n_vlans = 2,
+	  .vlan_tpid = { 0x88a8 } },
+	  { BLOCK(N6, .reason = MXS_REASON_RATE) }, 0, RST_ACTION, XDP_TX,
+	  F(reset_rate) },
+	{ "v4 reset reason none", { SYN4(25) },
+	  { BLOCK(H4, .reason = R_NONE) }, 0, RST_ACTION, XDP_TX,
+	  F(reset_manual) },
+	{ "v4 reset mode, options: dropped", { SYN4(25), .ip4_opt_len = 8 },
+	  { BLOCK(H4) }, 0, RST_ACTION, XDP_DROP, F(drop_manual) },
+	{ "v6 reset mode, ext header: dropped", { SYN6(25), .n_ext = 1,
+	  .ext = { EXT_DEST } }, { BLOCK(H6, .reason = MXS_REASON_LIST) }, 0,
+	  RST_ACTION, XDP_DROP, F(drop_list) },
+	{ "v6 reset mode, first fragment: dropped",
+	  { SYN6(25), .frag = PKT_FRAG_FIRST }, { BLOCK(H6) }, 0, RST_ACTION,
+	  XDP_DROP, F(drop_manual) },
+	{ "v4 reset mode, first fragment: dropped",
+	  { SYN4(25), .frag = PKT_FRAG_FIRST }, { BLOCK(H4) }, 0, RST_ACTION,
+	  XDP_DROP, F(drop_manual) },
+	{ "v4 reset mode, SYN+RST: dropped", { .dport = 25,
+	  .tcp_flags = TF_SYN | TF_RST }, { BLOCK(H4) }, 0, RST_ACTION,
+	  XDP_DROP, F(drop_manual) },
+	{ "v4 reset mode clean", { SYN4(25) }, {}, 0, RST_ACTION, XDP_PASS,
+	  F(pass_clean) },
+	{ "v4 unknown action drops", { SYN4(25) }, { BLOCK(H4) }, 0, 7,
+	  XDP_DROP, F(drop_manual) },
+};
+/* clang-format on */
+
+static void test_verdicts(void **state)
+{
+	static __u8 frame[PKT_MAX];
+	static struct run_result r;
+	size_t i, len;
+	int fails = 0, j;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct xdp_case *c = &cases[i];
+
+		reset_state();
+		for (j = 0; j < 4 && c->seeds[j].list; j++)
+			seed_entry(&c->seeds[j]);
+		set_config(c->flags, c->action);
+
+		len = pkt_build(&c->pkt, frame, sizeof(frame));
+		if (!len) {
+			print_error("case '%s': cannot build the frame\n",
+				    c->name);
+			fails++;
+			continue;
+		}
+		fails += expect_run(c->name, frame, len, c->want, c->field, &r);
+	}
+	assert_int_equal(fails, 0);
+}
+
+/* --- truncation --------------------------------------------------------- */
+
+/*
+ * Cuts a valid SYN at every length from 0 to whole.  Below 14 bytes the
+ * kernel refuses to run the program (EINVAL) and nothing may be counted;
+ * then: tags cut -> not_ip; IP header cut -> unparsed, passed (no source);
+ * anything cut after that -> unparsed, dropped only if the source is
+ * blocked; whole -> the normal verdict.
+ */
+static int truncate_one(const char *name, const struct pkt_spec *spec,
+			int blocked)
+{
+	static __u8 frame[PKT_MAX];
+	static struct run_result r;
+	__u64 before[MXS_STATS_NR_FIELDS], after[MXS_STATS_NR_FIELDS];
+	size_t full, len, l3_off, ip_fixed;
+	char cname[160];
+	int fails = 0;
+
+	full = pkt_build(spec, frame, sizeof(frame));
+	assert_true(full > 0);
+	l3_off = 14 + 4 * spec->n_vlans;
+	ip_fixed = l3_off + (spec->family == 6 ? 40 : 20);
+
+	for (len = 0; len <= full; len++) {
+		size_t field;
+		int want;
+
+		snprintf(cname, sizeof(cname), "%s, cut at %zu of %zu", name,
+			 len, full);
+		if (len < 14) {
+			read_stats(before);
+			run_frame(frame, len, &r);
+			read_stats(after);
+			if (r.err != -EINVAL) {
+				print_error("case '%s': got %s, want EINVAL\n",
+					    cname,
+					    r.err ? strerror(-r.err)
+						  : action_name(r.retval));
+				fails++;
+			}
+			if (memcmp(before, after, sizeof(before))) {
+				print_error("case '%s': stats changed\n",
+					    cname);
+				fails++;
+			}
+			continue;
+		}
+		if (len < l3_off) {
+			want = XDP_PASS;
+			field = F(pass_not_ip);
+		} else if (len < ip_fixed) {
+			want = XDP_PASS;
+			field = F(pass_unparsed);
+		} else if (len < full) {
+			want = blocked ? XDP_DROP : XDP_PASS;
+			field = blocked ? F(drop_unparsed) : F(pass_unparsed);
+		} else {
+			want = blocked ? XDP_DROP : XDP_PASS;
+			field = blocked ? F(drop_manual) : F(pass_clean);
+		}
+		fails += expect_run(cname, frame, len, want, field, &r);
+	}
+	return fails;
+}
+
+static void test_truncation(void **state)
+{
+	static const struct {
+		const char *name;
+		struct pkt_spec pkt;
+		struct seed seed;
+	} t[] = {
+	    {"v4 SYN", {SYN4(25)}, BLOCK(H4)},
+	    {"v4 qinq SYN with options",
+	     {SYN4(587), .n_vlans = 2, .vlan_tpid = {0x88a8}, .ip4_opt_len = 12,
+	      .tcp_opt_len = 20},
+	     BLOCK(N4)},
+	    {"v6 SYN", {SYN6(25), .tcp_opt_len = 20}, BLOCK(H6)},
+	    {"v6 vlan SYN with ext headers",
+	     {SYN6(465), .n_vlans = 1, .n_ext = 3,
+	      .ext = {EXT_HOP, EXT_ROUTING, EXT_FRAG}, .tcp_opt_len = 12},
+	     BLOCK(N6)},
+	};
+	char name[96];
+	size_t i;
+	int fails = 0;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		reset_state();
+		snprintf(name, sizeof(name), "%s, clean", t[i].name);
+		fails += truncate_one(name, &t[i].pkt, 0);
+
+		seed_entry(&t[i].seed);
+		snprintf(name, sizeof(name), "%s, blocked", t[i].name);
+		fails += truncate_one(name, &t[i].pkt, 1);
+	}
+	assert_int_equal(fails, 0);
+}
+
+/* --- the RST ------------------------------------------------------------ */
+
+static __u16 get16(const __u8 *p)
+{
+	return p[0] << 8 | p[1];
+}
+
+static __u32 get32(const __u8 *p)
+{
+	return (__u32)get16(p) << 16 | get16(p + 2);
+}
+
+#define CHECK(cond, ...)                                                       \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			print_error("case '%s': ", name);                      \
+			print_error(__VA_ARGS__);                              \
+			print_error("\n");                                     \
+			fails++;                                               \
+		}                                                              \
+	} while (0)
+
+/*
+ * Runs a refused SYN in reset mode and checks the answer field by field.
+ * want_ack: the acknowledgement number the RST must carry.
+ */
+static int check_reset(const char *name, const struct pkt_spec *spec,
+		       const struct seed *sd, __u32 want_ack)
+{
+	static __u8 in[PKT_MAX];
+	static struct run_result r;
+	struct pkt_view vi, vo;
+	size_t len, want_len;
+	const __u8 *o, *ii;
+	int fails = 0;
+
+	reset_state();
+	seed_entry(sd);
+	set_config(0, MXS_ACTION_RESET);
+	len = pkt_build(spec, in, sizeof(in));
+	assert_true(len > 0);
+	assert_int_equal(pkt_view(in, len, &vi), 0);
+
+	fails += expect_run(name, in, len, XDP_TX, F(reset_manual), &r);
+	if (fails)
+		return fails;
+
+	want_len = vi.l3_off + (vi.family == 4 ? 20 : 40) + 20;
+	CHECK(r.out_len == want_len, "got %u bytes, want %zu", r.out_len,
+	      want_len);
+	CHECK(pkt_view(r.out, r.out_len, &vo) == 0, "answer is not TCP/IP");
+	if (fails)
+		return fails;
+
+	o = r.out;
+	ii = in;
+	CHECK(!memcmp(o, ii + 6, 6), "destination MAC is not the source's");
+	CHECK(!memcmp(o + 6, ii, 6), "source MAC is not the destination's");
+	CHECK(vo.n_vlans == vi.n_vlans, "got %d VLAN tags, want %d", vo.n_vlans,
+	      vi.n_vlans);
+	CHECK(!memcmp(o + 12, ii + 12, vi.l3_off - 12),
+	      "VLAN tags or EtherType changed");
+
+	if (vi.family == 4) {
+		const __u8 *oip = o + vo.l3_off, *iip = ii + vi.l3_off;
+
+		CHECK(oip[0] == 0x45, "got version/ihl %#x, want 0x45", oip[0]);
+		CHECK(get16(oip + 2) == 40, "got total length %u, want 40",
+		      get16(oip + 2));
+		CHECK(get16(oip + 4) == 0, "got id %u, want 0", get16(oip + 4));
+		CHECK(get16(oip + 6) == 0x4000, "got frag_off %#x, want DF",
+		      get16(oip + 6));
+		CHECK(oip[8] == 64, "got ttl %u, want 64", oip[8]);
+		CHECK(oip[9] == 6, "got protocol %u, want 6", oip[9]);
+		CHECK(!memcmp(oip + 12, iip + 16, 4),
+		      "source address is not the SYN's destination");
+		CHECK(!memcmp(oip + 16, iip + 12, 4),
+		      "destination address is not the SYN's source");
+		CHECK(pkt_ip4_csum_ok(o, &vo), "bad IPv4 header checksum");
+	} else {
+		const __u8 *oip = o + vo.l3_off, *iip = ii + vi.l3_off;
+
+		CHECK(oip[0] >> 4 == 6, "got version %u, want 6", oip[0] >> 4);
+		CHECK(get16(oip + 4) == 20, "got payload length %u, want 20",
+		      get16(oip + 4));
+		CHECK(oip[6] == 6, "got next header %u, want 6", oip[6]);
+		CHECK(oip[7] == 64, "got hop limit %u, want 64", oip[7]);
+		CHECK(!memcmp(oip + 8, iip + 24, 16),
+		      "source address is not the SYN's destination");
+		CHECK(!memcmp(oip + 24, iip + 8, 16),
+		      "destination address is not the SYN's source");
+	}
+
+	{
+		const __u8 *ot = o + vo.l4_off, *it = ii + vi.l4_off;
+
+		CHECK(vo.l4_len == 20, "got TCP length %zu, want 20",
+		      vo.l4_len);
+		CHECK(get16(ot) == get16(it + 2), "got source port %u, want %u",
+		      get16(ot), get16(it + 2));
+		CHECK(get16(ot + 2) == get16(it), "got dest port %u, want %u",
+		      get16(ot + 2), get16(it));
+		CHECK(get32(ot + 4) == 0, "got seq %#x, want 0", get32(ot + 4));
+		CHECK(get32(ot + 8) == want_ack, "got ack %#x, want %#x",
+		      get32(ot + 8), want_ack);
+		CHECK(ot[12] == 0x50, "got data offset byte %#x, want 0x50",
+		      ot[12]);
+		CHECK(ot[13] == (TF_RST | TF_ACK),
+		      "got flags %#x, want RST|ACK", ot[13]);
+		CHECK(get16(ot + 14) == 0, "got window %u, want 0",
+		      get16(ot + 14));
+		CHECK(get16(ot + 18) == 0, "got urgent pointer %u, want 0",
+		      get16(ot + 18));
+		CHECK(pkt_tcp_csum_ok(o, &vo), "bad TCP checksum");
+	}
+	return fails;
+}
+
+static void test_reset(void **state)
+{
+	static const struct {
+		const char *name;
+		struct pkt_spec pkt;
+		struct seed seed;
+		__u32 want_ack;
+	} t[] = {
+	    {"rst v4", {SYN4(25)}, BLOCK(H4), PKT_SEQ + 1},
+	    {"rst v4 with tcp options",
+	     {SYN4(25), .tcp_opt_len = 20},
+	     BLOCK(N4),
+	     PKT_SEQ + 1},
+	    {"rst v4 SYN with data",
+	     {SYN4(25), .tcp_opt_len = 8, .payload_len = 10},
+	     BLOCK(H4),
+	     PKT_SEQ + 11},
+	    {"rst v4 SYN+FIN",
+	     {.dport = 25, .tcp_flags = TF_SYN | TF_FIN},
+	     BLOCK(H4),
+	     PKT_SEQ + 2},
+	    {"rst v4 seq wraps", {SYN4(25), .seq = 0xffffffff}, BLOCK(H4), 0},
+	    {"rst v4 vlan",
+	     {SYN4(587), .n_vlans = 1, .tcp_opt_len = 20},
+	     BLOCK(H4),
+	     PKT_SEQ + 1},
+	    {"rst v4 qinq",
+	     {SYN4(25), .n_vlans = 2, .vlan_tpid = {0x88a8, 0x8100},
+	      .tcp_opt_len = 4},
+	     BLOCK(N4),
+	     PKT_SEQ + 1},
+	    {"rst v4 from other addresses",
+	     {SYN4(465), .src = "203.0.113.200", .dst = "192.0.2.1",
+	      .sport = 65535, .tcp_opt_len = 12},
+	     BLOCK("203.0.113.128/25"),
+	     PKT_SEQ + 1},
+	    {"rst v6", {SYN6(25)}, BLOCK(H6), PKT_SEQ + 1},
+	    {"rst v6 with tcp options and data",
+	     {SYN6(25), .tcp_opt_len = 20, .payload_len = 33},
+	     BLOCK(N6),
+	     PKT_SEQ + 34},
+	    {"rst v6 qinq",
+	     {SYN6(587), .n_vlans = 2, .vlan_tpid = {0x88a8, 0x8100},
+	      .tcp_opt_len = 20},
+	     BLOCK(W6),
+	     PKT_SEQ + 1},
+	    {"rst v6 from other addresses",
+	     {SYN6(25), .src = "2001:db8:ffff:ffff:ffff:ffff:ffff:fffe",
+	      .dst = "2001:db8::1", .sport = 1024},
+	     BLOCK("2001:db8:ffff:ffff:ffff:ffff:ffff:fffe/128"),
+	     PKT_SEQ + 1},
+	};
+	size_t i;
+	int fails = 0;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		fails += check_reset(t[i].name, &t[i].pkt, &t[i].seed,
+				     t[i].want_ack);
+	assert_int_equal(fails, 0);
+}
+
+/*
+ * Ethernet padding after the datagram is neither payload (the ack counts
+ * from the IP length) nor kept in the answer.
+ */
+static void test_reset_padding(void **state)
+{
+	static __u8 in[PKT_MAX];
+	static struct run_result r;
+	const char *name = "rst v4 padded frame";
+	struct pkt_spec spec = {SYN4(25)};
+	struct seed sd = BLOCK(H4);
+	struct pkt_view vo;
+	size_t len;
+	int fails = 0;
+
+	reset_state();
+	seed_entry(&sd);
+	set_config(0, MXS_ACTION_RESET);
+	len = pkt_build(&spec, in, sizeof(in));
+	assert_int_equal(len, 54);
+	memset(in + len, 0, 6); /* pad to the 60-byte minimum frame */
+	fails += expect_run(name, in, 60, XDP_TX, F(reset_manual), &r);
+	CHECK(r.out_len == 54, "got %u bytes, want 54", r.out_len);
+	CHECK(pkt_view(r.out, r.out_len, &vo) == 0, "answer is not TCP/IP");
+	CHECK(get32(r.out + vo.l4_off + 8) == PKT_SEQ + 1,
+	      "got ack %#x, want %#x", get32(r.out + vo.l4_off + 8),
+	      PKT_SEQ + 1);
+	CHECK(pkt_tcp_csum_ok(r.out, &vo), "bad TCP checksum");
+	assert_int_equal(fails, 0);
+}
+
+/* --- the object's contract with the loader ------------------------------ */
+
+static void test_object_shape(void **state)
+{
+	struct {
+		struct bpf_map *map;
+		const char *name;
+		enum bpf_map_type type;
+	} m[] = {
+	    {skel->maps.config, MXS_MAP_CONFIG, BPF_MAP_TYPE_ARRAY},
+	    {skel->maps.ports, MXS_MAP_PORTS, BPF_MAP_TYPE_ARRAY},
+	    {skel->maps.stats, MXS_MAP_STATS, BPF_MAP_TYPE_PERCPU_ARRAY},
+	    {skel->maps.allow4_host, MXS_MAP_ALLOW4_HOST, BPF_MAP_TYPE_HASH},
+	    {skel->maps.allow4_net, MXS_MAP_ALLOW4_NET, BPF_MAP_TYPE_LPM_TRIE},
+	    {skel->maps.allow6_host, MXS_MAP_ALLOW6_HOST, BPF_MAP_TYPE_HASH},
+	    {skel->maps.allow6_net, MXS_MAP_ALLOW6_NET, BPF_MAP_TYPE_LPM_TRIE},
+	    {skel->maps.block4_host, MXS_MAP_BLOCK4_HOST, BPF_MAP_TYPE_HASH},
+	    {skel->maps.block4_net, MXS_MAP_BLOCK4_NET, BPF_MAP_TYPE_LPM_TRIE},
+	    {skel->maps.block6_host, MXS_MAP_BLOCK6_HOST, BPF_MAP_TYPE_HASH},
+	    {skel->maps.block6_net, MXS_MAP_BLOCK6_NET, BPF_MAP_TYPE_LPM_TRIE},
+	    {skel->maps.meta, MXS_MAP_META, BPF_MAP_TYPE_HASH},
+	};
+	struct bpf_map_info info;
+	__u32 info_len;
+	size_t i;
+
+	assert_string_equal(bpf_program__name(skel->progs.mxscreen_xdp),
+			    MXS_PROG_NAME);
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		assert_string_equal(bpf_map__name(m[i].map), m[i].name);
+		assert_int_equal(bpf_map__type(m[i].map), m[i].type);
+		/* created, even "meta" which the program never touches */
+		assert_true(bpf_map__fd(m[i].map) >= 0);
+		memset(&info, 0, sizeof(info));
+		info_len = sizeof(info);
+		assert_int_equal(bpf_obj_get_info_by_fd(bpf_map__fd(m[i].map),
+							&info, &info_len),
+				 0);
+		assert_string_equal(info.name, m[i].name);
+	}
+	assert_int_equal(bpf_map__value_size(skel->maps.stats),
+			 sizeof(struct mxs_stats));
+	assert_int_equal(bpf_map__key_size(skel->maps.meta),
+			 sizeof(struct mxs_prefix));
+	assert_int_equal(bpf_map__value_size(skel->maps.meta),
+			 sizeof(struct mxs_meta));
+}
+
+/* Last: over the whole suite, the outcomes sum to packets. */
+static void test_stats_total(void **state)
+{
+	__u64 s[MXS_STATS_NR_FIELDS], sum = 0;
+	size_t i;
+
+	read_stats(s);
+	for (i = 1; i < MXS_STATS_NR_FIELDS; i++)
+		sum += s[i];
+	print_message("stats: %llu packets over %llu runs, outcomes sum "
+		      "to %llu\n",
+		      (unsigned long long)s[0], (unsigned long long)nr_runs,
+		      (unsigned long long)sum);
+	assert_int_equal(s[0], nr_runs);
+	assert_int_equal(sum, s[0]);
+}
+
+/* --- setup ------------------------------------------------------------- */
+
+/* libbpf's info lines (".xdp_run_config skipped") are noise here. */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (level != LIBBPF_WARN)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int suite_setup(void **state)
+{
+	struct bpf_map *list_maps[9];
+	mxs_port_class_t mx = MXS_CLASS_BIT(MXS_CLASS_MX);
+	mxs_port_class_t sub = MXS_CLASS_BIT(MXS_CLASS_SUBMISSION);
+	__u32 port;
+	int i, err, fd;
+
+	libbpf_set_print(libbpf_print);
+	skel = mxscreen_bpf__open();
+	if (!skel) {
+		fprintf(stderr, "cannot open the BPF skeleton: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	list_maps[0] = skel->maps.allow4_host;
+	list_maps[1] = skel->maps.allow4_net;
+	list_maps[2] = skel->maps.allow6_host;
+	list_maps[3] = skel->maps.allow6_net;
+	list_maps[4] = skel->maps.block4_host;
+	list_maps[5] = skel->maps.block4_net;
+	list_maps[6] = skel->maps.block6_host;
+	list_maps[7] = skel->maps.block6_net;
+	list_maps[8] = skel->maps.meta;
+	for (i = 0; i < 9; i++)
+		bpf_map__set_max_entries(list_maps[i], TEST_LIST_MAX);
+
+	err = mxscreen_bpf__load(skel);
+	if (err) {
+		fprintf(stderr,
+			"cannot load the BPF object: %s "
+			"(run as root)\n",
+			strerror(-err));
+		mxscreen_bpf__destroy(skel);
+		skel = NULL;
+		return -1;
+	}
+	prog_fd = bpf_program__fd(skel->progs.mxscreen_xdp);
+	ncpus = libbpf_num_possible_cpus();
+	if (ncpus <= 0)
+		return -1;
+
+	fd = bpf_map__fd(skel->maps.ports);
+	port = 25;
+	err = bpf_map_update_elem(fd, &port, &mx, BPF_ANY);
+	port = 465;
+	err = err ?: bpf_map_update_elem(fd, &port, &sub, BPF_ANY);
+	port = 587;
+	err = err ?: bpf_map_update_elem(fd, &port, &sub, BPF_ANY);
+	if (err) {
+		fprintf(stderr, "cannot seed the ports map: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int suite_teardown(void **state)
+{
+	mxscreen_bpf__destroy(skel);
+	skel = NULL;
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_object_shape),
+	    cmocka_unit_test(test_verdicts),
+	    cmocka_unit_test(test_truncation),
+	    cmocka_unit_test(test_reset),
+	    cmocka_unit_test(test_reset_padding),
+	    cmocka_unit_test(test_stats_total),
+	};
+
+	return cmocka_run_group_tests_name("mxscreen XDP program", tests,
+					   suite_setup, suite_teardown);
+}
