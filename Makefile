@@ -62,8 +62,8 @@ san_obj = $(patsubst %,$(BUILD)/san/userspace/%.o,$(1))
 CLI_OBJS = $(call obj,$(PURE_MODULES) $(CLI_MODULES)) \
 	   $(BUILD)/obj/loader/loader.o
 
-.PHONY: all clean test test-unit test-bpf test-e2e demo bench install deps \
-	check-root
+.PHONY: all clean test test-unit test-bpf test-man test-e2e demo bench \
+	install deps
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/mxscreen $(BPF_OBJ)
@@ -98,23 +98,27 @@ $(BUILD)/mxscreen: $(CLI_OBJS)
 UNIT_TESTS = $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_DEPS_listfile = addr
 UNIT_DEPS_stats = json
+UNIT_DEPS_cli_args = addr duration settings
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
-$(BUILD)/tests/unit/test_%: tests/unit/test_%.c $(BUILD)/obj/userspace/%.o
+$(BUILD)/tests/unit/test_%: tests/unit/test_%.c tests/unit/check.h \
+		$(BUILD)/obj/userspace/%.o
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(call obj,$* $(UNIT_DEPS_$*)) $(CMOCKA_LIBS)
 
-$(BUILD)/tests/unit-san/test_%: tests/unit/test_%.c $(BUILD)/san/userspace/%.o
+$(BUILD)/tests/unit-san/test_%: tests/unit/test_%.c tests/unit/check.h \
+		$(BUILD)/san/userspace/%.o
 	$(call msg,LINK-SAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $< \
 		$(call san_obj,$* $(UNIT_DEPS_$*)) $(CMOCKA_LIBS)
 
-# Make the dependency modules' objects prerequisites too.
-.SECONDEXPANSION:
-$(BUILD)/tests/unit/test_%: $$(call obj,$$(UNIT_DEPS_$$*))
-$(BUILD)/tests/unit-san/test_%: $$(call san_obj,$$(UNIT_DEPS_$$*))
+# The modules a test needs are prerequisites too.  Explicit rules: a
+# pattern rule without a recipe would add no prerequisites.
+$(foreach t,$(UNIT_TESTS),\
+	$(eval $(BUILD)/tests/unit/test_$(t): $(call obj,$(UNIT_DEPS_$(t))))\
+	$(eval $(BUILD)/tests/unit-san/test_$(t): $(call san_obj,$(UNIT_DEPS_$(t)))))
 
 UNIT_BINS = $(patsubst %,$(BUILD)/tests/unit/test_%,$(UNIT_TESTS))
 UNIT_SAN_BINS = $(patsubst %,$(BUILD)/tests/unit-san/test_%,$(UNIT_TESTS))
@@ -130,7 +134,14 @@ deps:
 	$(Q)scripts/deps.sh
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory test-unit test-bpf test-e2e
+	$(Q)$(MAKE) --no-print-directory test-unit test-bpf test-man test-e2e
+
+# The manual page renders without a single warning.
+test-man:
+	$(Q)echo "== man/mxscreen.8"; \
+	out=$$(man --warnings -l man/mxscreen.8 2>&1 >/dev/null; \
+	       groff -man -Tutf8 -ww man/mxscreen.8 2>&1 >/dev/null); \
+	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; echo "man page: ok"
 
 test-unit: $(UNIT_BINS) $(UNIT_SAN_BINS)
 	$(Q)set -e; for t in $(UNIT_BINS) $(UNIT_SAN_BINS); do \

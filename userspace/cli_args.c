@@ -468,10 +468,6 @@ static int cli_parse_global(int argc, char **argv, struct cli_args *a,
 			break;
 		}
 	}
-	if (a->pin_path[0] != '/')
-		return -cli_usage_error(err, errlen,
-					"pin path \"%s\" must be absolute",
-					a->pin_path);
 	return i;
 }
 
@@ -482,7 +478,7 @@ int cli_args_parse(int argc, char **argv, struct cli_args *a, char *err,
 	struct option longopts[sizeof(cli_all_options) /
 			       sizeof(cli_all_options[0])];
 	char **ops;
-	int first, nops = 0, opt, rc;
+	int first, nops = 0, opt, rc = CLI_EXIT_OK;
 	size_t nlong = 0;
 
 	cli_args_defaults(a);
@@ -545,33 +541,51 @@ int cli_args_parse(int argc, char **argv, struct cli_args *a, char *err,
 				ops[nops++] = sub_argv[optind++];
 				continue;
 			}
-			if (opt == '?') {
+			if (opt == OPT_HELP) {
+				a->help = true;
+				continue;
+			}
+			/* After the first error only a later --help still
+			 * counts: help wins, as the contract says. */
+			if (rc)
+				continue;
+			/* Name the word getopt was reading: optind has
+			 * not moved past "-xh" when 'x' is refused. */
+			if (opt == '?')
 				rc = cli_usage_error(err, errlen,
 						     "%s: unknown option \"%s\"",
-						     c->name, sub_argv[optind - 1]);
-				goto out;
-			}
-			if (opt == ':') {
+						     c->name,
+						     sub_argv[before ? before : 1]);
+			else if (opt == ':')
 				rc = cli_usage_error(err, errlen,
 						     "%s: option \"%s\" needs a value",
-						     c->name, sub_argv[optind - 1]);
-				goto out;
-			}
-			rc = cli_parse_option(a, opt, optarg, err, errlen);
-			if (rc)
-				goto out;
+						     c->name,
+						     sub_argv[before ? before : 1]);
+			else
+				rc = cli_parse_option(a, opt, optarg, err,
+						      errlen);
 		}
 	}
 	if (a->help) {
+		err[0] = '\0';
 		rc = CLI_EXIT_OK;
 		goto out;
 	}
+	if (rc)
+		goto out;
 	if (a->purge && !a->all && a->cmd == CLI_CMD_DETACH) {
 		rc = cli_usage_error(err, errlen,
 				     "detach: --purge needs --all (maps are shared by all interfaces)");
 		goto out;
 	}
 	rc = cli_parse_operands(a, nops, ops, err, errlen);
+	/* Checked last so that a bad $MXSCREEN_PIN_PATH does not stand in
+	 * the way of help (help CMD sets help in cli_parse_operands). */
+	if (rc == CLI_EXIT_OK && !a->help && a->cmd != CLI_CMD_HELP &&
+	    a->cmd != CLI_CMD_VERSION && a->pin_path[0] != '/')
+		rc = cli_usage_error(err, errlen,
+				     "pin path \"%s\" must be absolute",
+				     a->pin_path);
 out:
 	free(ops);
 	return rc;
