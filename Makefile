@@ -62,8 +62,8 @@ san_obj = $(patsubst %,$(BUILD)/san/userspace/%.o,$(1))
 CLI_OBJS = $(call obj,$(PURE_MODULES) $(CLI_MODULES)) \
 	   $(BUILD)/obj/loader/loader.o
 
-.PHONY: all clean test test-unit test-bpf test-man test-e2e demo bench \
-	install deps
+.PHONY: all clean test test-unit test-bpf test-man test-install test-e2e \
+	demo bench install deps
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/mxscreen $(BPF_OBJ)
@@ -134,7 +134,19 @@ deps:
 	$(Q)scripts/deps.sh
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory test-unit test-bpf test-man test-e2e
+	$(Q)$(MAKE) --no-print-directory test-unit test-bpf test-man \
+		test-install test-e2e
+
+# make install honours DESTDIR and PREFIX, and the binary it installs runs.
+test-install: all
+	$(Q)echo "== make install"; rm -rf $(BUILD)/install-test; \
+	$(MAKE) --no-print-directory -s install DESTDIR=$(CURDIR)/$(BUILD)/install-test \
+		PREFIX=/usr >/dev/null; \
+	for f in usr/sbin/mxscreen usr/lib/mxscreen/mxscreen.bpf.o \
+		 usr/share/man/man8/mxscreen.8 usr/share/doc/mxscreen/LICENSE; do \
+		test -f $(BUILD)/install-test/$$f || { echo "missing $$f"; exit 1; }; \
+	done; $(BUILD)/install-test/usr/sbin/mxscreen --version; \
+	rm -rf $(BUILD)/install-test
 
 # The manual page renders without a single warning.
 test-man:

@@ -124,6 +124,15 @@ mxs() {
 	nsenter --net="/run/netns/$SRV_NS" "$MXSCREEN" --pin-path "$PIN" "$@"
 }
 
+# mxs in the background, recorded for cleanup.  nsenter execs mxscreen,
+# so the recorded pid is mxscreen's own and a kill reaches it (a function
+# put in the background would be a subshell, and the kill would not).
+mxs_bg() {
+	nsenter --net="/run/netns/$SRV_NS" "$MXSCREEN" --pin-path "$PIN" "$@" &
+	E2E_PIDS+=($!)
+	MXS_BG_PID=$!
+}
+
 # One connection attempt: probe SRC PORT -> banner|reset|timeout|error
 probe() {
 	local src=$1 port=$2 dst=$SERVER4

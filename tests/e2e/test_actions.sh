@@ -28,6 +28,18 @@ for mode in native skb; do
 	mxs detach mxs0 >/dev/null
 done
 
+# Screened ports change at run time, without reloading the program.
+mxs attach mxs0 >/dev/null
+pid=$(mxs status --json | jq .interfaces[0].program_id)
+expect timeout "$bad" 25 "port 25 screened by default"
+mxs ports 587 >/dev/null
+expect banner "$bad" 25 "port 25 no longer screened"
+mxs ports 25,465,587 | grep -q "25=mx,465=submission,587=submission" ||
+	fail "ports: $(mxs ports)"
+expect timeout "$bad" 25 "port 25 screened again"
+assert_eq "$(mxs status --json | jq .interfaces[0].program_id)" "$pid" "program id after port changes (no reload)"
+mxs detach mxs0 >/dev/null
+
 # Observe mode: nothing refused, every would-be refusal counted.
 mxs attach mxs0 >/dev/null
 mxs observe on >/dev/null

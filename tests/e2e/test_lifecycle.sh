@@ -104,8 +104,39 @@ mxs flush block | grep -q "removed 4 entries" || fail "flush: $(mxs list block)"
 assert_eq "$(mxs list block --json | jq length)" 0 "block entries after flush"
 expect banner "$bad" 25 "after flush"
 
+# stats --watch prints rates per second: a connection made during the
+# first interval shows up as a non-zero pass_clean rate.
+mxs_bg stats --watch 1 >"$E2E_TMP/watch.txt"
+expect banner "$clean" 25 "while stats --watch runs"
+wait_until 50 grep -q "^pass_clean" "$E2E_TMP/watch.txt" ||
+	fail "stats --watch showed no pass_clean rate: $(cat "$E2E_TMP/watch.txt")"
+kill "$MXS_BG_PID"
+grep -q "per second" "$E2E_TMP/watch.txt" || fail "stats --watch: $(cat "$E2E_TMP/watch.txt")"
+pass "stats --watch reports rates per second"
+
 # Purge removes programs and pins.
 mxs detach --all --purge >/dev/null
 [ ! -e "$PIN" ] || fail "$PIN still exists after purge"
 assert_eq "$(mxs status --json | jq '.interfaces | length')" 0 "interfaces after purge"
 pass "detach --all --purge removes everything"
+
+# Maps are sized at first attach; a full map is an error that says so,
+# and the entries already in stay effective.
+mxs attach mxs0 --max-block4 2 >/dev/null
+assert_eq "$(mxs status --json | jq .maps.block4_host.capacity)" 2 "block4_host capacity"
+mxs block 198.51.100.1 >/dev/null
+mxs block "$bad" >/dev/null
+set +e
+out=$(mxs block 198.51.100.3 2>&1); rc=$?
+set -e
+assert_eq "$rc" 2 "exit status of block into a full map"
+[[ $out == *"block4_host map"*"is full"* ]] || fail "unhelpful message: $out"
+pass "a full map is reported as full"
+printf '203.0.113.1\n203.0.113.2\n' >"$E2E_TMP/more.txt"
+set +e
+out=$(mxs load block "$E2E_TMP/more.txt" 2>&1); rc=$?
+set -e
+assert_eq "$rc" 2 "exit status of load into a full map"
+[[ $out == *"full after 0 of 2 entries"* ]] || fail "unhelpful message: $out"
+pass "load into a full map says how far it got"
+expect timeout "$bad" 25 "entries already in a full map still block"
