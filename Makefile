@@ -65,6 +65,8 @@ CLI_OBJS = $(call obj,$(PURE_MODULES) $(CLI_MODULES)) \
 .PHONY: all clean test test-unit test-bpf test-man test-install test-e2e \
 	demo bench install deps
 .DELETE_ON_ERROR:
+# Keep intermediate objects (sanitizer builds) between runs.
+.SECONDARY:
 
 all: $(BUILD)/mxscreen $(BPF_OBJ)
 

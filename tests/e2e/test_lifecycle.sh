@@ -38,6 +38,20 @@ for m in config ports stats allow4_host allow4_net allow6_host allow6_net \
 	[ -e "$PIN/$m" ] || fail "map $m is not pinned under $PIN"
 done
 pass "all maps pinned under $PIN"
+# status must tell the truth about how libxdp attached: alone (the kernel
+# here refuses the dispatcher's freplace programs), our program is what
+# the interface runs; behind the dispatcher, the interface runs
+# xdp_dispatcher and ours is one of its components.
+how=$(mxs status --json | jq -r .interfaces[0].attach)
+ours=$(mxs status --json | jq .interfaces[0].program_id)
+on_link=$(ip -j -n "$SRV_NS" -d link show mxs0 | jq '.[0].xdp.prog.id')
+case $how in
+single) assert_eq "$on_link" "$ours" "program on mxs0 (single-program fallback)" ;;
+dispatcher)
+	name=$(bpftool -j prog show id "$on_link" | jq -r .name)
+	assert_eq "$name" xdp_dispatcher "program on mxs0 (dispatcher mode)" ;;
+*) fail "status reports attach type '$how'" ;;
+esac
 mxs status | grep -q "single program (libxdp fallback)\|libxdp dispatcher" ||
 	fail "status does not say how libxdp attached: $(mxs status)"
 mxs status --json | jq -e '.interfaces[0].name == "mxs0" and .interfaces[0].program_id > 0' >/dev/null ||
