@@ -47,7 +47,7 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 # --- userspace modules -------------------------------------------------------
 # Pure modules (no kernel access): unit tested one by one.
-PURE_MODULES = addr duration listfile settings json stats log
+PURE_MODULES = errbuf addr duration listfile settings json stats log
 # Modules of the CLI that touch the kernel or glue things together.
 CLI_MODULES = kmap cli cli_args cli_lists cli_attach cli_info
 LOADER_MODULES = loader
@@ -98,9 +98,12 @@ $(BUILD)/mxscreen: $(CLI_OBJS)
 # --- tests -------------------------------------------------------------------
 # Each unit test links only its module plus the modules that module needs.
 UNIT_TESTS = $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
-UNIT_DEPS_listfile = addr
+UNIT_DEPS_addr = errbuf
+UNIT_DEPS_duration = errbuf
+UNIT_DEPS_settings = errbuf
+UNIT_DEPS_listfile = addr errbuf
 UNIT_DEPS_stats = json
-UNIT_DEPS_cli_args = addr duration settings
+UNIT_DEPS_cli_args = addr duration settings errbuf
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
 $(BUILD)/tests/unit/test_%: tests/unit/test_%.c tests/unit/check.h \

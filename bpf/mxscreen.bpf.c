@@ -107,6 +107,26 @@ static __always_inline int hint_maybe(__u32 kind, __u32 family, __u32 slot)
 }
 
 /*
+ * Whether an entry decides: live and meant for class_bit (0: any class;
+ * allow entries are judged with 0).  Otherwise notes why not in *expired
+ * or *other_class, which pick the pass counter when nothing decides.
+ */
+static __always_inline int judge_entry(const struct mxs_entry *e, __u64 *now,
+				       __u32 class_bit, int *expired,
+				       int *other_class)
+{
+	if (!entry_live(e, now)) {
+		*expired = 1;
+		return 0;
+	}
+	if (class_bit && !(e->classes & class_bit)) {
+		*other_class = 1;
+		return 0;
+	}
+	return 1;
+}
+
+/*
  * Looks one source address up, in the order that decides: allow host,
  * allow net, block host, block net.  The allow lookups and the block trie
  * walk are skipped when the hints say no such entry can cover the source's
@@ -129,41 +149,24 @@ static __always_inline int screen_lookup(void *allow_host, void *allow_net,
 	/* Allow entries apply to every class. */
 	if (hint_maybe(MXS_HINT_ALLOW, family, slot)) {
 		e = bpf_map_lookup_elem(allow_host, host_key);
-		if (e) {
-			if (entry_live(e, &now))
-				return SCREEN_ALLOWED;
-			expired = 1;
-		}
+		if (e && judge_entry(e, &now, 0, &expired, &other_class))
+			return SCREEN_ALLOWED;
 		e = bpf_map_lookup_elem(allow_net, net_key);
-		if (e) {
-			if (entry_live(e, &now))
-				return SCREEN_ALLOWED;
-			expired = 1;
-		}
+		if (e && judge_entry(e, &now, 0, &expired, &other_class))
+			return SCREEN_ALLOWED;
 	}
 
 	e = bpf_map_lookup_elem(block_host, host_key);
-	if (e) {
-		if (!entry_live(e, &now)) {
-			expired = 1;
-		} else if (!class_bit || (e->classes & class_bit)) {
-			*reason = e->reason;
-			return SCREEN_BLOCKED;
-		} else {
-			other_class = 1;
-		}
+	if (e && judge_entry(e, &now, class_bit, &expired, &other_class)) {
+		*reason = e->reason;
+		return SCREEN_BLOCKED;
 	}
-	e = hint_maybe(MXS_HINT_BLOCK_NET, family, slot)
-		    ? bpf_map_lookup_elem(block_net, net_key)
-		    : NULL;
-	if (e) {
-		if (!entry_live(e, &now)) {
-			expired = 1;
-		} else if (!class_bit || (e->classes & class_bit)) {
+	if (hint_maybe(MXS_HINT_BLOCK_NET, family, slot)) {
+		e = bpf_map_lookup_elem(block_net, net_key);
+		if (e && judge_entry(e, &now, class_bit, &expired,
+				     &other_class)) {
 			*reason = e->reason;
 			return SCREEN_BLOCKED;
-		} else {
-			other_class = 1;
 		}
 	}
 

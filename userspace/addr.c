@@ -11,11 +11,11 @@
  * error message may come from a downloaded list, so it is cut short and
  * stripped of unprintable bytes first.
  */
+#include "errbuf.h"
 #include "addr.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,18 +26,6 @@
 
 /* Longest text quoted back in an error message. */
 #define QUOTE_MAX 64
-
-__attribute__((format(printf, 3, 4))) static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* Copy text for an error message: at most QUOTE_MAX bytes, unprintable
  * bytes as '?', "..." when cut.  buf holds QUOTE_MAX + 4 bytes. */
@@ -102,14 +90,14 @@ static int parse_prefixlen(const char *text, const char *s, unsigned int max,
 	const char *p;
 
 	if (!*s) {
-		set_err(err, errlen,
+		errbuf_set(err, errlen,
 			"bad prefix \"%s\": missing prefix length after \"/\"",
 			quote(text, q));
 		return -EINVAL;
 	}
 	for (p = s; *p; p++) {
 		if (*p < '0' || *p > '9' || (p == s && *p == '0' && p[1])) {
-			set_err(err, errlen,
+			errbuf_set(err, errlen,
 				"bad prefix \"%s\": prefix length must be a decimal number from 0 to %u without sign or leading zeros",
 				quote(text, q), max);
 			return -EINVAL;
@@ -118,7 +106,7 @@ static int parse_prefixlen(const char *text, const char *s, unsigned int max,
 			v = v * 10 + (unsigned int)(*p - '0');
 	}
 	if (v > max) {
-		set_err(err, errlen,
+		errbuf_set(err, errlen,
 			"bad prefix \"%s\": prefix length must be at most %u for IPv%u",
 			quote(text, q), max, max == V4_BITS ? 4u : 6u);
 		return -EINVAL;
@@ -145,12 +133,12 @@ static int parse(const char *text, bool allow_len, struct addr_cidr *out,
 	int rc;
 
 	if (!text || !*text) {
-		set_err(err, errlen, "empty %s: %s", what, expect);
+		errbuf_set(err, errlen, "empty %s: %s", what, expect);
 		return -EINVAL;
 	}
 	slash = strchr(text, '/');
 	if (slash && !allow_len) {
-		set_err(err, errlen,
+		errbuf_set(err, errlen,
 			"bad address \"%s\": expected a single address, not a prefix",
 			quote(text, q));
 		return -EINVAL;
@@ -182,7 +170,7 @@ static int parse(const char *text, bool allow_len, struct addr_cidr *out,
 
 	if (c.family == MXS_FAMILY_V6 && is_v4_mapped(bytes)) {
 		if (len < MAPPED_BITS) {
-			set_err(err, errlen,
+			errbuf_set(err, errlen,
 				"bad prefix \"%s\": an IPv4-mapped prefix needs a length from 96 to 128",
 				quote(text, q));
 			return -EINVAL;
@@ -200,7 +188,7 @@ static int parse(const char *text, bool allow_len, struct addr_cidr *out,
 		char want[ADDR_CIDR_STRLEN];
 
 		addr_format_cidr(&c, want, sizeof(want));
-		set_err(err, errlen, "%s has host bits set; did you mean %s?",
+		errbuf_set(err, errlen, "%s has host bits set; did you mean %s?",
 			quote(text, q), want);
 		return -EINVAL;
 	}
@@ -208,7 +196,7 @@ static int parse(const char *text, bool allow_len, struct addr_cidr *out,
 	return 0;
 
 bad_addr:
-	set_err(err, errlen, "bad %s \"%s\": %s", what, quote(text, q), expect);
+	errbuf_set(err, errlen, "bad %s \"%s\": %s", what, quote(text, q), expect);
 	return -EINVAL;
 }
 

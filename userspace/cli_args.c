@@ -14,6 +14,7 @@
 
 #include "cli_args.h"
 #include "duration.h"
+#include "errbuf.h"
 
 struct cli_command {
 	const char *name;
@@ -107,7 +108,7 @@ static int cli_usage_error(char *err, size_t errlen, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
+	errbuf_vset(err, errlen, fmt, ap);
 	va_end(ap);
 	return CLI_EXIT_USAGE;
 }

@@ -9,10 +9,10 @@
  * errors win over range errors, so "99999999999x" says what is wrong with
  * it rather than that it is too long.
  */
+#include "errbuf.h"
 #include "duration.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -27,18 +27,6 @@ static const struct {
 
 #define EXPECTED                                                               \
 	"expected a number with unit s, m, h, d or w (e.g. 60s, 10m, 1h, 7d)"
-
-__attribute__((format(printf, 3, 4))) static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* Index in units[] of unit character c, or -1. */
 static int unit_index(char c)
@@ -61,7 +49,7 @@ int duration_parse(const char *text, uint64_t *seconds, char *err,
 	int nterms = 0;
 
 	if (!text || !*text) {
-		set_err(err, errlen, "empty duration: " EXPECTED);
+		errbuf_set(err, errlen, "empty duration: " EXPECTED);
 		return -EINVAL;
 	}
 	while (*p) {
@@ -79,7 +67,7 @@ int duration_parse(const char *text, uint64_t *seconds, char *err,
 		nterms++;
 		if (!*p) {
 			if (nterms > 1) {
-				set_err(err, errlen,
+				errbuf_set(err, errlen,
 					"bad duration \"%s\": every part of a sum needs a unit (e.g. 1h30m)",
 					text);
 				return -EINVAL;
@@ -90,7 +78,7 @@ int duration_parse(const char *text, uint64_t *seconds, char *err,
 			if (u < 0)
 				goto bad;
 			if (u <= last) {
-				set_err(err, errlen,
+				errbuf_set(err, errlen,
 					"bad duration \"%s\": units must go from largest to smallest, each at most once (e.g. 1h30m)",
 					text);
 				return -EINVAL;
@@ -108,7 +96,7 @@ int duration_parse(const char *text, uint64_t *seconds, char *err,
 			total += term;
 	}
 	if (too_big) {
-		set_err(err, errlen,
+		errbuf_set(err, errlen,
 			"duration \"%s\" is too long: the limit is %llud",
 			text, DURATION_MAX_SECONDS / 86400);
 		return -ERANGE;
@@ -117,7 +105,7 @@ int duration_parse(const char *text, uint64_t *seconds, char *err,
 	return 0;
 
 bad:
-	set_err(err, errlen, "bad duration \"%s\": " EXPECTED, text);
+	errbuf_set(err, errlen, "bad duration \"%s\": " EXPECTED, text);
 	return -EINVAL;
 }
 

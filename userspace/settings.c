@@ -10,10 +10,10 @@
  * that are too long are -ERANGE, everything else -EINVAL.  On error the
  * output is left untouched.
  */
+#include "errbuf.h"
 #include "settings.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -54,18 +54,6 @@ static const struct settings_port default_ports[] = {
 	{ 465, MXS_CLASS_SUBMISSION },
 	{ 587, MXS_CLASS_SUBMISSION },
 };
-
-__attribute__((format(printf, 3, 4))) static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static const char *table_name(const char *const *names, size_t n,
 			      unsigned int v)
@@ -141,24 +129,24 @@ int settings_parse_uint(const char *text, uint64_t min, uint64_t max,
 	int rc;
 
 	if (min > max) {
-		set_err(err, errlen, "bad bounds: minimum %llu over maximum %llu",
+		errbuf_set(err, errlen, "bad bounds: minimum %llu over maximum %llu",
 			(unsigned long long)min, (unsigned long long)max);
 		return -EINVAL;
 	}
 	if (!text) {
-		set_err(err, errlen, "missing number");
+		errbuf_set(err, errlen, "missing number");
 		return -EINVAL;
 	}
 	rc = parse_decimal(text, strlen(text), &v);
 	if (rc == 0 && (v < min || v > max))
 		rc = -ERANGE;
 	if (rc == -EINVAL)
-		set_err(err, errlen,
+		errbuf_set(err, errlen,
 			"bad number \"%s\": expected a decimal number from %llu to %llu (no sign, no leading zeros)",
 			text, (unsigned long long)min,
 			(unsigned long long)max);
 	else if (rc == -ERANGE)
-		set_err(err, errlen,
+		errbuf_set(err, errlen,
 			"number %s is out of range: expected %llu to %llu",
 			text, (unsigned long long)min,
 			(unsigned long long)max);
@@ -203,7 +191,7 @@ static int parse_port_item(const char *item, size_t len, void *ctx)
 	int class_, rc;
 
 	if (!len) {
-		set_err(pc->err, pc->errlen,
+		errbuf_set(pc->err, pc->errlen,
 			"bad port list \"%s\": empty item; expected PORT or PORT=CLASS separated by commas (e.g. 25,465,587 or 2525=mx)",
 			pc->text);
 		return -EINVAL;
@@ -212,7 +200,7 @@ static int parse_port_item(const char *item, size_t len, void *ctx)
 	if (rc == 0 && (port < 1 || port > UINT16_MAX))
 		rc = -ERANGE;
 	if (rc) {
-		set_err(pc->err, pc->errlen,
+		errbuf_set(pc->err, pc->errlen,
 			"bad port \"%.*s\" in \"%s\": expected a decimal port number from 1 to 65535",
 			(int)nlen, item, pc->text);
 		return rc;
@@ -221,7 +209,7 @@ static int parse_port_item(const char *item, size_t len, void *ctx)
 		class_ = table_find(class_names, ARRAY_LEN(class_names), eq + 1,
 				    len - nlen - 1);
 		if (class_ < 0) {
-			set_err(pc->err, pc->errlen,
+			errbuf_set(pc->err, pc->errlen,
 				"bad port class \"%.*s\" in \"%s\": expected mx or submission",
 				(int)(len - nlen - 1), eq + 1, pc->text);
 			return -EINVAL;
@@ -231,14 +219,14 @@ static int parse_port_item(const char *item, size_t len, void *ctx)
 	}
 	for (i = 0; i < pc->ports.count; i++) {
 		if (pc->ports.port[i].port == port) {
-			set_err(pc->err, pc->errlen,
+			errbuf_set(pc->err, pc->errlen,
 				"bad port list \"%s\": port %llu is listed twice",
 				pc->text, (unsigned long long)port);
 			return -EINVAL;
 		}
 	}
 	if (pc->ports.count >= SETTINGS_MAX_PORTS) {
-		set_err(pc->err, pc->errlen,
+		errbuf_set(pc->err, pc->errlen,
 			"bad port list \"%s\": at most %d ports can be screened",
 			pc->text, SETTINGS_MAX_PORTS);
 		return -ERANGE;
@@ -256,7 +244,7 @@ int settings_parse_ports(const char *text, struct settings_ports *out,
 	int rc;
 
 	if (!text || !*text) {
-		set_err(err, errlen,
+		errbuf_set(err, errlen,
 			"empty port list: expected PORT or PORT=CLASS separated by commas (e.g. 25,465,587 or 2525=mx)");
 		return -EINVAL;
 	}
@@ -317,7 +305,7 @@ static int parse_class_item(const char *item, size_t len, void *ctx)
 	} else {
 		c = table_find(class_names, ARRAY_LEN(class_names), item, len);
 		if (c < 0) {
-			set_err(cc->err, cc->errlen,
+			errbuf_set(cc->err, cc->errlen,
 				"bad class \"%.*s\" in \"%s\": expected mx, submission or all (or a list such as mx,submission)",
 				(int)len, item, cc->text);
 			return -EINVAL;
@@ -325,7 +313,7 @@ static int parse_class_item(const char *item, size_t len, void *ctx)
 		bits = (uint8_t)MXS_CLASS_BIT(c);
 	}
 	if (cc->mask & bits) {
-		set_err(cc->err, cc->errlen,
+		errbuf_set(cc->err, cc->errlen,
 			"bad class list \"%s\": \"%.*s\" repeats a class", cc->text,
 			(int)len, item);
 		return -EINVAL;
@@ -341,7 +329,7 @@ int settings_parse_classes(const char *text, uint8_t *mask, char *err,
 	int rc;
 
 	if (!text || !*text) {
-		set_err(err, errlen,
+		errbuf_set(err, errlen,
 			"empty class: expected mx, submission or all (or a list such as mx,submission)");
 		return -EINVAL;
 	}
@@ -380,7 +368,7 @@ static int parse_name(const char *text, const char *const *names, size_t n,
 	int v = text ? table_find(names, n, text, strlen(text)) : -1;
 
 	if (v < 0) {
-		set_err(err, errlen, "bad %s \"%s\": expected %s", what,
+		errbuf_set(err, errlen, "bad %s \"%s\": expected %s", what,
 			text ? text : "", expect);
 		return -EINVAL;
 	}
