@@ -9,26 +9,30 @@
 
 BENCH_BUILD = $(BUILD)/bench
 BENCH_XDP = $(BENCH_BUILD)/bench_xdp
-BENCH_TRIVIAL_OBJ = $(BENCH_BUILD)/trivial.bpf.o
-BENCH_TRIVIAL_SKEL = $(BENCH_BUILD)/trivial.skel.h
+BENCH_TRIVIAL_SKEL = $(BENCH_BUILD)/xdp_pass.skel.h
 BENCH_XDP_ARGS ?=
+# What bench_xdp borrows: the counters' table and per-CPU sum (stats, with
+# json), the bounded number parser (settings, with errbuf), and the BPF
+# tests' frame builder.
+BENCH_XDP_OBJS = $(call obj,stats json settings errbuf)
+BENCH_XDP_SRCS = bench/bench_xdp.c tests/bpf/packets.c
 
 .PHONY: bench-xdp bench-load
 
-# The floor: same compiler and flags as the real program.
-$(BENCH_TRIVIAL_OBJ): bench/trivial.bpf.c
-	$(call msg,BPF,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
-
-$(BENCH_TRIVIAL_SKEL): $(BENCH_TRIVIAL_OBJ)
+# The floor: the end-to-end tests' XDP_PASS program, built by the top-level
+# Makefile with the same compiler and flags as the real program.
+$(BENCH_TRIVIAL_SKEL): $(BUILD)/tests/xdp_pass.bpf.o
 	$(call msg,SKEL,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(BPFTOOL) gen skeleton $< name bench_trivial_bpf > $@
 
-$(BENCH_XDP): bench/bench_xdp.c $(BPF_SKEL) $(BENCH_TRIVIAL_SKEL) $(BPF_HDRS)
+$(BENCH_XDP): $(BENCH_XDP_SRCS) tests/bpf/packets.h $(BENCH_XDP_OBJS) \
+		$(BPF_SKEL) $(BENCH_TRIVIAL_SKEL) $(BPF_HDRS) \
+		$(wildcard userspace/*.h)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -I$(BENCH_BUILD) -o $@ bench/bench_xdp.c $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) -I$(BENCH_BUILD) -Itests/bpf -o $@ \
+		$(BENCH_XDP_SRCS) $(BENCH_XDP_OBJS) $(LDLIBS)
 
 BENCH_RUN_XDP = $(BENCH_XDP) --out $(BENCH_BUILD)/xdp.json $(BENCH_XDP_ARGS)
 BENCH_RUN_LOAD = bench/bulkload.sh $(BUILD)/mxscreen $(BENCH_BUILD)

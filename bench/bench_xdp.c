@@ -2,7 +2,8 @@
 /*
  * bench_xdp.c - cost per packet of the mxscreen XDP program, measured in the
  * kernel with BPF_PROG_RUN (bpf_prog_test_run_opts), next to a trivial
- * XDP_PASS program as the floor.
+ * XDP_PASS program as the floor (tests/e2e/xdp_pass.bpf.c, built with the
+ * same clang flags as the real program).
  *
  * How to run: `make bench` as root (it also runs bench/bulkload.sh), or
  *   build/bench/bench_xdp [--out FILE] [--cpu N] [--runs N] [--repeat N]
@@ -13,7 +14,11 @@
  * block maps are sized like the CLI's defaults (larger if needed) and filled
  * with bpf_map_update_batch: 95% single hosts in the host hash, 5% prefixes
  * in the LPM trie (/24 for IPv4, /48../64 for IPv6).  Every case sends a TCP
- * SYN with Linux's usual options (74 bytes IPv4, 94 bytes IPv6):
+ * SYN built by tests/bpf/packets.c with 20 bytes of TCP options, as long as
+ * the options Linux sends (74 bytes IPv4, 94 bytes IPv6) but only an MSS
+ * and NOPs where Linux also has SACK_PERM, timestamps and window scale; the
+ * program reads the TCP header length, not the options, so its path is the
+ * same:
  *   not_smtp    SYN to port 443 (not screened)              XDP_PASS
  *   miss        SYN to port 25 from a source in no entry    XDP_PASS
  *   allow       SYN to port 25 from an allow4/6_host entry  XDP_PASS
@@ -76,12 +81,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "../bpf/mxscreen.h"
+#include "../userspace/settings.h"
+#include "../userspace/stats.h"
 #include "mxscreen.skel.h"
-#include "trivial.skel.h"
+#include "packets.h"
+#include "xdp_pass.skel.h"
 
 #define BENCH_DEFAULT_REPEAT 1000000u
 #define BENCH_DEFAULT_RUNS 5u
@@ -93,7 +102,8 @@
 #define BENCH_HOST6_POOL 1024u /* IPv6 hosts in 2001:db8:1::/48 */
 #define BENCH_NET_POOL 64u     /* prefixes placed in the benchmark ranges */
 #define BENCH_ALLOW_HOSTS 16u
-#define BENCH_PKT_MAX 128u
+#define BENCH_PKT_MAX 128u   /* the frames are 74 and 94 bytes */
+#define BENCH_TCP_OPT_LEN 20 /* as long as a Linux SYN's options */
 
 #define SMTP_PORT 25
 #define SUBMISSIONS_PORT 465
@@ -131,13 +141,13 @@ enum bench_case_id {
 
 struct bench_case {
 	const char *name;
-	__u32 verdict;	  /* XDP action the program must return */
-	size_t stat_off;  /* struct mxs_stats field that must count it */
-	const char *stat; /* its name, for messages and JSON */
-	bool spread;	  /* also measured with many sources */
+	__u32 verdict;	 /* XDP action the program must return */
+	size_t stat_off; /* struct mxs_stats field that must count it; its
+			  * name comes from stats_fields[] */
+	bool spread;	 /* also measured with many sources */
 };
 
-#define STAT(f) offsetof(struct mxs_stats, f), #f
+#define STAT(f) offsetof(struct mxs_stats, f)
 static const struct bench_case bench_cases[BC_NR] = {
     [BC_NOT_SMTP] = {"not_smtp", XDP_PASS, STAT(pass_not_smtp), false},
     [BC_MISS] = {"miss", XDP_PASS, STAT(pass_clean), true},
@@ -247,15 +257,14 @@ static double median(const double *runs, __u32 n)
 static int parse_u32(const char *opt, const char *s, __u32 min, __u32 max,
 		     __u32 *out)
 {
-	unsigned long v;
-	char *end;
+	char why[256];
+	uint64_t v;
+	int err;
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v < min || v > max) {
-		fprintf(stderr, "bench_xdp: %s %s: want a number %u..%u\n", opt,
-			s, min, max);
-		return -EINVAL;
+	err = settings_parse_uint(s, min, max, &v, why, sizeof(why));
+	if (err) {
+		fprintf(stderr, "bench_xdp: %s: %s\n", opt, why);
+		return err;
 	}
 	*out = (__u32)v;
 	return 0;
@@ -277,83 +286,46 @@ struct bench_pkt {
 	__u32 len;
 };
 
-static const __u8 v4_server[4] = {198, 19, 128, 25};
-static const __u8 v6_server[16] = {0x20, 0x01, 0x0d, 0xb8,	 0xff,
-				   0xff, 0xff, 0xff, [15] = 0x25};
-
-static void put16(__u8 *p, __u32 v)
-{
-	p[0] = (__u8)(v >> 8);
-	p[1] = (__u8)v;
-}
-
-static __u32 csum_add(__u32 sum, const __u8 *p, __u32 len)
-{
-	__u32 i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (__u32)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += (__u32)p[len - 1] << 8;
-	return sum;
-}
-
-static __u16 csum_fold(__u32 sum)
-{
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (__u16)~sum;
-}
+/* Where the measured SYNs go (the program looks only at the port). */
+#define BENCH_DST4 "198.19.128.25"
+#define BENCH_DST6 "2001:db8:ffff:ffff::25"
 
 /*
- * Ethernet + IPv4/IPv6 + a TCP SYN carrying what Linux sends (MSS,
- * SACK_PERM, timestamps, NOP, window scale), checksums filled in.
- * src: 4 bytes (IPv4) or 16 (IPv6), network byte order.
+ * A TCP SYN from src (4 bytes for IPv4, 16 for IPv6, network byte order),
+ * built by pkt_build() (tests/bpf/packets.h).  pkt_build() wants room for
+ * the largest frame it can make, so it builds into a scratch buffer and
+ * the frame is copied into the much smaller pk.
  */
-static void pkt_build(struct bench_pkt *pk, int family, const __u8 *src,
-		      __u16 sport, __u16 dport)
+static int bench_pkt_make(struct bench_pkt *pk, int family, const __u8 *src,
+			  __u16 sport, __u16 dport)
 {
-	static const __u8 opts[20] = {2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0,
-				      0, 1, 0,	  0,	0, 0, 1, 3,  3, 7};
-	__u8 *p = pk->data, *ip = p + 14, *tcp;
-	__u32 sum, tcp_len = 40;
+	bool v4 = family == MXS_FAMILY_V4;
+	char addr[INET6_ADDRSTRLEN];
+	struct pkt_spec spec = {
+	    .family = v4 ? 4 : 6,
+	    .src = addr,
+	    .dst = v4 ? BENCH_DST4 : BENCH_DST6,
+	    .sport = sport,
+	    .dport = dport,
+	    .tcp_flags = TF_SYN,
+	    .tcp_opt_len = BENCH_TCP_OPT_LEN,
+	};
+	__u8 frame[PKT_MAX];
+	size_t len = 0;
 
-	memset(pk, 0, sizeof(*pk));
-	memcpy(p, "\x02\x00\x00\x00\x00\x01\x02\x00\x00\x00\x00\x02", 12);
-	if (family == MXS_FAMILY_V4) {
-		put16(p + 12, 0x0800);
-		ip[0] = 0x45;
-		put16(ip + 2, 20 + tcp_len);
-		put16(ip + 4, sport); /* IP id */
-		ip[6] = 0x40;	      /* DF */
-		ip[8] = 64;
-		ip[9] = 6; /* TCP */
-		memcpy(ip + 12, src, 4);
-		memcpy(ip + 16, v4_server, 4);
-		put16(ip + 10, csum_fold(csum_add(0, ip, 20)));
-		tcp = ip + 20;
-		sum = csum_add(0, ip + 12, 8) + 6 + tcp_len;
-	} else {
-		put16(p + 12, 0x86dd);
-		ip[0] = 0x60;
-		put16(ip + 4, tcp_len);
-		ip[6] = 6; /* TCP */
-		ip[7] = 64;
-		memcpy(ip + 8, src, 16);
-		memcpy(ip + 24, v6_server, 16);
-		tcp = ip + 40;
-		sum = csum_add(0, ip + 8, 32) + 6 + tcp_len;
+	if (inet_ntop(v4 ? AF_INET : AF_INET6, src, addr, sizeof(addr)))
+		len = pkt_build(&spec, frame, sizeof(frame));
+	if (len == 0 || len > sizeof(pk->data)) {
+		fprintf(stderr,
+			"bench_xdp: cannot build a SYN from %s: %zu bytes, "
+			"want 1..%zu\n",
+			len ? addr : "an unprintable address", len,
+			sizeof(pk->data));
+		return -EINVAL;
 	}
-	put16(tcp, sport);
-	put16(tcp + 2, dport);
-	put16(tcp + 4, 0x1234);
-	put16(tcp + 6, sport);
-	tcp[12] = 10 << 4; /* 40-byte header */
-	tcp[13] = 0x02;	   /* SYN */
-	put16(tcp + 14, 64240);
-	memcpy(tcp + 20, opts, sizeof(opts));
-	put16(tcp + 16, csum_fold(csum_add(sum, tcp, tcp_len)));
-	pk->len = (__u32)(tcp + tcp_len - p);
+	memcpy(pk->data, frame, len);
+	pk->len = (__u32)len;
+	return 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -871,11 +843,11 @@ struct bench_prog {
 	struct mxs_stats *percpu;
 };
 
-static int stats_sum(struct bench_prog *p, struct mxs_stats *sum)
+/* The program's counters summed over the CPUs (all zero for the trivial
+ * program, which has none). */
+static int prog_stats_read(struct bench_prog *p, struct mxs_stats *sum)
 {
-	__u64 *s = (__u64 *)sum;
-	__u32 key = 0, f;
-	int c;
+	__u32 key = 0;
 
 	memset(sum, 0, sizeof(*sum));
 	if (p->stats_fd < 0)
@@ -887,21 +859,19 @@ static int stats_sum(struct bench_prog *p, struct mxs_stats *sum)
 			strerror(-err));
 		return err;
 	}
-	for (c = 0; c < p->ncpus; c++) {
-		const __u64 *v = (const __u64 *)&p->percpu[c];
-
-		for (f = 0; f < MXS_STATS_NR_FIELDS; f++)
-			s[f] += v[f];
-	}
+	stats_sum(p->percpu, (unsigned int)p->ncpus, sum);
 	return 0;
 }
 
-static __u64 stat_field(const struct mxs_stats *s, size_t off)
+/* Index in stats_fields[] of the counter a case must grow. */
+static size_t case_stat(const struct bench_case *bc)
 {
-	__u64 v;
+	size_t i;
 
-	memcpy(&v, (const char *)s + off, sizeof(v));
-	return v;
+	for (i = 0; i < stats_nr_fields; i++)
+		if (stats_fields[i].offset == bc->stat_off)
+			break;
+	return i; /* always found: stat_off is an offsetof() of a field */
 }
 
 static int run_pkt(struct bench_prog *p, const struct bench_pkt *pk,
@@ -931,24 +901,24 @@ static int run_pkt(struct bench_prog *p, const struct bench_pkt *pk,
 static int stats_check(struct bench_prog *p, const struct bench_case *bc,
 		       const struct mxs_stats *before, __u64 runs)
 {
+	size_t f = case_stat(bc);
 	struct mxs_stats after;
 	__u64 pk, hit;
 	int err;
 
 	if (p->stats_fd < 0)
 		return 0;
-	err = stats_sum(p, &after);
+	err = prog_stats_read(p, &after);
 	if (err)
 		return err;
 	pk = after.packets - before->packets;
-	hit =
-	    stat_field(&after, bc->stat_off) - stat_field(before, bc->stat_off);
+	hit = stats_value(&after, f) - stats_value(before, f);
 	if (pk != runs || hit != runs) {
 		fprintf(stderr,
 			"bench_xdp: case %s: stats.packets grew by %llu "
 			"and stats.%s by %llu, want %llu each: the packet took "
 			"another path\n",
-			bc->name, (unsigned long long)pk, bc->stat,
+			bc->name, (unsigned long long)pk, stats_fields[f].name,
 			(unsigned long long)hit, (unsigned long long)runs);
 		return -EPROTO;
 	}
@@ -963,7 +933,7 @@ static int measure_hot(struct bench_prog *p, const struct bench_case *bc,
 	__u32 r, d;
 	int err;
 
-	err = stats_sum(p, &before);
+	err = prog_stats_read(p, &before);
 	for (r = 0; !err && r < o->runs; r++) {
 		err = run_pkt(p, pk, o->repeat, bc->verdict, &d);
 		f->runs[r] = d;
@@ -997,7 +967,7 @@ static int measure_spread(struct bench_prog *p, const struct bench_case *bc,
 		return -ENOMEM;
 	for (k = 0; k < n; k++)
 		order[k] = k;
-	err = stats_sum(p, &before);
+	err = prog_stats_read(p, &before);
 	for (k = 0; !err && k < n; k++) /* warm-up */
 		err = run_pkt(p, &pkts[k], 1, bc->verdict, &d);
 	for (r = 0; !err && r < o->runs; r++) {
@@ -1052,8 +1022,10 @@ static int spread_pkts(struct bench_lists *l, enum bench_case_id c, __u32 n,
 			idx = pick[k % pool] +
 			      (c == BC_BLOCK_NET ? k - k % pool : 0);
 		err = source_addr(l, c, false, idx, src);
-		pkt_build(&pkts[k], l->family, src, (__u16)(32768 + k % 28000),
-			  SMTP_PORT);
+		err = err
+			  ?: bench_pkt_make(&pkts[k], l->family, src,
+					    (__u16)(32768 + k % 28000),
+					    SMTP_PORT);
 	}
 	free(pick);
 	return err;
@@ -1200,10 +1172,12 @@ static int run_scenario(const struct bench_scenario *sc,
 		if (c == BC_BLOCK_NET && l.n_net == 0)
 			continue;
 		err = source_addr(&l, c, true, 0, src);
+		err = err
+			  ?: bench_pkt_make(&pk, sc->family, src, 40000,
+					    c == BC_NOT_SMTP ? HTTPS_PORT
+							     : SMTP_PORT);
 		if (err)
 			goto out;
-		pkt_build(&pk, sc->family, src, 40000,
-			  c == BC_NOT_SMTP ? HTTPS_PORT : SMTP_PORT);
 		f = &res->hot[c];
 		err = measure_hot(&p, bc, &pk, o, f);
 		if (err)
@@ -1243,23 +1217,25 @@ out:
 static int run_trivial(const struct bench_opts *o, struct bench_figure *hot,
 		       struct bench_figure *spread)
 {
-	static const struct bench_case bc = {"trivial", XDP_PASS, 0, "", true};
+	static const struct bench_case bc = {"trivial", XDP_PASS, 0, true};
 	struct bench_prog p = {.stats_fd = -1};
-	struct bench_trivial_bpf *skel;
+	struct bench_trivial_bpf *skel = NULL;
 	struct bench_pkt *pkts;
 	__u8 src[4] = {198, 19, 0, 0};
 	__u32 k;
-	int err;
+	int err = 0;
 
 	pkts = calloc(o->spread, sizeof(*pkts));
 	if (!pkts)
 		return -ENOMEM;
-	for (k = 0; k < o->spread; k++) {
+	for (k = 0; !err && k < o->spread; k++) {
 		src[2] = (__u8)(k >> 8 & 0x3f);
 		src[3] = (__u8)k;
-		pkt_build(&pkts[k], MXS_FAMILY_V4, src,
-			  (__u16)(32768 + k % 28000), SMTP_PORT);
+		err = bench_pkt_make(&pkts[k], MXS_FAMILY_V4, src,
+				     (__u16)(32768 + k % 28000), SMTP_PORT);
 	}
+	if (err)
+		goto out;
 	skel = bench_trivial_bpf__open_and_load();
 	if (!skel) {
 		err = -errno;
@@ -1269,7 +1245,7 @@ static int run_trivial(const struct bench_opts *o, struct bench_figure *hot,
 			strerror(-err));
 		goto out;
 	}
-	p.fd = bpf_program__fd(skel->progs.bench_trivial);
+	p.fd = bpf_program__fd(skel->progs.xdp_pass);
 	err = measure_hot(&p, &bc, &pkts[0], o, hot);
 	err = err ?: measure_spread(&p, &bc, pkts, o->spread, o, spread);
 out:
@@ -1496,7 +1472,7 @@ static int write_json(const char *path, const struct bench_opts *o,
 				bc->name,
 				bc->verdict == XDP_DROP ? "XDP_DROP"
 							: "XDP_PASS",
-				bc->stat);
+				stats_fields[case_stat(bc)].name);
 			json_figure(f, &r->hot[c], "hot", th->ns);
 			fprintf(f, ", ");
 			json_figure(f, &r->spread[c], "spread", ts->ns);
