@@ -63,7 +63,7 @@ CLI_OBJS = $(call obj,$(PURE_MODULES) $(CLI_MODULES)) \
 	   $(BUILD)/obj/loader/loader.o
 
 .PHONY: all clean test test-unit test-bpf test-man test-install test-e2e \
-	demo bench install deps
+	demo demo-run bench install deps
 .DELETE_ON_ERROR:
 # Keep intermediate objects (sanitizer builds) between runs.
 .SECONDARY:
@@ -175,7 +175,12 @@ $(BUILD)/tests/xdp_pass.bpf.o: tests/e2e/xdp_pass.bpf.c
 test-e2e: all $(BUILD)/tests/xdp_pass.bpf.o
 	$(Q)XDP_PASS_OBJ=$(BUILD)/tests/xdp_pass.bpf.o tests/e2e/run.sh $(BUILD)/mxscreen
 
-demo: all $(BUILD)/tests/xdp_pass.bpf.o
+# deps first, then a fresh make: the variables above ask pkg-config and the
+# compiler, which a fresh machine only has after deps.sh.
+demo: deps
+	$(Q)$(MAKE) --no-print-directory demo-run
+
+demo-run: all $(BUILD)/tests/xdp_pass.bpf.o
 	$(Q)XDP_PASS_OBJ=$(BUILD)/tests/xdp_pass.bpf.o scripts/demo.sh $(BUILD)/mxscreen
 
 -include bench/bench.mk

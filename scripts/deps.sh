@@ -5,12 +5,14 @@
 # first and runs apt-get only for what is missing.
 set -eu
 
+# build: compilers, libbpf/libxdp, bpftool for the skeleton;
+# tests: cmocka, iproute2 (namespaces, ss), util-linux (nsenter, unshare),
+# python3 (test client and listener), jq, man-db/groff (manual page check).
 PACKAGES="
 make gcc clang llvm pkg-config
 libbpf-dev libxdp-dev libelf-dev zlib1g-dev libcmocka-dev
-bpftool xdp-tools iproute2 ethtool procps util-linux
-jq python3 rbldnsd bind9-dnsutils
-man-db groff-base
+bpftool xdp-tools iproute2 procps util-linux coreutils
+jq python3 man-db groff-base
 "
 
 missing=""
