@@ -12,9 +12,18 @@ set -euo pipefail
 export MXSCREEN=${1:?usage: demo.sh MXSCREEN}
 source "$(dirname "$0")/../tests/e2e/lib.sh"
 
-bold() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+if [ -t 1 ]; then
+	bold() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+else
+	bold() { printf '\n== %s\n' "$*"; }
+fi
 run() {
-	printf '$ mxscreen %s\n' "$*"
+	local w line="$ mxscreen"
+	for w in "$@"; do
+		[[ $w == *" "* ]] && w="\"$w\""
+		line+=" $w"
+	done
+	echo "$line"
 	mxs "$@" | sed 's/^/  /'
 }
 try() {
