@@ -47,9 +47,12 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 # --- userspace modules -------------------------------------------------------
 # Pure modules (no kernel access): unit tested one by one.
-PURE_MODULES = errbuf addr duration listfile settings json stats log
+PURE_MODULES = errbuf addr duration listfile settings json stats log dnsbl_sites config
 # Modules of the CLI that touch the kernel or glue things together.
-CLI_MODULES = kmap cli cli_args cli_lists cli_attach cli_info
+CLI_MODULES = kmap cli cli_args cli_lists cli_attach cli_info cli_daemon
+# Modules of mxscreend (the daemon binary is not linked yet; `all` builds
+# their objects so that they keep compiling).
+DAEMON_MODULES = handshake
 LOADER_MODULES = loader
 
 BPF_OBJ = $(BUILD)/bpf/mxscreen.bpf.o
@@ -62,13 +65,19 @@ san_obj = $(patsubst %,$(BUILD)/san/userspace/%.o,$(1))
 CLI_OBJS = $(call obj,$(PURE_MODULES) $(CLI_MODULES)) \
 	   $(BUILD)/obj/loader/loader.o
 
+# mxscreend: the DNSBL daemon.  c-ares does its DNS.
+MXSCREEND_MODULES = kmap handshake config dnsbl daemon mxscreend
+MXSCREEND_OBJS = $(call obj,$(PURE_MODULES) $(MXSCREEND_MODULES)) \
+		 $(BUILD)/obj/loader/loader.o
+CARES_LIBS = $(shell $(PKG_CONFIG) --libs libcares)
+
 .PHONY: all clean test test-unit test-bpf test-man test-install test-e2e \
 	demo demo-run bench install deps
 .DELETE_ON_ERROR:
 # Keep intermediate objects (sanitizer builds) between runs.
 .SECONDARY:
 
-all: $(BUILD)/mxscreen $(BPF_OBJ)
+all: $(BUILD)/mxscreen $(BUILD)/mxscreend $(BPF_OBJ) $(call obj,$(DAEMON_MODULES))
 
 # --- BPF ---------------------------------------------------------------------
 $(BPF_OBJ): bpf/mxscreen.bpf.c $(BPF_HDRS)
@@ -95,12 +104,18 @@ $(BUILD)/mxscreen: $(CLI_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/mxscreend: $(MXSCREEND_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) $(CARES_LIBS)
+
 # --- tests -------------------------------------------------------------------
 # Each unit test links only its module plus the modules that module needs.
 UNIT_TESTS = $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_DEPS_addr = errbuf
 UNIT_DEPS_duration = errbuf
 UNIT_DEPS_settings = errbuf
+UNIT_DEPS_dnsbl_sites = errbuf
+UNIT_DEPS_config = dnsbl_sites duration settings addr errbuf
 UNIT_DEPS_listfile = addr errbuf
 UNIT_DEPS_stats = json
 UNIT_DEPS_cli_args = addr duration settings errbuf
@@ -135,6 +150,17 @@ $(BUILD)/tests/bpf/test_xdp: tests/bpf/test_xdp.c tests/bpf/packets.c \
 	$(Q)$(CC) $(CFLAGS) -Itests/bpf -o $@ tests/bpf/test_xdp.c \
 		tests/bpf/packets.c $(LDLIBS) $(CMOCKA_LIBS)
 
+# The handshake program through the daemon's module, with real
+# connections in a network namespace of its own.
+HANDSHAKE_TEST_OBJS = $(call obj,handshake kmap log settings stats json addr \
+			errbuf) $(BUILD)/obj/loader/loader.o
+$(BUILD)/tests/bpf/test_handshake: tests/bpf/test_handshake.c \
+		tests/unit/check.h $(HANDSHAKE_TEST_OBJS) $(BPF_SKEL) $(BPF_HDRS)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ tests/bpf/test_handshake.c \
+		$(HANDSHAKE_TEST_OBJS) $(LDLIBS) $(CMOCKA_LIBS)
+
 deps:
 	$(Q)scripts/deps.sh
 
@@ -164,8 +190,10 @@ test-unit: $(UNIT_BINS) $(UNIT_SAN_BINS)
 	$(Q)set -e; for t in $(UNIT_BINS) $(UNIT_SAN_BINS); do \
 		echo "== $$t"; $$t; done
 
-test-bpf: $(BUILD)/tests/bpf/test_xdp
-	$(Q)echo "== $<"; $<
+BPF_TESTS = $(BUILD)/tests/bpf/test_xdp $(BUILD)/tests/bpf/test_handshake
+
+test-bpf: $(BPF_TESTS)
+	$(Q)set -e; for t in $(BPF_TESTS); do echo "== $$t"; $$t; done
 
 $(BUILD)/tests/xdp_pass.bpf.o: tests/e2e/xdp_pass.bpf.c
 	$(call msg,BPF,$@)
@@ -190,6 +218,7 @@ install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR)/mxscreen \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR)
 	install -m 0755 $(BUILD)/mxscreen $(DESTDIR)$(SBINDIR)/mxscreen
+	install -m 0755 $(BUILD)/mxscreend $(DESTDIR)$(SBINDIR)/mxscreend
 	install -m 0644 $(BPF_OBJ) $(DESTDIR)$(LIBDIR)/mxscreen/mxscreen.bpf.o
 	install -m 0644 man/mxscreen.8 $(DESTDIR)$(MANDIR)/man8/mxscreen.8
 	install -m 0644 README.md LICENSE $(DESTDIR)$(DOCDIR)/

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * maps.bpf.h - every map of the XDP program, defined once.
+ * maps.bpf.h - every map of the BPF object (the XDP program, the handshake
+ * program and the daemon's shared state), defined once.
  *
  * Variable names are the MXS_MAP_* names of mxscreen.h: libbpf names each
  * map after its variable, and the loader turns those names into pin paths.
@@ -162,5 +163,61 @@ struct {
 	__type(key, __u32);
 	__type(value, __u8);
 } hints SEC(".maps");
+
+/* ---- mxscreend: the handshake program and the daemon -------------------- */
+
+/*
+ * Handshake reports (struct mxs_event records), one per completed handshake
+ * to a screened port without a fresh DNSBL result.  Written by the
+ * handshake program (bpf/handshake.bpf.h); records leave when the daemon
+ * consumes them.  When the daemon is gone or slow the ring fills and the
+ * program counts `lost` instead of blocking anything.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, MXS_DEFAULT_EVENTS_BYTES);
+} events SEC(".maps");
+
+/*
+ * The handshake program's counters (struct mxs_hs_stats, key 0).  Written
+ * only by the handshake program (atomic adds: it may run in process
+ * context and be interrupted by itself on the same CPU); userspace sums
+ * the CPUs.  Never emptied.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct mxs_hs_stats);
+} hs_stats SEC(".maps");
+
+/*
+ * DNSBL results by source (struct mxs_source -> struct mxs_dnsbl_result).
+ * Written by the daemon when a lookup ends; read by the handshake program
+ * (a fresh result suppresses the event) and the CLI.  Entries leave when
+ * the LRU evicts them for new ones; expired ones are ignored until then.
+ * An LRU hash is always preallocated: the whole capacity costs kernel
+ * memory from the first attach (about 184 bytes an entry: 190 MB at the
+ * default 1M entries).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, MXS_DEFAULT_DNSBL_CACHE_MAX);
+	__type(key, struct mxs_source);
+	__type(value, struct mxs_dnsbl_result);
+} dnsbl_cache SEC(".maps");
+
+/*
+ * The daemon's heartbeat and health (struct mxs_daemon_status, key 0).
+ * Written by the daemon every second, read by the CLI; no BPF program
+ * touches it (created here so that it is pinned with the others).  An
+ * array: never emptied.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct mxs_daemon_status);
+} daemon SEC(".maps");
 
 #endif /* MXS_MAPS_BPF_H */

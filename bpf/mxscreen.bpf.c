@@ -313,3 +313,6 @@ int mxscreen_xdp(struct xdp_md *ctx)
 out:
 	return count_verdict(outcome, action);
 }
+
+/* The sockops program of the same object (loaded by mxscreend only). */
+#include "handshake.bpf.h"

@@ -42,6 +42,13 @@
 #define MXS_MAP_BLOCK6_NET "block6_net"
 #define MXS_MAP_META "meta"
 #define MXS_MAP_HINTS "hints"
+#define MXS_MAP_EVENTS "events"
+#define MXS_MAP_HS_STATS "hs_stats"
+#define MXS_MAP_DNSBL_CACHE "dnsbl_cache"
+#define MXS_MAP_DAEMON "daemon"
+
+/* Name of the sockops program that reports completed handshakes. */
+#define MXS_HANDSHAKE_PROG_NAME "mxscreen_hs"
 
 /*
  * Default capacities, overridable at attach time (the first attach creates
@@ -54,6 +61,8 @@
 #define MXS_DEFAULT_ALLOW4_MAX (1u << 16)
 #define MXS_DEFAULT_ALLOW6_MAX (1u << 16)
 #define MXS_DEFAULT_META_MAX (1u << 16)
+#define MXS_DEFAULT_DNSBL_CACHE_MAX (1u << 20)
+#define MXS_DEFAULT_EVENTS_BYTES (1u << 20) /* ring buffer, power of 2 */
 
 /* Number of IPv6 extension headers the parser walks before giving up. */
 #define MXS_MAX_IPV6_EXT_HDRS 6
@@ -269,6 +278,132 @@ struct mxs_stats {
 	__u64 observe_unparsed; /* observe mode: would have been dropped */
 };
 
+/*
+ * ---- mxscreend: handshakes in, DNSBL verdicts out -------------------------
+ *
+ * A sockops program (bpf/handshake.bpf.h) sees every TCP connection that
+ * completed its handshake to a screened port (never a bare SYN, so spoofed
+ * sources cannot make the daemon query anything) and reports the remote
+ * address through the "events" ring buffer unless "dnsbl_cache" already
+ * holds a fresh result for it.  The daemon looks the address up in the
+ * configured DNSBLs and writes block/allow entries (reason dnsbl) and the
+ * result into "dnsbl_cache".
+ */
+
+/* A remote address as the handshake program and the cache key it. */
+struct mxs_source {
+	__u8 family;   /* MXS_FAMILY_V4 or MXS_FAMILY_V6 (IPv4-mapped -> V4) */
+	__u8 pad[3];
+	__u8 addr[16]; /* network byte order; IPv4 in the first 4 bytes */
+};
+
+/* "events": BPF_MAP_TYPE_RINGBUF records, written by the handshake program,
+ * consumed by the daemon. */
+struct mxs_event {
+	__u64 time_ns;     /* bpf_ktime_get_boot_ns() at the handshake */
+	struct mxs_source src;
+	__u16 local_port;  /* host byte order */
+	__u8 class_;       /* enum mxs_class of local_port */
+	__u8 pad;
+};
+
+/*
+ * "hs_stats": BPF_MAP_TYPE_PERCPU_ARRAY, one entry, written by the
+ * handshake program only.  Every established-callback lands in exactly one
+ * of the fields after `handshakes`.
+ */
+struct mxs_hs_stats {
+	__u64 handshakes;   /* passive established callbacks seen */
+	__u64 other_netns;  /* in a network namespace the daemon does not watch */
+	__u64 not_screened; /* to a port that is not screened */
+	__u64 cached;       /* "dnsbl_cache" had a fresh result: no event */
+	__u64 queued;       /* reported through "events" */
+	__u64 lost;         /* ring buffer full: counted, not reported */
+};
+
+/* struct mxs_dnsbl_result.verdict */
+enum mxs_dnsbl_verdict {
+	MXS_DNSBL_CLEAN = 0,  /* score between the thresholds */
+	MXS_DNSBL_BLOCK = 1,  /* score >= dnsbl_threshold */
+	MXS_DNSBL_ALLOW = 2,  /* score <= dnsbl_allowlist_threshold (< 0) */
+	MXS_DNSBL_FAILED = 3, /* no zone answered: retried after a short while */
+};
+
+#define MXS_DNSBL_MAX_HITS 8
+struct mxs_dnsbl_hit {
+	__u8 site;      /* index into struct mxs_daemon_status.site */
+	__u8 pad[3];
+	__u32 answer;   /* the A record, network byte order (127.x.y.z) */
+};
+
+/*
+ * "dnsbl_cache": BPF_MAP_TYPE_LRU_HASH struct mxs_source -> this.  Written
+ * by the daemon when a lookup ends; read by the handshake program (a fresh
+ * entry means no event) and by `mxscreen check`.  Old entries are evicted
+ * by the LRU when the map is full; expired ones are ignored.
+ */
+struct mxs_dnsbl_result {
+	__u64 expires_ns;  /* CLOCK_BOOTTIME ns: fresh until then */
+	__u64 done_ns;     /* when the lookup ended */
+	__s32 score;       /* sum of the weights of the matching sites */
+	__u32 generation;  /* struct mxs_daemon_status.generation of site[] */
+	__u8 verdict;      /* enum mxs_dnsbl_verdict */
+	__u8 nr_hits;      /* valid entries in hits[] */
+	__u16 pad0;
+	__u32 pad1;
+	struct mxs_dnsbl_hit hits[MXS_DNSBL_MAX_HITS];
+};
+
+/* struct mxs_site_status.state */
+enum mxs_site_state {
+	MXS_SITE_OK = 0,
+	MXS_SITE_UNTESTED = 1,   /* no probe answered yet */
+	MXS_SITE_NO_TESTPOINT = 2, /* probe: 127.0.0.2 not listed (queried anyway) */
+	MXS_SITE_LISTS_WORLD = 3,  /* probe: 127.0.0.1 listed: disabled */
+	MXS_SITE_REFUSED = 4,      /* answered 127.255.255.x: disabled for a while */
+	MXS_SITE_BAD_ANSWER = 5,   /* answered outside 127/8: disabled for a while */
+};
+
+#define MXS_DNSBL_MAX_SITES 32
+#define MXS_SITE_SPEC_LEN 112
+struct mxs_site_status {
+	char spec[MXS_SITE_SPEC_LEN]; /* as configured: zone[=filter][*weight] */
+	__s32 weight;
+	__u32 state;             /* enum mxs_site_state */
+	__u64 disabled_until_ns; /* CLOCK_BOOTTIME; 0 = enabled */
+	__u64 queries;
+	__u64 listed;            /* answers that matched the filter */
+	__u64 failures;          /* timeouts, SERVFAIL, refused, bad answers */
+};
+
+/*
+ * "daemon": BPF_MAP_TYPE_ARRAY, one entry: the daemon's heartbeat and
+ * health, written by mxscreend every second, read by `mxscreen status`.
+ * A heartbeat older than a few seconds means the daemon is gone.
+ */
+struct mxs_daemon_status {
+	__u32 pid;
+	__u32 generation;    /* bumped when site[] changes (config reload) */
+	__u64 started_ns;    /* CLOCK_BOOTTIME */
+	__u64 heartbeat_ns;  /* CLOCK_BOOTTIME of the last write */
+	__u64 events;        /* handshake events read */
+	__u64 lookups;       /* addresses looked up (all sites) */
+	__u64 merged;        /* events for an address already in flight */
+	__u64 skipped_rate;  /* over max_lookups_per_second: not looked up */
+	__u64 skipped_busy;  /* over max_lookups_in_flight: not looked up */
+	__u64 blocked;       /* block entries written */
+	__u64 allowed;       /* allow entries written */
+	__u64 clean;         /* clean results cached */
+	__u64 failed;        /* lookups with no usable answer */
+	__u64 expired_removed; /* expired dnsbl entries removed from the lists */
+	__u64 map_errors;    /* writes the kernel refused (full maps, ...) */
+	__u32 in_flight;
+	__u32 lookups_per_sec; /* over the last second */
+	__u32 nr_sites;
+	__u32 observe;       /* 1: verdicts are logged, not written */
+	struct mxs_site_status site[MXS_DNSBL_MAX_SITES];
+};
+
 #define MXS_STATS_NR_FIELDS (sizeof(struct mxs_stats) / sizeof(__u64))
 
 #ifndef __bpf__
@@ -279,6 +414,11 @@ _Static_assert(sizeof(struct mxs_lpm6_key) == 20, "mxs_lpm6_key layout");
 _Static_assert(sizeof(struct mxs_prefix) == 20, "mxs_prefix layout");
 _Static_assert(sizeof(struct mxs_meta) == 80, "mxs_meta layout");
 _Static_assert(sizeof(struct mxs_stats) % 8 == 0, "mxs_stats layout");
+_Static_assert(sizeof(struct mxs_source) == 20, "mxs_source layout");
+_Static_assert(sizeof(struct mxs_event) == 32, "mxs_event layout");
+_Static_assert(sizeof(struct mxs_dnsbl_result) == 96, "mxs_dnsbl_result layout");
+_Static_assert(sizeof(struct mxs_site_status) % 8 == 0, "mxs_site_status layout");
+_Static_assert(sizeof(struct mxs_daemon_status) % 8 == 0, "mxs_daemon_status layout");
 #endif
 
 #endif /* MXSCREEN_H */

@@ -240,9 +240,7 @@ static uint32_t loader_size_for(const char *name, const struct loader_opts *o)
 	return 0; /* keep the object's own size */
 }
 
-/* Point every map at its pin; reuse what is pinned (with its size, after
- * checking the layout), size what will be created. */
-static int loader_setup_pins(struct bpf_object *obj, const struct loader_opts *o)
+int loader_use_pins(struct bpf_object *obj, const struct loader_opts *o)
 {
 	struct bpf_map *map;
 
@@ -369,7 +367,10 @@ int loader_attach(const char *ifname, const struct loader_opts *o,
 		log_error("cannot open the embedded BPF object: %s", strerror(-err));
 		return err;
 	}
-	err = loader_setup_pins(skel->obj, o);
+	err = loader_use_pins(skel->obj, o);
+	if (!err)
+		/* the handshake program is the daemon's to load */
+		err = bpf_program__set_autoload(skel->progs.mxscreen_hs, false);
 	if (err)
 		goto out;
 	prog = xdp_program__from_bpf_obj(skel->obj, "xdp");
@@ -447,7 +448,8 @@ int loader_purge(const char *pin_path)
 {
 	static const char *const names[] = {
 		MXS_MAP_CONFIG, MXS_MAP_PORTS, MXS_MAP_STATS, MXS_MAP_META,
-		MXS_MAP_HINTS,
+		MXS_MAP_HINTS, MXS_MAP_EVENTS, MXS_MAP_HS_STATS,
+		MXS_MAP_DNSBL_CACHE, MXS_MAP_DAEMON,
 		MXS_MAP_ALLOW4_HOST, MXS_MAP_ALLOW4_NET, MXS_MAP_ALLOW6_HOST,
 		MXS_MAP_ALLOW6_NET, MXS_MAP_BLOCK4_HOST, MXS_MAP_BLOCK4_NET,
 		MXS_MAP_BLOCK6_HOST, MXS_MAP_BLOCK6_NET,

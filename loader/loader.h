@@ -43,6 +43,13 @@ void loader_setup_logging(int verbose);
  * directory, and check that it is on a BPF filesystem. */
 int loader_prepare_pin_path(const char *pin_path);
 
+/* Before loading obj (the embedded object, opened by the caller): point
+ * every map at its pin under o->pin_path, reusing what is pinned (with its
+ * size, after checking type and layout) and sizing what will be created
+ * from o.  Used by loader_attach() and by the daemon. */
+struct bpf_object;
+int loader_use_pins(struct bpf_object *obj, const struct loader_opts *o);
+
 /* Attach to one interface.  *already is set when our program (with these
  * maps) was attached there before: that is success, not an error. */
 int loader_attach(const char *ifname, const struct loader_opts *opts,

@@ -29,6 +29,14 @@ int cli_cmd_load(const struct cli_args *a);
 int cli_cmd_status(const struct cli_args *a);
 int cli_cmd_stats(const struct cli_args *a);
 
+/* cli_daemon.c: mxscreend as the maps show it */
+struct json_writer;
+void cli_daemon_status_text(struct kmap *km);
+void cli_daemon_status_json(struct kmap *km, struct json_writer *jw);
+void cli_daemon_check_text(struct kmap *km, const struct addr_cidr *ip);
+void cli_daemon_check_json(struct kmap *km, struct json_writer *jw,
+			   const struct addr_cidr *ip);
+
 /* cli.c: open the pinned maps or say why not (not attached, not root). */
 int cli_open_maps(const struct cli_args *a, struct kmap *km);
 

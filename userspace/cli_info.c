@@ -29,7 +29,7 @@ struct cli_fill {
 	uint32_t used, capacity;
 };
 
-static void cli_status_json(const struct cli_args *a,
+static void cli_status_json(const struct cli_args *a, struct kmap *km,
 			    const struct loader_iface *ifs, size_t n, bool maps,
 			    const struct mxs_config *cfg,
 			    const struct settings_ports *ports,
@@ -86,12 +86,13 @@ static void cli_status_json(const struct cli_args *a,
 		settings_format_ports(ports, buf, sizeof(buf));
 		json_string(&jw, buf);
 		json_object_end(&jw);
+		cli_daemon_status_json(km, &jw);
 	}
 	json_object_end(&jw);
 	json_end_document(&jw);
 }
 
-static void cli_status_text(const struct cli_args *a,
+static void cli_status_text(const struct cli_args *a, struct kmap *km,
 			    const struct loader_iface *ifs, size_t n, bool maps,
 			    const struct mxs_config *cfg,
 			    const struct settings_ports *ports,
@@ -130,6 +131,7 @@ static void cli_status_text(const struct cli_args *a,
 				       fl->capacity ? 100.0 * fl->used / fl->capacity
 						    : 0.0);
 			}
+	cli_daemon_status_text(km);
 }
 
 int cli_cmd_status(const struct cli_args *a)
@@ -163,17 +165,19 @@ int cli_cmd_status(const struct cli_args *a)
 							(enum kmap_kind)k,
 							&fill[l][f][k].used,
 							&fill[l][f][k].capacity);
-		kmap_close(&km);
 		if (err) {
+			kmap_close(&km);
 			log_error("cannot read the maps under %s: %s",
 				  a->pin_path, strerror(-err));
 			return CLI_EXIT_FAIL;
 		}
 	}
 	if (a->json)
-		cli_status_json(a, ifs, n, maps, &cfg, &ports, fill);
+		cli_status_json(a, &km, ifs, n, maps, &cfg, &ports, fill);
 	else
-		cli_status_text(a, ifs, n, maps, &cfg, &ports, fill);
+		cli_status_text(a, &km, ifs, n, maps, &cfg, &ports, fill);
+	if (maps)
+		kmap_close(&km);
 	return CLI_EXIT_OK;
 }
 

@@ -640,8 +640,11 @@ int cli_cmd_check(const struct cli_args *a)
 	}
 	if (a->json) {
 		json_array_end(&jw);
+		cli_daemon_check_json(&km, &jw, &a->cidr);
 		json_object_end(&jw);
 		json_end_document(&jw);
+	} else {
+		cli_daemon_check_text(&km, &a->cidr);
 	}
 out:
 	kmap_close(&km);

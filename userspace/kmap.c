@@ -140,12 +140,15 @@ int kmap_open(struct kmap *km, const char *pin_path)
 		{ MXS_MAP_STATS, &km->stats_fd },
 		{ MXS_MAP_META, &km->meta_fd },
 		{ MXS_MAP_HINTS, &km->hints_fd },
+		{ MXS_MAP_HS_STATS, &km->hs_stats_fd },
+		{ MXS_MAP_DNSBL_CACHE, &km->cache_fd },
+		{ MXS_MAP_DAEMON, &km->daemon_fd },
 	};
 	int err;
 
 	memset(km, 0, sizeof(*km));
 	km->config_fd = km->ports_fd = km->stats_fd = km->meta_fd = -1;
-	km->hints_fd = -1;
+	km->hints_fd = km->hs_stats_fd = km->cache_fd = km->daemon_fd = -1;
 	for (int l = 0; l < 2; l++)
 		for (int f = 0; f < 2; f++)
 			for (int k = 0; k < 2; k++)
@@ -176,8 +179,9 @@ fail:
 
 void kmap_close(struct kmap *km)
 {
-	int *fds[] = { &km->config_fd, &km->ports_fd, &km->stats_fd,
-		       &km->meta_fd, &km->hints_fd };
+	int *fds[] = { &km->config_fd, &km->ports_fd,  &km->stats_fd,
+		       &km->meta_fd,   &km->hints_fd,  &km->hs_stats_fd,
+		       &km->cache_fd,  &km->daemon_fd };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)
@@ -790,5 +794,162 @@ int kmap_stats_read(struct kmap *km, struct mxs_stats *total)
 	else
 		stats_sum(percpu, (unsigned int)ncpus, total);
 	free(percpu);
+	return rc;
+}
+
+int kmap_percpu_sum(int fd, void *total, size_t value_size)
+{
+	size_t nr = value_size / sizeof(uint64_t);
+	int ncpus = libbpf_num_possible_cpus();
+	uint64_t *percpu;
+	__u32 key = 0;
+	int rc = 0;
+
+	if (ncpus <= 0)
+		return ncpus < 0 ? ncpus : -EINVAL;
+	if (!nr || value_size % sizeof(uint64_t))
+		return -EINVAL;
+	/* one value per possible CPU, back to back (each a multiple of 8
+	 * bytes already, so no rounding); the sum goes to the first */
+	percpu = calloc((size_t)ncpus, value_size);
+	if (!percpu)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(fd, &key, percpu)) {
+		rc = -errno;
+	} else {
+		for (size_t cpu = 1; cpu < (size_t)ncpus; cpu++)
+			for (size_t i = 0; i < nr; i++)
+				percpu[i] += percpu[cpu * nr + i];
+		memcpy(total, percpu, value_size);
+	}
+	free(percpu);
+	return rc;
+}
+
+int kmap_hs_stats_read(struct kmap *km, struct mxs_hs_stats *total)
+{
+	return kmap_percpu_sum(km->hs_stats_fd, total, sizeof(*total));
+}
+
+int kmap_cache_get(struct kmap *km, const struct mxs_source *src,
+		   struct mxs_dnsbl_result *res)
+{
+	if (bpf_map_lookup_elem(km->cache_fd, src, res))
+		return -errno;
+	return 0;
+}
+
+int kmap_cache_put(struct kmap *km, const struct mxs_source *src,
+		   const struct mxs_dnsbl_result *res)
+{
+	if (bpf_map_update_elem(km->cache_fd, src, res, BPF_ANY))
+		return kmap_update_errno();
+	return 0;
+}
+
+int kmap_cache_flush(struct kmap *km, size_t *removed)
+{
+	struct mxs_source first;
+
+	*removed = 0;
+	/* always take the first key again: deleting the key an iteration
+	 * stands on would restart it anyway */
+	while (bpf_map_get_next_key(km->cache_fd, NULL, &first) == 0) {
+		if (bpf_map_delete_elem(km->cache_fd, &first) == 0)
+			(*removed)++;
+		else if (errno != ENOENT)
+			return -errno;
+	}
+	return errno == ENOENT ? 0 : -errno;
+}
+
+int kmap_cache_count(struct kmap *km, uint32_t *used, uint32_t *capacity)
+{
+	struct mxs_source key, next, *prev = NULL;
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(km->cache_fd, &info, &len))
+		return -errno;
+	*capacity = info.max_entries;
+	*used = 0;
+	while (bpf_map_get_next_key(km->cache_fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		(*used)++;
+	}
+	return 0;
+}
+
+int kmap_daemon_get(struct kmap *km, struct mxs_daemon_status *st)
+{
+	__u32 key = 0;
+
+	if (bpf_map_lookup_elem(km->daemon_fd, &key, st))
+		return -errno;
+	return 0;
+}
+
+int kmap_daemon_put(struct kmap *km, const struct mxs_daemon_status *st)
+{
+	__u32 key = 0;
+
+	if (bpf_map_update_elem(km->daemon_fd, &key, st, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+struct kmap_expire_ctx {
+	uint8_t reason;
+	uint64_t now_ns;
+	struct addr_cidr *doomed;
+	size_t n, cap;
+};
+
+static int kmap_expire_visit(const struct addr_cidr *cidr,
+			     const struct mxs_entry *e, void *ctx)
+{
+	struct kmap_expire_ctx *x = ctx;
+
+	if (e->reason != x->reason || e->expires_ns == 0 ||
+	    e->expires_ns > x->now_ns)
+		return 0;
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 256;
+		struct addr_cidr *d = realloc(x->doomed, cap * sizeof(*d));
+
+		if (!d)
+			return -ENOMEM;
+		x->doomed = d;
+		x->cap = cap;
+	}
+	x->doomed[x->n++] = *cidr;
+	return 0;
+}
+
+int kmap_expire_reason(struct kmap *km, uint8_t reason, uint64_t now_ns,
+		       size_t *removed)
+{
+	int rc = 0;
+
+	*removed = 0;
+	for (int list = MXS_LIST_ALLOW; list <= MXS_LIST_BLOCK && !rc; list++) {
+		struct kmap_expire_ctx x = { .reason = reason, .now_ns = now_ns };
+
+		rc = kmap_entries_walk(km, list, kmap_expire_visit, &x);
+		for (size_t i = 0; !rc && i < x.n; i++) {
+			struct mxs_entry cur;
+
+			/* re-check: the entry may have been renewed since */
+			if (kmap_entry_get(km, list, &x.doomed[i], &cur) ||
+			    cur.reason != reason || cur.expires_ns == 0 ||
+			    cur.expires_ns > now_ns)
+				continue;
+			if (kmap_entry_delete(km, list, &x.doomed[i]) == 0)
+				(*removed)++;
+		}
+		free(x.doomed);
+	}
 	return rc;
 }

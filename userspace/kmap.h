@@ -34,6 +34,9 @@ struct kmap {
 	int stats_fd;
 	int meta_fd;
 	int hints_fd;
+	int hs_stats_fd;
+	int cache_fd;  /* dnsbl_cache */
+	int daemon_fd; /* daemon status */
 	/* [list - 1][family v4=0/v6=1][enum kmap_kind] */
 	int list_fd[2][2][2];
 };
@@ -106,5 +109,34 @@ int kmap_fill(struct kmap *km, int list, int family_index, enum kmap_kind kind,
 
 /* Stats summed over all possible CPUs. */
 int kmap_stats_read(struct kmap *km, struct mxs_stats *total);
+
+/* Element 0 of a per-CPU array whose value is a struct of __u64 counters
+ * (value_size bytes, a multiple of 8; the map fd is the caller's), each
+ * counter summed over all possible CPUs into *total. */
+int kmap_percpu_sum(int fd, void *total, size_t value_size);
+
+/* ---- mxscreend ---------------------------------------------------------- */
+
+/* Handshake counters summed over all possible CPUs. */
+int kmap_hs_stats_read(struct kmap *km, struct mxs_hs_stats *total);
+
+/* The DNSBL result cache: -ENOENT when absent. */
+int kmap_cache_get(struct kmap *km, const struct mxs_source *src,
+		   struct mxs_dnsbl_result *res);
+int kmap_cache_put(struct kmap *km, const struct mxs_source *src,
+		   const struct mxs_dnsbl_result *res);
+/* Remove every cached result; *removed counts them. */
+int kmap_cache_flush(struct kmap *km, size_t *removed);
+int kmap_cache_count(struct kmap *km, uint32_t *used, uint32_t *capacity);
+
+/* The daemon's heartbeat and health record. */
+int kmap_daemon_get(struct kmap *km, struct mxs_daemon_status *st);
+int kmap_daemon_put(struct kmap *km, const struct mxs_daemon_status *st);
+
+/* Delete the entries of both lists whose reason is `reason` and which
+ * expired before now_ns (CLOCK_BOOTTIME); other entries are never
+ * touched.  *removed counts the deletions. */
+int kmap_expire_reason(struct kmap *km, uint8_t reason, uint64_t now_ns,
+		       size_t *removed);
 
 #endif /* MXS_KMAP_H */

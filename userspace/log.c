@@ -1,16 +1,25 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * log.c - messages to stderr with the program's name in front.  Errors and
- * warnings say so; info and debug lines carry no label, as Postfix's
- * command-line tools do.
+ * log.c - messages to stderr with the program's name in front, or to
+ * syslog (facility mail) for the daemon.  Errors and warnings say so; info
+ * and debug lines carry no label, as Postfix's programs do.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "log.h"
 
 static const char *log_progname = "mxscreen";
 static enum log_level log_max_level = LOG_LEVEL_INFO;
+static bool log_syslog;
+
+void log_to_syslog(const char *ident)
+{
+	openlog(ident, LOG_PID | LOG_NDELAY, LOG_MAIL);
+	log_syslog = true;
+}
 
 void log_init(const char *progname, enum log_level max_level)
 {
@@ -40,8 +49,25 @@ void log_vmsg(enum log_level level, const char *fmt, va_list ap)
 	};
 	size_t len = strlen(fmt);
 
+	static const int priority[] = {
+		[LOG_LEVEL_ERROR] = LOG_ERR,
+		[LOG_LEVEL_WARN] = LOG_WARNING,
+		[LOG_LEVEL_INFO] = LOG_INFO,
+		[LOG_LEVEL_DEBUG] = LOG_DEBUG,
+	};
+
 	if (level > log_max_level)
 		return;
+	if (log_syslog) {
+		char line[1024];
+
+		vsnprintf(line, sizeof(line), fmt, ap);
+		len = strlen(line);
+		if (len && line[len - 1] == '\n')
+			line[len - 1] = '\0';
+		syslog(priority[level], "%s%s", label[level], line);
+		return;
+	}
 	fprintf(stderr, "%s: %s", log_progname, label[level]);
 	vfprintf(stderr, fmt, ap);
 	/* libbpf and libxdp messages end in a newline, ours do not */

@@ -21,6 +21,9 @@ enum log_level {
 /* progname prefixes every line; messages above max_level are dropped. */
 void log_init(const char *progname, enum log_level max_level);
 void log_set_level(enum log_level max_level);
+/* From now on write to syslog (facility mail, ident with the pid), not
+ * stderr: the daemon's lines then read like Postfix's. */
+void log_to_syslog(const char *ident);
 enum log_level log_get_level(void);
 
 void log_msg(enum log_level level, const char *fmt, ...)

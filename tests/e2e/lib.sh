@@ -22,6 +22,7 @@ E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${MXSCREEN:?set MXSCREEN to the mxscreen binary}"
 : "${XDP_PASS_OBJ:?set XDP_PASS_OBJ to build/tests/xdp_pass.bpf.o}"
 MXSCREEN=$(realpath "$MXSCREEN")
+MXSCREEND=$(realpath "${MXSCREEND:-$(dirname "$MXSCREEN")/mxscreend}")
 XDP_PASS_OBJ=$(realpath "$XDP_PASS_OBJ")
 
 SERVER4=192.0.2.1
@@ -179,4 +180,73 @@ assert_ge() {
 	local got=$1 want=$2 what=$3
 	[ "$got" -ge "$want" ] || fail "$what: got $got, want at least $want"
 	pass "$what = $got (>= $want)"
+}
+
+# ---- DNSBL: a real rbldnsd and the real daemon -----------------------------
+
+RBL_PORT=5353
+DAEMON_LOG=
+
+# e2e_start_rbldnsd ZONE:TYPE:FILE... with the files already written in
+# $RBL_DIR (e2e_rbl_dir creates it).  Listens on 127.0.0.1:$RBL_PORT in the
+# server namespace, logs every query to $RBL_DIR/queries.log.
+e2e_rbl_dir() {
+	RBL_DIR=$E2E_TMP/rbl
+	mkdir -p "$RBL_DIR"
+	# rbldnsd drops to user rbldns: the zone files must be readable and
+	# the query log writable by it
+	chmod 755 "$E2E_TMP" "$RBL_DIR"
+	: >"$RBL_DIR/queries.log"
+	chmod 666 "$RBL_DIR/queries.log"
+}
+
+rbl_answers() {
+	ip netns exec "$SRV_NS" dig +short +time=1 +tries=1 -p "$RBL_PORT" \
+		@127.0.0.1 "$1" | grep -q .
+}
+
+e2e_start_rbldnsd() {
+	chmod 644 "$RBL_DIR"/*.zone
+	ip netns exec "$SRV_NS" rbldnsd -n -q -b "127.0.0.1/$RBL_PORT" \
+		-r "$RBL_DIR" -w . -t 2 -l +queries.log "$@" \
+		>"$E2E_TMP/rbldnsd.out" 2>&1 &
+	E2E_PIDS+=($!)
+	RBLDNSD_PID=$!
+	local first=${1%%:*}
+	wait_until 50 rbl_answers "2.0.0.127.$first" ||
+		fail "rbldnsd does not answer: $(cat "$E2E_TMP/rbldnsd.out")"
+}
+
+# Queries rbldnsd answered for a name ending in $1.
+rbl_queries() {
+	grep -c "$1" "$RBL_DIR/queries.log" || true
+}
+
+daemon_json() {
+	mxs status --json | jq -e ".daemon$1"
+}
+
+# All configured zones have been probed (usable or deliberately disabled).
+daemon_probed() {
+	mxs status --json |
+		jq -e '.daemon.running and (.daemon.zones | all(.state != "not yet probed (unused)"))' \
+			>/dev/null
+}
+
+# e2e_start_mxscreend CONFIG_FILE: the daemon in the foreground, in the
+# server namespace (so it watches that namespace's connections), logging
+# to $DAEMON_LOG; returns when its zones have been probed.
+e2e_start_mxscreend() {
+	DAEMON_LOG=$E2E_TMP/mxscreend.log
+	nsenter --net="/run/netns/$SRV_NS" "$MXSCREEND" -f -v -c "$1" \
+		--pin-path "$PIN" >>"$DAEMON_LOG" 2>&1 &
+	E2E_PIDS+=($!)
+	DAEMON_PID=$!
+	wait_until 100 daemon_probed ||
+		fail "mxscreend did not come up: $(cat "$DAEMON_LOG")"
+}
+
+# The daemon's cached verdict for an address ("" when none yet).
+dnsbl_verdict() {
+	mxs check "$1" --json | jq -r '.dnsbl.verdict // ""'
 }

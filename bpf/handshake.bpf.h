@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * handshake.bpf.h - the sockops program that tells mxscreend which sources
+ * completed a TCP handshake to a screened port.
+ *
+ * Included at the end of mxscreen.bpf.c, so that the XDP program and this
+ * one share one object, one skeleton and one definition of every map.  The
+ * loader never loads it; the daemon loads it alone and attaches it to the
+ * cgroup v2 root with a link it owns, so the hook disappears with the
+ * daemon while the XDP screener carries on.
+ *
+ * Only BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB is looked at: an accepted
+ * connection, never a bare SYN, so a spoofed source cannot make the daemon
+ * query anything.  Every such callback increments `handshakes` and exactly
+ * one outcome counter of struct mxs_hs_stats at the `out:` label.  The
+ * program always returns 1: it observes and never interferes.
+ */
+#ifndef MXS_HANDSHAKE_BPF_H
+#define MXS_HANDSHAKE_BPF_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "mxscreen.h"
+#include "maps.bpf.h"
+
+/* The kernel's AF_* values, for skops->family (no socket headers here). */
+#define MXS_AF_INET 2
+#define MXS_AF_INET6 10
+
+/*
+ * Network namespace cookie (SO_NETNS_COOKIE) of the namespace the daemon
+ * watches, set by the daemon before loading; 0 watches every namespace.
+ * The hook on the cgroup root sees accepted connections of all
+ * namespaces, and those of others (containers, test namespaces) must not
+ * turn into lookups of addresses that mean nothing here.
+ */
+const volatile __u64 hs_netns_cookie = 0;
+
+/* Index of a struct mxs_hs_stats field when the struct is seen as __u64[]. */
+#define HS_STAT(field)                                                         \
+	((__u32)(__builtin_offsetof(struct mxs_hs_stats, field) /              \
+		 sizeof(__u64)))
+#define HS_NR_STATS ((__u32)(sizeof(struct mxs_hs_stats) / sizeof(__u64)))
+
+/*
+ * The remote address of the connection as a cache key.  An IPv4-mapped
+ * IPv6 address (::ffff:a.b.c.d: an IPv4 peer of a dual-stack listener) is
+ * stored as the IPv4 address it is, so that both listeners share one
+ * cache entry and one DNSBL lookup.  Returns 0, or -1 for a family that is
+ * neither (not expected from a TCP socket).
+ */
+static __always_inline int hs_source(const struct bpf_sock_ops *skops,
+				     struct mxs_source *src)
+{
+	__u32 w0, w1, w2, w3;
+
+	if (skops->family == MXS_AF_INET) {
+		__u32 a = skops->remote_ip4;
+
+		src->family = MXS_FAMILY_V4;
+		__builtin_memcpy(src->addr, &a, sizeof(a));
+		return 0;
+	}
+	if (skops->family != MXS_AF_INET6)
+		return -1;
+	w0 = skops->remote_ip6[0];
+	w1 = skops->remote_ip6[1];
+	w2 = skops->remote_ip6[2];
+	w3 = skops->remote_ip6[3];
+	if (w0 == 0 && w1 == 0 && w2 == bpf_htonl(0x0000ffff)) {
+		src->family = MXS_FAMILY_V4;
+		__builtin_memcpy(src->addr, &w3, sizeof(w3));
+		return 0;
+	}
+	src->family = MXS_FAMILY_V6;
+	__builtin_memcpy(src->addr, &w0, 4);
+	__builtin_memcpy(src->addr + 4, &w1, 4);
+	__builtin_memcpy(src->addr + 8, &w2, 4);
+	__builtin_memcpy(src->addr + 12, &w3, 4);
+	return 0;
+}
+
+SEC("sockops")
+int mxscreen_hs(struct bpf_sock_ops *skops)
+{
+	struct mxs_source src = {};
+	struct mxs_dnsbl_result *cached;
+	struct mxs_event *ev;
+	mxs_port_class_t *class;
+	__u32 port, outcome, key = 0;
+	__u64 now, *s;
+
+	if (skops->op != BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB)
+		return 1;
+
+	if (hs_netns_cookie && bpf_get_netns_cookie(skops) != hs_netns_cookie) {
+		outcome = HS_STAT(other_netns);
+		goto out;
+	}
+	port = skops->local_port; /* host byte order */
+	class = bpf_map_lookup_elem(&ports, &port);
+	if (!class || !*class) {
+		outcome = HS_STAT(not_screened);
+		goto out;
+	}
+	if (hs_source(skops, &src)) {
+		/* Not IP: nothing to look up.  Cannot happen for TCP. */
+		outcome = HS_STAT(not_screened);
+		goto out;
+	}
+
+	now = bpf_ktime_get_boot_ns();
+	cached = bpf_map_lookup_elem(&dnsbl_cache, &src);
+	if (cached && cached->expires_ns > now) {
+		outcome = HS_STAT(cached);
+		goto out;
+	}
+
+	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+	if (!ev) {
+		outcome = HS_STAT(lost);
+		goto out;
+	}
+	ev->time_ns = now;
+	ev->src = src;
+	ev->local_port = (__u16)port;
+	ev->class_ = (*class & MXS_CLASS_BIT(MXS_CLASS_SUBMISSION))
+			 ? MXS_CLASS_SUBMISSION
+			 : MXS_CLASS_MX;
+	ev->pad = 0;
+	bpf_ringbuf_submit(ev, 0);
+	outcome = HS_STAT(queued);
+out:
+	/*
+	 * Atomic adds although the counters are per CPU: this program may run
+	 * in process context (socket backlog) and be interrupted by a softirq
+	 * running it again on the same CPU.  Counting last means that once an
+	 * outcome is visible, its event is already in the ring.
+	 */
+	s = bpf_map_lookup_elem(&hs_stats, &key);
+	if (s) {
+		__sync_fetch_and_add(&s[HS_STAT(handshakes)], 1);
+		if (outcome < HS_NR_STATS)
+			__sync_fetch_and_add(&s[outcome], 1);
+	}
+	return 1;
+}
+
+#endif /* MXS_HANDSHAKE_BPF_H */

@@ -1,0 +1,147 @@
+#!/bin/bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# mxscreend against a real rbldnsd: a listed source connects once and is
+# then refused in XDP; unlisted sources keep connecting; a DNSWL listing
+# outweighs a blocklist; zones that refuse us or list the world block no
+# one; entries expire; spoofed SYNs cause no queries; a dead DNS server
+# blocks no one; a bad config on SIGHUP keeps the running one.
+source "$(dirname "$0")/lib.sh"
+
+e2e_init
+e2e_topology
+e2e_start_smtpd 25 587
+mxs attach mxs0 >/dev/null
+
+clean=${CLIENTS4[0]} bot=${CLIENTS4[1]} friend=${CLIENTS4[2]}
+other=${CLIENTS4[3]} late=${CLIENTS4[4]} bot6=${CLIENTS6[1]}
+
+e2e_rbl_dir
+# bl.test lists the bot and the friend; wl.test (a DNSWL) the friend;
+# refuse.test answers like a list that refuses a public resolver;
+# world.test lists everything, 127.0.0.1 included.
+printf ':127.0.0.2:listed\n127.0.0.2\n%s\n%s\n' "$bot" "$friend" >"$RBL_DIR/bl.zone"
+printf '2001:db8::11\n' >"$RBL_DIR/bl6.zone"
+printf ':127.0.10.1:dnswl\n127.0.0.2\n%s\n' "$friend" >"$RBL_DIR/wl.zone"
+printf ':127.255.255.254:refused\n127.0.0.0/8\n192.0.0.0/8\n' >"$RBL_DIR/refuse.zone"
+printf ':127.0.0.2:everyone\n127.0.0.0/8\n192.0.0.0/8\n' >"$RBL_DIR/world.zone"
+e2e_start_rbldnsd bl.test:ip4set:bl.zone bl.test:ip6trie:bl6.zone \
+	wl.test:ip4set:wl.zone refuse.test:ip4set:refuse.zone \
+	world.test:ip4set:world.zone
+
+conf=$E2E_TMP/mxscreen.conf
+cat >"$conf" <<CONF
+# the e2e test's configuration
+dnsbl_sites = bl.test*2, wl.test*-5,
+    refuse.test*5 world.test*5
+dnsbl_threshold = 2
+dnsbl_allowlist_threshold = -1
+dns_servers = 127.0.0.1:$RBL_PORT
+dnsbl_min_ttl = 2s
+dnsbl_max_ttl = 3s
+dnsbl_timeout = 2s
+CONF
+e2e_start_mxscreend "$conf"
+
+# Zone health as the probes found it.
+zone_state() {
+	mxs status --json | jq -r ".daemon.zones[] | select(.site == \"$1\") | .state"
+}
+assert_eq "$(zone_state bl.test*2)" ok "bl.test state"
+assert_eq "$(zone_state wl.test*-5)" ok "wl.test state"
+assert_eq "$(zone_state refuse.test*5)" "refuses queries: disabled" "refuse.test state"
+assert_eq "$(zone_state world.test*5)" "lists 127.0.0.1: disabled" "world.test state"
+grep -q "refuse.test answered 127.255.255.254" "$DAEMON_LOG" ||
+	fail "no loud warning about refuse.test: $(cat "$DAEMON_LOG")"
+grep -q "world.test lists 127.0.0.1" "$DAEMON_LOG" ||
+	fail "no loud warning about world.test: $(cat "$DAEMON_LOG")"
+pass "misbehaving zones are disabled and logged"
+
+# A listed source connects once, then dies at XDP.
+expect banner "$bot" 25 "listed source, first connection"
+wait_until 50 test "$(dnsbl_verdict "$bot")" = block ||
+	fail "no block verdict for $bot: $(cat "$DAEMON_LOG")"
+expect timeout "$bot" 25 "listed source after its verdict"
+expect banner "$bot" 587 "dnsbl entries block the mx class only"
+assert_eq "$(reached "$bot")" 2 "connections from $bot that reached the server (one per class)"
+grep -q "BLOCK \[$bot\] score=2 bl.test=127.0.0.2\*2 ttl=[0-9]*s class=mx" "$DAEMON_LOG" ||
+	fail "no BLOCK log line: $(cat "$DAEMON_LOG")"
+pass "BLOCK line logged postscreen-style"
+mxs check "$bot" | grep -q "refused (drop) by block $bot (dnsbl" ||
+	fail "check $bot: $(mxs check "$bot")"
+pass "check shows the dnsbl block entry"
+
+# IPv6: reversed nibbles.
+expect banner "$bot6" 25 "listed IPv6 source, first connection"
+wait_until 50 test "$(dnsbl_verdict "$bot6")" = block ||
+	fail "no block verdict for $bot6: $(cat "$DAEMON_LOG")"
+expect timeout "$bot6" 25 "listed IPv6 source after its verdict"
+
+# An unlisted source keeps connecting, and is looked up once.
+for i in 1 2 3; do expect banner "$clean" 25 "unlisted source, connection $i"; done
+wait_until 50 test "$(dnsbl_verdict "$clean")" = clean || fail "no clean verdict for $clean"
+assert_eq "$(rbl_queries "10.2.0.192.bl.test")" 1 "bl.test queries for $clean (cached after the first)"
+
+# DNSWL outweighs the blocklist: 2 - 5 = -3 <= -1 -> allow entry.
+expect banner "$friend" 25 "listed and DNSWL-listed source"
+wait_until 50 test "$(dnsbl_verdict "$friend")" = allow || fail "no allow verdict for $friend"
+expect banner "$friend" 25 "DNSWL-listed source, again"
+mxs list allow --json | jq -e ".[] | select(.prefix == \"$friend\" and .reason == \"dnsbl\")" >/dev/null ||
+	fail "no dnsbl allow entry: $(mxs list allow)"
+pass "DNSWL weight wins, allow entry written"
+
+# Zones that list everyone, or refuse us, block no one.
+for i in 1 2; do expect banner "$other" 25 "listed only by disabled zones, $i"; done
+wait_until 50 test "$(dnsbl_verdict "$other")" = clean || fail "no clean verdict for $other"
+assert_eq "$(rbl_queries "13.2.0.192.refuse.test")" 0 "queries to the disabled refuse.test"
+
+# Entries expire (max ttl 3s) and the source gets in again.
+for ((i = 0; i < 20; i++)); do
+	[ "$(probe "$bot" 25)" = banner ] && break
+done
+[ "$i" -lt 20 ] || fail "$bot still refused long after its 3s ttl"
+pass "$bot connects again after its entry expired"
+
+# Spoofed SYNs from 2000 addresses: no handshake, so no event, no query.
+# First let the bot's new connection be looked up again, so that nothing
+# is in flight when the counting starts.
+wait_until 50 test "$(dnsbl_verdict "$bot")" = block || fail "no new verdict for $bot"
+wait_until 50 test "$(daemon_json .in_flight)" = 0 || fail "lookups stuck in flight"
+hs_before=$(daemon_json .handshakes)
+lookups_before=$(daemon_json .lookups)
+clean_before=$(counter pass_clean)
+sent=$(ip netns exec "$CLI_NS" python3 "$E2E_DIR/synflood.py" "$SERVER4" 25 2000 198.18)
+wait_until 100 test "$(($(counter pass_clean) - clean_before))" -ge "$sent" ||
+	fail "the flood did not arrive: pass_clean grew by $(($(counter pass_clean) - clean_before))"
+assert_eq "$(($(daemon_json .handshakes) - hs_before))" 0 "handshakes from the spoofed flood"
+assert_eq "$(($(daemon_json .lookups) - lookups_before))" 0 "lookups caused by the spoofed flood"
+assert_eq "$(rbl_queries ".18.198.bl.test")" 0 "DNS queries for spoofed sources"
+
+# A bad configuration on SIGHUP is reported; the running one stays.
+cp "$conf" "$conf.good"
+printf 'dnsbl_sites = bl.test*2\ndnsbl_treshold = 3\ndnsbl_min_ttl = soon\n' >"$conf"
+kill -HUP "$DAEMON_PID"
+wait_until 50 grep -q "not reloaded; the running configuration is kept" "$DAEMON_LOG" ||
+	fail "bad config not reported: $(cat "$DAEMON_LOG")"
+grep -q "$conf:2: .*dnsbl_treshold.*did you mean dnsbl_threshold" "$DAEMON_LOG" ||
+	fail "no file:line for the unknown name: $(cat "$DAEMON_LOG")"
+grep -q "$conf:3: " "$DAEMON_LOG" || fail "no file:line for the bad duration"
+assert_eq "$(mxs status --json | jq '.daemon.zones | length')" 4 "zones after a bad reload"
+cp "$conf.good" "$conf"
+
+# A dead DNS server blocks no one, and the daemon keeps running.
+kill "$RBLDNSD_PID"
+wait "$RBLDNSD_PID" 2>/dev/null || true
+expect banner "$late" 25 "new source while the DNS server is dead"
+wait_until 100 test "$(dnsbl_verdict "$late")" = failed ||
+	fail "no failed verdict for $late: $(cat "$DAEMON_LOG")"
+expect banner "$late" 25 "after the failed lookup"
+assert_eq "$(daemon_json .running)" true "daemon running after DNS failures"
+mxs check "$late" | grep -q "passes: no entry covers it" || fail "check $late: $(mxs check "$late")"
+pass "a dead DNS server blocks no one"
+
+# SIGTERM stops cleanly; the screener keeps what it knows.
+mxs block "$other" >/dev/null
+kill -TERM "$DAEMON_PID"
+wait "$DAEMON_PID" 2>/dev/null || true
+assert_eq "$(mxs status --json | jq -r .daemon.state)" stopped "daemon state after SIGTERM"
+expect timeout "$other" 25 "blocked source after the daemon stopped"

@@ -1,0 +1,830 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * config.c - reading mxscreend's configuration file (see config.h).
+ *
+ * Lines as in Postfix main.cf (postconf(5)): a logical line starts with
+ * non-blank text; a line that starts with white space continues it, joined
+ * with one space.  Empty and blank lines, and lines whose first non-blank
+ * character is "#", are skipped wherever they are: they neither end nor
+ * break a continuation.  Lines end in LF or CRLF, the last one may lack its
+ * newline, a UTF-8 byte order mark before the first line is skipped, and
+ * lines of any length are read with getline().  A line with a NUL byte is
+ * an error: C string handling would silently drop what follows it.
+ *
+ * A problem is reported at the line where its logical line starts, as
+ * "FILE:LINE: ...", and reading goes on, so one run shows every problem.
+ * Values are checked by the parsers of their modules (dnsbl_sites,
+ * duration, settings, addr); their messages follow the setting's name.
+ * Cross-checks between settings run after the whole file was read, only
+ * on settings whose last value was good, and are reported at the later of
+ * the lines involved.  Everything goes into a local copy that replaces
+ * *out only when the file had no problem at all.
+ */
+#include "addr.h"
+#include "config.h"
+#include "duration.h"
+#include "errbuf.h"
+#include "settings.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Bounds: wide enough for any sensible site, narrow enough to catch a
+ * slipped digit.  A DNSBL score of 0 means "listed nowhere", so a block
+ * threshold of 0 or less would block every sender no allowlist knows. */
+#define SCORE_MAX 1000000
+#define THRESHOLD_MIN 1
+#define ALLOWLIST_MAX 0
+/* So dnsbl_threshold > dnsbl_allowlist_threshold needs no check. */
+_Static_assert(THRESHOLD_MIN > ALLOWLIST_MAX,
+	       "a score can be both blocked and allowed");
+#define TTL_MIN 1
+#define TTL_MAX (7 * 86400)
+#define TIMEOUT_MIN 1
+#define TIMEOUT_MAX 60
+#define DNS_PORT 53
+
+/* Longest piece of file text quoted back in a message. */
+#define QUOTE_MAX 64
+/* Longest unknown name compared for a suggestion. */
+#define SUGGEST_MAX 48
+#define MSG_LEN 1024
+#define ERR_LEN 512
+
+enum kind {
+	KIND_INT,      /* int, signed decimal within [min, max] */
+	KIND_UINT32,   /* uint32_t, decimal within [min, max] */
+	KIND_DURATION, /* uint64_t seconds within [min, max] */
+	KIND_BOOL,     /* bool, yes or no */
+	KIND_SITES,    /* struct dnsbl_sites */
+	KIND_SERVERS,  /* nr_dns_servers and dns_server[] */
+	KIND_CLASSES,  /* uint8_t MXS_CLASS_BIT mask */
+};
+
+struct setting {
+	const char *name;
+	enum kind kind;
+	size_t offset; /* of the field in struct config */
+	int64_t min, max;
+};
+
+/* The settings, in the order "expected one of" lists them. */
+enum {
+	S_SITES,
+	S_THRESHOLD,
+	S_ALLOWLIST,
+	S_MIN_TTL,
+	S_MAX_TTL,
+	S_TIMEOUT,
+	S_SERVERS,
+	S_CLASSES,
+	S_IN_FLIGHT,
+	S_PER_SECOND,
+	S_OBSERVE,
+	NR_SETTINGS
+};
+
+#define FIELD(f) offsetof(struct config, f)
+
+static const struct setting settings[NR_SETTINGS] = {
+	[S_SITES] = { "dnsbl_sites", KIND_SITES, FIELD(sites), 0, 0 },
+	[S_THRESHOLD] = { "dnsbl_threshold", KIND_INT, FIELD(threshold),
+			  THRESHOLD_MIN, SCORE_MAX },
+	[S_ALLOWLIST] = { "dnsbl_allowlist_threshold", KIND_INT,
+			  FIELD(allowlist_threshold), -SCORE_MAX, ALLOWLIST_MAX },
+	[S_MIN_TTL] = { "dnsbl_min_ttl", KIND_DURATION, FIELD(min_ttl),
+			TTL_MIN, TTL_MAX },
+	[S_MAX_TTL] = { "dnsbl_max_ttl", KIND_DURATION, FIELD(max_ttl),
+			TTL_MIN, TTL_MAX },
+	[S_TIMEOUT] = { "dnsbl_timeout", KIND_DURATION, FIELD(timeout),
+			TIMEOUT_MIN, TIMEOUT_MAX },
+	[S_SERVERS] = { "dns_servers", KIND_SERVERS, 0, 0, 0 },
+	[S_CLASSES] = { "dnsbl_classes", KIND_CLASSES, FIELD(classes), 0, 0 },
+	[S_IN_FLIGHT] = { "max_lookups_in_flight", KIND_UINT32,
+			  FIELD(max_in_flight), 1, 100000 },
+	[S_PER_SECOND] = { "max_lookups_per_second", KIND_UINT32,
+			   FIELD(max_per_second), 1, 1000000 },
+	[S_OBSERVE] = { "observe", KIND_BOOL, FIELD(observe), 0, 0 },
+};
+
+void config_defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->threshold = 1;
+	cfg->allowlist_threshold = 0;
+	cfg->min_ttl = 60;
+	cfg->max_ttl = 3600;
+	cfg->timeout = 10;
+	cfg->classes = (uint8_t)MXS_CLASS_BIT(MXS_CLASS_MX);
+	cfg->max_in_flight = 1000;
+	cfg->max_per_second = 2000;
+	cfg->observe = false;
+}
+
+/* --- values ---------------------------------------------------------------- */
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Copy text for a message: at most QUOTE_MAX bytes, "..." when cut.
+ * (report() replaces unprintable bytes in every message.)  buf holds
+ * QUOTE_MAX + 4 bytes. */
+static const char *quote(const char *text, size_t len, char *buf)
+{
+	size_t n = len < QUOTE_MAX ? len : QUOTE_MAX;
+
+	memcpy(buf, text, n);
+	if (n < len) {
+		memcpy(buf + n, "...", 3);
+		n += 3;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Lists are separated by commas and/or white space.  Rewrite text in
+ * place to "a,b,c" (no empty items) for the module parsers. */
+static void normalise_list(char *text)
+{
+	char *in = text, *out = text;
+
+	for (;;) {
+		while (*in == ',' || is_blank(*in))
+			in++;
+		if (!*in)
+			break;
+		if (out != text)
+			*out++ = ',';
+		while (*in && *in != ',' && !is_blank(*in))
+			*out++ = *in++;
+	}
+	*out = '\0';
+}
+
+static int parse_int(const struct setting *s, const char *text, int *out,
+		     char *err, size_t errlen)
+{
+	bool neg = text[0] == '-';
+	uint64_t mag = 0;
+	int64_t v;
+	int rc;
+
+	rc = settings_parse_uint(text + neg, 0, UINT64_MAX, &mag, NULL, 0);
+	if (rc == -EINVAL || (rc == 0 && neg && mag == 0)) {
+		errbuf_set(err, errlen,
+			"bad number \"%s\": expected a decimal number from %lld to %lld (no leading zeros)",
+			text, (long long)s->min, (long long)s->max);
+		return -EINVAL;
+	}
+	if (rc == 0 && mag <= (uint64_t)INT32_MAX) {
+		v = neg ? -(int64_t)mag : (int64_t)mag;
+		if (v >= s->min && v <= s->max) {
+			*out = (int)v;
+			return 0;
+		}
+	}
+	errbuf_set(err, errlen,
+		"number %s is out of range: expected %lld to %lld", text,
+		(long long)s->min, (long long)s->max);
+	return -ERANGE;
+}
+
+static int parse_uint32(const struct setting *s, const char *text,
+			uint32_t *out, char *err, size_t errlen)
+{
+	uint64_t v;
+	int rc;
+
+	rc = settings_parse_uint(text, (uint64_t)s->min, (uint64_t)s->max, &v,
+				 err, errlen);
+	if (rc == 0)
+		*out = (uint32_t)v;
+	return rc;
+}
+
+static int parse_duration(const struct setting *s, const char *text,
+			  uint64_t *out, char *err, size_t errlen)
+{
+	char lo[DURATION_STRLEN], hi[DURATION_STRLEN];
+	uint64_t v;
+	int rc;
+
+	rc = duration_parse(text, &v, err, errlen);
+	if (rc)
+		return rc;
+	if (v < (uint64_t)s->min || v > (uint64_t)s->max) {
+		duration_format((uint64_t)s->min, lo, sizeof(lo));
+		duration_format((uint64_t)s->max, hi, sizeof(hi));
+		errbuf_set(err, errlen,
+			"duration \"%s\" is out of range: expected %s to %s",
+			text, lo, hi);
+		return -ERANGE;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_bool(const char *text, bool *out, char *err, size_t errlen)
+{
+	if (strcmp(text, "yes") == 0) {
+		*out = true;
+	} else if (strcmp(text, "no") == 0) {
+		*out = false;
+	} else {
+		errbuf_set(err, errlen, "%s%s%s: expected yes or no",
+			*text ? "bad value \"" : "empty value", text,
+			*text ? "\"" : "");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+#define SERVER_EXPECTED                                                        \
+	"expected ADDR, ADDR:PORT, IPV6, [IPV6] or [IPV6]:PORT (e.g. 192.0.2.53:5353, [2001:db8::53])"
+
+/* One DNS server (a list item, no separators inside) into "ADDR:PORT" or
+ * "[ADDR6]:PORT". */
+static int parse_server(const char *item, char *out, size_t outlen, char *err,
+			size_t errlen)
+{
+	char q[QUOTE_MAX + 4], host[64];
+	char text[ADDR_CIDR_STRLEN];
+	const char *h = item, *port = NULL, *close, *colon;
+	size_t hlen = strlen(item);
+	struct addr_cidr a;
+	uint64_t p = DNS_PORT;
+	bool bracket = item[0] == '[';
+	int rc, w;
+
+	if (bracket) {
+		close = strchr(item, ']');
+		if (!close || (close[1] && close[1] != ':')) {
+			errbuf_set(err, errlen, "bad DNS server \"%s\": %s",
+				quote(item, strlen(item), q), SERVER_EXPECTED);
+			return -EINVAL;
+		}
+		h = item + 1;
+		hlen = (size_t)(close - h);
+		if (close[1])
+			port = close + 2;
+	} else {
+		colon = strchr(item, ':');
+		if (colon && !strchr(colon + 1, ':')) { /* one colon: v4:port */
+			hlen = (size_t)(colon - item);
+			port = colon + 1;
+		}
+	}
+	if (hlen >= sizeof(host)) {
+		errbuf_set(err, errlen, "bad DNS server \"%s\": %s",
+			quote(item, strlen(item), q), SERVER_EXPECTED);
+		return -EINVAL;
+	}
+	memcpy(host, h, hlen);
+	host[hlen] = '\0';
+	rc = addr_parse_ip(host, &a, NULL, 0);
+	if (rc) {
+		errbuf_set(err, errlen, "bad DNS server \"%s\": %s",
+			quote(item, strlen(item), q), SERVER_EXPECTED);
+		return rc;
+	}
+	/* Brackets are for IPv6 ("[::ffff:192.0.2.1]" is IPv4 afterwards). */
+	if (bracket && !strchr(host, ':')) {
+		errbuf_set(err, errlen,
+			"bad DNS server \"%s\": brackets are only for IPv6 addresses; %s",
+			quote(item, strlen(item), q), SERVER_EXPECTED);
+		return -EINVAL;
+	}
+	if (port && settings_parse_uint(port, 1, UINT16_MAX, &p, NULL, 0)) {
+		errbuf_set(err, errlen,
+			"bad port in DNS server \"%s\": expected a decimal number from 1 to 65535",
+			quote(item, strlen(item), q));
+		return -EINVAL;
+	}
+	addr_format_cidr(&a, text, sizeof(text));
+	if (a.family == MXS_FAMILY_V6)
+		w = snprintf(out, outlen, "[%s]:%u", text, (unsigned int)p);
+	else
+		w = snprintf(out, outlen, "%s:%u", text, (unsigned int)p);
+	if (w < 0 || (size_t)w >= outlen) { /* cannot happen: see config.h */
+		errbuf_set(err, errlen, "bad DNS server \"%s\": too long",
+			quote(item, strlen(item), q));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* text is normalised: "a,b,c" or empty (the system's resolvers). */
+static int parse_servers(char *text, struct config *cfg, char *err,
+			 size_t errlen)
+{
+	char server[CONFIG_SERVER_LEN];
+	unsigned int n = 0, i;
+	char *item = text, *comma;
+	int rc;
+
+	while (*item) {
+		comma = strchr(item, ',');
+		if (comma)
+			*comma = '\0';
+		rc = parse_server(item, server, sizeof(server), err, errlen);
+		if (rc)
+			return rc;
+		for (i = 0; i < n; i++) {
+			if (strcmp(cfg->dns_server[i], server) == 0) {
+				errbuf_set(err, errlen,
+					"DNS server %s is listed twice; expected each server once",
+					server);
+				return -EINVAL;
+			}
+		}
+		if (n >= CONFIG_MAX_DNS_SERVERS) {
+			errbuf_set(err, errlen,
+				"too many DNS servers: expected at most %d",
+				CONFIG_MAX_DNS_SERVERS);
+			return -ERANGE;
+		}
+		memcpy(cfg->dns_server[n++], server, sizeof(server));
+		if (!comma)
+			break;
+		item = comma + 1;
+	}
+	for (i = n; i < CONFIG_MAX_DNS_SERVERS; i++)
+		memset(cfg->dns_server[i], 0, sizeof(cfg->dns_server[i]));
+	cfg->nr_dns_servers = n;
+	return 0;
+}
+
+/* Parse value (mutable, trimmed, maybe empty) into the setting's field of
+ * cfg.  Only lists may be empty. */
+static int parse_value(const struct setting *s, char *value,
+		       struct config *cfg, char *err, size_t errlen)
+{
+	void *field = (char *)cfg + s->offset;
+
+	switch (s->kind) {
+	case KIND_INT:
+	case KIND_UINT32:
+		if (!*value) {
+			errbuf_set(err, errlen,
+				"empty value: expected a decimal number from %lld to %lld",
+				(long long)s->min, (long long)s->max);
+			return -EINVAL;
+		}
+		return s->kind == KIND_INT ?
+			       parse_int(s, value, field, err, errlen) :
+			       parse_uint32(s, value, field, err, errlen);
+	case KIND_DURATION:
+		return parse_duration(s, value, field, err, errlen);
+	case KIND_BOOL:
+		return parse_bool(value, field, err, errlen);
+	case KIND_SITES:
+		return dnsbl_sites_parse(value, field, err, errlen);
+	case KIND_SERVERS:
+		normalise_list(value);
+		return parse_servers(value, cfg, err, errlen);
+	case KIND_CLASSES:
+		normalise_list(value);
+		return settings_parse_classes(value, field, err, errlen);
+	}
+	return -EINVAL;
+}
+
+/* --- names ----------------------------------------------------------------- */
+
+static int find_setting(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < NR_SETTINGS; i++)
+		if (strlen(settings[i].name) == len &&
+		    memcmp(settings[i].name, name, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Optimal string alignment distance: insertions, deletions, substitutions
+ * and swaps of neighbours cost 1.  Both lengths at most SUGGEST_MAX. */
+static unsigned int edit_distance(const char *a, size_t n, const char *b,
+				  size_t m)
+{
+	unsigned int d[SUGGEST_MAX + 1][SUGGEST_MAX + 1];
+	size_t i, j;
+
+	for (i = 0; i <= n; i++)
+		d[i][0] = (unsigned int)i;
+	for (j = 0; j <= m; j++)
+		d[0][j] = (unsigned int)j;
+	for (i = 1; i <= n; i++) {
+		for (j = 1; j <= m; j++) {
+			unsigned int best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[n][m];
+}
+
+/* Whether s (len bytes) is "SOMETHING_" followed by word: the name
+ * "postscreen_dnsbl_sites" ends in the word "dnsbl_sites". */
+static bool ends_with_word(const char *s, size_t len, const char *word,
+			   size_t wlen)
+{
+	return len > wlen && s[len - wlen - 1] == '_' &&
+	       memcmp(s + len - wlen, word, wlen) == 0;
+}
+
+/* The known name an unknown (or badly spelled) one probably means, or
+ * NULL: within two edits, ignoring case and "-" for "_" ("dnsbl_site",
+ * "DNSBL_SITES", "dnsbl-sites"), or one word short or long at the front
+ * ("timeout", "postscreen_dnsbl_threshold"). */
+static const char *suggest(const char *name, size_t len)
+{
+	char lower[SUGGEST_MAX];
+	unsigned int best_d = 3, d;
+	const char *best = NULL;
+	size_t i, klen;
+
+	if (len > SUGGEST_MAX)
+		return NULL;
+	for (i = 0; i < len; i++) {
+		char c = name[i];
+
+		if (c == '-')
+			c = '_';
+		else if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		lower[i] = c;
+	}
+	for (i = 0; i < NR_SETTINGS; i++) {
+		const char *k = settings[i].name;
+
+		klen = strlen(k);
+		d = edit_distance(lower, len, k, klen);
+		if (d < best_d) {
+			best_d = d;
+			best = k;
+		}
+	}
+	if (best)
+		return best;
+	for (i = 0; i < NR_SETTINGS; i++) {
+		const char *k = settings[i].name;
+
+		klen = strlen(k);
+		if (len >= 4 && (ends_with_word(k, klen, lower, len) ||
+				 ends_with_word(lower, len, k, klen)))
+			return k;
+	}
+	return NULL;
+}
+
+/* --- lines ----------------------------------------------------------------- */
+
+struct parser {
+	const char *file;
+	config_error_fn on_error;
+	void *ctx;
+	unsigned int errors;
+	struct config cfg;
+	/* Last logical line of each setting (0: not in the file), and
+	 * whether that last value was bad. */
+	unsigned long line[NR_SETTINGS];
+	bool bad[NR_SETTINGS];
+	/* The logical line being gathered. */
+	char *buf;
+	size_t len, cap;
+	unsigned long start; /* its first physical line; 0: none yet */
+	bool discard;        /* already reported as a whole */
+};
+
+static void report(struct parser *p, unsigned long line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* "FILE:LINE: message" (LINE 0: "FILE: message"), every byte that is not
+ * printable ASCII as '?': file text ends up in logs and terminals. */
+static void report(struct parser *p, unsigned long line, const char *fmt, ...)
+{
+	char msg[MSG_LEN];
+	va_list ap;
+	size_t n, i;
+
+	p->errors++;
+	if (!p->on_error)
+		return;
+	if (line)
+		snprintf(msg, sizeof(msg), "%s:%lu: ", p->file, line);
+	else
+		snprintf(msg, sizeof(msg), "%s: ", p->file);
+	n = strlen(msg);
+	va_start(ap, fmt);
+	vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
+	va_end(ap);
+	for (i = 0; msg[i]; i++) {
+		unsigned char c = (unsigned char)msg[i];
+
+		if (c < 0x20 || c >= 0x7f)
+			msg[i] = '?';
+	}
+	p->on_error(msg, p->ctx);
+}
+
+/* A setting name is [a-z0-9_]+. */
+static bool good_name(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') ||
+		      (name[i] >= '0' && name[i] <= '9') || name[i] == '_'))
+			return false;
+	return len > 0;
+}
+
+static void report_unknown(struct parser *p, unsigned long line,
+			   const char *name, size_t len, bool bad_name)
+{
+	const char *hint = suggest(name, len);
+	char q[QUOTE_MAX + 4], all[512];
+	size_t pos = 0, i;
+
+	if (hint) {
+		report(p, line, "%s setting%s \"%s\"; did you mean %s?",
+		       bad_name ? "bad" : "unknown", bad_name ? " name" : "",
+		       quote(name, len, q), hint);
+		return;
+	}
+	if (bad_name) {
+		report(p, line,
+		       "bad setting name \"%s\"; expected name = value, the name of lower-case letters, digits and _",
+		       quote(name, len, q));
+		return;
+	}
+	all[0] = '\0';
+	for (i = 0; i < NR_SETTINGS && pos < sizeof(all); i++)
+		pos += (size_t)snprintf(all + pos, sizeof(all) - pos, "%s%s",
+					i ? ", " : "", settings[i].name);
+	report(p, line, "unknown setting \"%s\"; expected one of %s",
+	       quote(name, len, q), all);
+}
+
+/* One logical line: "name = value", text starts non-blank and has no
+ * trailing white space. */
+static void parse_line(struct parser *p, char *text, unsigned long line)
+{
+	char err[ERR_LEN];
+	size_t nlen = 0;
+	char *v;
+	int i, rc;
+
+	while (text[nlen] && text[nlen] != '=' && !is_blank(text[nlen]))
+		nlen++;
+	if (nlen == 0) {
+		report(p, line,
+		       "missing setting name before \"=\"; expected name = value");
+		return;
+	}
+	if (!good_name(text, nlen)) {
+		report_unknown(p, line, text, nlen, true);
+		return;
+	}
+	v = text + nlen;
+	while (is_blank(*v))
+		v++;
+	if (*v != '=') {
+		report(p, line, "missing \"=\" after \"%.*s\"; expected %.*s = value",
+		       (int)nlen, text, (int)nlen, text);
+		return;
+	}
+	v++;
+	while (is_blank(*v))
+		v++;
+	i = find_setting(text, nlen);
+	if (i < 0) {
+		report_unknown(p, line, text, nlen, false);
+		return;
+	}
+	err[0] = '\0';
+	rc = parse_value(&settings[i], v, &p->cfg, err, sizeof(err));
+	p->line[i] = line;
+	p->bad[i] = rc != 0;
+	if (rc)
+		report(p, line, "%s: %s", settings[i].name, err);
+}
+
+/* Seconds as duration_format() has them when that is exact ("1h30m"),
+ * else in seconds ("3601s"). */
+static void format_exact(uint64_t seconds, char *buf, size_t len)
+{
+	uint64_t back;
+
+	duration_format(seconds, buf, len);
+	if (duration_parse(buf, &back, NULL, 0) || back != seconds)
+		snprintf(buf, len, "%llus", (unsigned long long)seconds);
+}
+
+/* Checks between settings, on good values only. */
+static void cross_check(struct parser *p)
+{
+	char lo[DURATION_STRLEN], hi[DURATION_STRLEN];
+	unsigned long line;
+
+	if (!p->bad[S_MIN_TTL] && !p->bad[S_MAX_TTL] &&
+	    p->cfg.min_ttl > p->cfg.max_ttl) {
+		line = p->line[S_MIN_TTL] > p->line[S_MAX_TTL] ?
+			       p->line[S_MIN_TTL] :
+			       p->line[S_MAX_TTL];
+		format_exact(p->cfg.min_ttl, lo, sizeof(lo));
+		format_exact(p->cfg.max_ttl, hi, sizeof(hi));
+		report(p, line,
+		       "dnsbl_min_ttl (%s) is longer than dnsbl_max_ttl (%s); expected dnsbl_min_ttl <= dnsbl_max_ttl",
+		       lo, hi);
+	}
+}
+
+/* Append len bytes of text to the logical line, after sep when not empty. */
+static int append(struct parser *p, const char *text, size_t len, bool sep)
+{
+	size_t need = p->len + sep + len + 1;
+
+	if (need > p->cap) {
+		size_t cap = p->cap ? p->cap : 256;
+		char *b;
+
+		while (cap < need)
+			cap *= 2;
+		b = realloc(p->buf, cap);
+		if (!b)
+			return -ENOMEM;
+		p->buf = b;
+		p->cap = cap;
+	}
+	if (sep)
+		p->buf[p->len++] = ' ';
+	memcpy(p->buf + p->len, text, len);
+	p->len += len;
+	p->buf[p->len] = '\0';
+	return 0;
+}
+
+/* The logical line gathered so far is complete. */
+static void flush(struct parser *p)
+{
+	if (p->len && !p->discard)
+		parse_line(p, p->buf, p->start);
+	p->len = 0;
+	p->discard = false;
+}
+
+/* One physical line (len bytes, newline removed, may hold NUL bytes). */
+static int take_line(struct parser *p, char *text, size_t len,
+		     unsigned long lineno)
+{
+	bool cont = len && is_blank(text[0]);
+	size_t i = 0;
+
+	if (memchr(text, '\0', len)) {
+		report(p, lineno, "line contains a NUL byte; expected text");
+		if (!cont || !p->start) {
+			flush(p);
+			p->start = lineno;
+		}
+		p->discard = true;
+		return 0;
+	}
+	while (i < len && is_blank(text[i]))
+		i++;
+	if (i == len || text[i] == '#')
+		return 0; /* blank or comment: changes nothing */
+	while (is_blank(text[len - 1]))
+		len--;
+	if (cont) {
+		if (!p->start) {
+			report(p, lineno,
+			       "line starts with white space, but there is no setting before it to continue; expected name = value at the start of the line");
+			p->start = lineno;
+			p->discard = true;
+			return 0;
+		}
+		return append(p, text + i, len - i, p->len > 0);
+	}
+	flush(p);
+	p->start = lineno;
+	return append(p, text, len, false);
+}
+
+int config_parse_stream(FILE *in, const char *name, struct config *out,
+			config_error_fn on_error, void *ctx)
+{
+	struct parser *p;
+	unsigned long lineno = 0;
+	char *line = NULL, *text;
+	size_t cap = 0, len;
+	ssize_t n;
+	int rc = 0;
+
+	if (!in || !out)
+		return -EINVAL;
+	/* struct config is large (the DNSBL sites): not on the stack. */
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->file = name ? name : "(config)";
+	p->on_error = on_error;
+	p->ctx = ctx;
+	config_defaults(&p->cfg);
+	for (;;) {
+		errno = 0;
+		n = getline(&line, &cap, in);
+		if (n < 0)
+			break;
+		lineno++;
+		text = line;
+		len = (size_t)n;
+		if (lineno == 1 && len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+			text += 3;
+			len -= 3;
+		}
+		if (len && text[len - 1] == '\n')
+			len--;
+		if (len && text[len - 1] == '\r')
+			len--;
+		rc = take_line(p, text, len, lineno);
+		if (rc) {
+			report(p, lineno, "out of memory");
+			goto out;
+		}
+	}
+	/* getline() returns -1 at the end and on errors alike. */
+	if (ferror(in) || !feof(in)) {
+		rc = errno ? -errno : -EIO;
+		report(p, 0, "cannot read: %s", strerror(-rc));
+		goto out;
+	}
+	flush(p);
+	cross_check(p);
+	if (p->errors)
+		rc = -EINVAL;
+	else
+		*out = p->cfg;
+out:
+	free(line);
+	free(p->buf);
+	free(p);
+	return rc;
+}
+
+int config_parse_file(const char *path, struct config *out,
+		      config_error_fn on_error, void *ctx)
+{
+	char msg[MSG_LEN];
+	FILE *f;
+	int rc;
+
+	f = fopen(path, "re");
+	if (!f) {
+		rc = -errno;
+		if (on_error) {
+			snprintf(msg, sizeof(msg), "%s: cannot open: %s", path,
+				 strerror(-rc));
+			on_error(msg, ctx);
+		}
+		return rc;
+	}
+	rc = config_parse_stream(f, path, out, on_error, ctx);
+	fclose(f);
+	return rc;
+}
+
+void config_format_servers(const struct config *cfg, char *buf, size_t len)
+{
+	unsigned int i, n = cfg->nr_dns_servers;
+	size_t pos = 0, w;
+
+	if (!buf || !len)
+		return;
+	buf[0] = '\0';
+	if (n > CONFIG_MAX_DNS_SERVERS)
+		n = CONFIG_MAX_DNS_SERVERS;
+	for (i = 0; i < n; i++) {
+		const char *s = cfg->dns_server[i];
+
+		w = strnlen(s, CONFIG_SERVER_LEN) + (i > 0);
+		if (pos + w >= len)
+			break; /* whole servers only: never a cut address */
+		snprintf(buf + pos, len - pos, "%s%.*s", i ? "," : "",
+			 CONFIG_SERVER_LEN, s);
+		pos += w;
+	}
+}

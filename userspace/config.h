@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * config.h - mxscreend's configuration file, /etc/mxscreen/mxscreen.conf,
+ * in Postfix main.cf style:
+ *   - "name = value"; white space around "=" is optional;
+ *   - a line that starts with white space continues the previous one;
+ *   - empty lines and lines whose first non-blank character is "#" are
+ *     ignored ("#" later in a line is part of the value, as in main.cf);
+ *   - a name given twice: the last one wins, as in Postfix.
+ * Durations are Postfix-style (duration.h), booleans "yes"/"no", lists
+ * are separated by commas and/or white space.
+ *
+ * Contract: every problem is reported through the error callback as
+ * "FILE:LINE: what is wrong; what was expected", all of them, not only the
+ * first; the parse then fails and *out is left untouched, so a reload can
+ * keep the running configuration.
+ */
+#ifndef MXS_CONFIG_H
+#define MXS_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dnsbl_sites.h"
+
+#define CONFIG_DEFAULT_PATH "/etc/mxscreen/mxscreen.conf"
+#define CONFIG_MAX_DNS_SERVERS 8
+/* "[ffff:...:ffff]:65535" fits */
+#define CONFIG_SERVER_LEN 48
+
+struct config {
+	struct dnsbl_sites sites;         /* dnsbl_sites (default: none) */
+	int threshold;                    /* dnsbl_threshold (1) */
+	int allowlist_threshold;          /* dnsbl_allowlist_threshold (0 = off;
+					   * negative: score <= it -> allow) */
+	uint64_t min_ttl;                 /* dnsbl_min_ttl (60s) */
+	uint64_t max_ttl;                 /* dnsbl_max_ttl (1h) */
+	uint64_t timeout;                 /* dnsbl_timeout (10s) */
+	unsigned int nr_dns_servers;      /* dns_servers (default: none =
+					   * the system's resolv.conf) */
+	char dns_server[CONFIG_MAX_DNS_SERVERS][CONFIG_SERVER_LEN];
+					  /* normalised "ADDR:PORT" or
+					   * "[ADDR6]:PORT", port default 53 */
+	uint8_t classes;                  /* dnsbl_classes (mx) */
+	uint32_t max_in_flight;           /* max_lookups_in_flight (1000) */
+	uint32_t max_per_second;          /* max_lookups_per_second (2000) */
+	bool observe;                     /* observe (no): log, write nothing */
+};
+
+/* Called once per problem with "FILE:LINE: message". */
+typedef void (*config_error_fn)(const char *message, void *ctx);
+
+void config_defaults(struct config *cfg);
+
+/* Parse a stream (name is used in messages).  Settings not in the file
+ * keep their defaults.  Returns 0, or -EINVAL after reporting every
+ * problem (then *out is unchanged). */
+int config_parse_stream(FILE *in, const char *name, struct config *out,
+			config_error_fn on_error, void *ctx);
+
+/* Open and parse a file; a file that cannot be opened is reported as
+ * "FILE: cannot open: REASON" and returns -errno. */
+int config_parse_file(const char *path, struct config *out,
+		      config_error_fn on_error, void *ctx);
+
+/* The c-ares server list for the configured dns_servers: "a:p,[b]:p". */
+void config_format_servers(const struct config *cfg, char *buf, size_t len);
+
+#endif /* MXS_CONFIG_H */

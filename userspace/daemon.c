@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * daemon.c - mxscreend's work between the kernel and the DNSBLs.
+ *
+ * Verdicts go into the same lists as manual entries, with reason dnsbl and
+ * an expiry; an exact entry of any other reason (manual, list file) is
+ * never overwritten or removed.  Every result, clean ones too, goes into
+ * "dnsbl_cache", which is also what keeps the kernel from reporting the
+ * same source again while the result is fresh.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "log.h"
+#include "settings.h"
+
+#define NS_PER_S 1000000000ull
+/* How often expired dnsbl entries are removed from the lists. */
+#define DAEMON_SWEEP_SECONDS 60
+
+static void daemon_source_text(const struct mxs_source *src, char *buf,
+			       size_t len)
+{
+	inet_ntop(src->family == MXS_FAMILY_V6 ? AF_INET6 : AF_INET, src->addr,
+		  buf, (socklen_t)len);
+}
+
+static void daemon_source_cidr(const struct mxs_source *src,
+			       struct addr_cidr *cidr)
+{
+	memset(cidr, 0, sizeof(*cidr));
+	cidr->family = src->family;
+	cidr->prefixlen = src->family == MXS_FAMILY_V6 ? 128 : 32;
+	memcpy(cidr->addr, src->addr, src->family == MXS_FAMILY_V6 ? 16 : 4);
+}
+
+/* "zen.example=127.0.0.4*3,bl.example=127.0.0.2*1" */
+static void daemon_format_hits(const struct daemon *d,
+			       const struct mxs_dnsbl_result *res, char *buf,
+			       size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < res->nr_hits && used + 1 < len; i++) {
+		char hit[DNSBL_ZONE_LEN + 32];
+
+		dnsbl_format_hit(&d->cfg.sites, &res->hits[i], hit, sizeof(hit));
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+					 i ? "," : "", hit);
+	}
+}
+
+/* Write a verdict into list unless an entry of another reason is there. */
+static int daemon_write_entry(struct daemon *d, int list,
+			      const struct mxs_source *src, uint64_t expires_ns,
+			      uint8_t classes, const char *who)
+{
+	struct mxs_entry entry = {
+		.expires_ns = expires_ns,
+		.classes = classes,
+		.reason = MXS_REASON_DNSBL,
+	};
+	struct mxs_entry old;
+	struct addr_cidr cidr;
+	int err;
+
+	daemon_source_cidr(src, &cidr);
+	if (kmap_entry_get(&d->km, list, &cidr, &old) == 0 &&
+	    old.reason != MXS_REASON_DNSBL) {
+		log_debug("[%s] has a %s %s entry: left as it is", who,
+			  settings_reason_name(old.reason),
+			  list == MXS_LIST_BLOCK ? "block" : "allow");
+		return 0;
+	}
+	err = kmap_entry_put(&d->km, list, &cidr, &entry, NULL, NULL);
+	if (err) {
+		d->status.map_errors++;
+		log_warn("cannot write the %s entry for [%s] into %s: %s%s", 
+			 list == MXS_LIST_BLOCK ? "block" : "allow", who,
+			 kmap_map_name(list, &cidr), strerror(-err),
+			 err == -ENOSPC ? " (map full: raise its size at the next attach)"
+					: "");
+	}
+	return err;
+}
+
+static void daemon_on_verdict(const struct mxs_source *src,
+			      const struct mxs_dnsbl_result *result,
+			      uint64_t ttl, uint64_t event_ns, void *ctx)
+{
+	struct daemon *d = ctx;
+	struct mxs_dnsbl_result res = *result;
+	uint64_t now = kmap_now_ns();
+	char who[INET6_ADDRSTRLEN], hits[512];
+	const char *observe = d->cfg.observe ? " (observe: not written)" : "";
+	uint64_t life = ttl;
+	int err;
+
+	daemon_source_text(src, who, sizeof(who));
+	daemon_format_hits(d, &res, hits, sizeof(hits));
+	/* a failed lookup is retried after min_ttl, not at every connection */
+	if (res.verdict == MXS_DNSBL_FAILED)
+		life = d->cfg.min_ttl;
+	res.expires_ns = now + life * NS_PER_S;
+
+	switch (res.verdict) {
+	case MXS_DNSBL_BLOCK:
+		if (!d->cfg.observe &&
+		    daemon_write_entry(d, MXS_LIST_BLOCK, src, res.expires_ns,
+				       d->cfg.classes, who) == 0)
+			d->status.blocked++;
+		log_info("BLOCK [%s] score=%d %s ttl=%llus class=%s delay=%llums%s",
+			 who, res.score, hits, (unsigned long long)ttl,
+			 settings_classes_name(d->cfg.classes),
+			 (unsigned long long)((kmap_now_ns() - event_ns) / 1000000),
+			 observe);
+		break;
+	case MXS_DNSBL_ALLOW:
+		if (!d->cfg.observe &&
+		    daemon_write_entry(d, MXS_LIST_ALLOW, src, res.expires_ns,
+				       MXS_CLASSES_ALL, who) == 0)
+			d->status.allowed++;
+		log_info("ALLOW [%s] score=%d %s ttl=%llus%s", who, res.score,
+			 hits, (unsigned long long)ttl, observe);
+		break;
+	case MXS_DNSBL_CLEAN:
+		d->status.clean++;
+		log_debug("PASS [%s] score=%d%s%s", who, res.score,
+			  hits[0] ? " " : "", hits);
+		break;
+	default:
+		log_info("DNSBL lookup for [%s] failed: no zone answered; not blocked, "
+			 "retried after %llus", who, (unsigned long long)life);
+		break;
+	}
+	err = kmap_cache_put(&d->km, src, &res);
+	if (err) {
+		d->status.map_errors++;
+		log_warn("cannot cache the DNSBL result for [%s]: %s", who,
+			 strerror(-err));
+	}
+}
+
+void daemon_on_event(struct daemon *d, const struct mxs_event *ev)
+{
+	struct mxs_dnsbl_result cached;
+
+	d->status.events++;
+	if (!d->engine || d->cfg.sites.nr_sites == 0)
+		return;
+	/* the kernel checks the cache too, but a result may have landed
+	 * after it queued the event */
+	if (kmap_cache_get(&d->km, &ev->src, &cached) == 0 &&
+	    cached.expires_ns > kmap_now_ns())
+		return;
+	dnsbl_engine_lookup(d->engine, &ev->src, ev->time_ns);
+}
+
+static void daemon_publish(struct daemon *d)
+{
+	struct dnsbl_counters c = { 0 };
+	struct mxs_daemon_status *st = &d->status;
+	int err;
+
+	if (d->engine) {
+		dnsbl_engine_counters(d->engine, &c);
+		dnsbl_engine_sites(d->engine, st->site, &st->nr_sites);
+	}
+	st->pid = (uint32_t)getpid();
+	st->generation = d->generation;
+	st->heartbeat_ns = kmap_now_ns();
+	st->lookups = c.lookups;
+	st->merged = c.merged;
+	st->skipped_rate = c.skipped_rate;
+	st->skipped_busy = c.skipped_busy;
+	st->failed = c.failed;
+	st->in_flight = c.in_flight;
+	st->lookups_per_sec = (uint32_t)(c.lookups - d->last_lookups);
+	st->observe = d->cfg.observe;
+	d->last_lookups = c.lookups;
+	err = kmap_daemon_put(&d->km, st);
+	if (err)
+		log_warn("cannot write the heartbeat: %s", strerror(-err));
+}
+
+void daemon_tick(struct daemon *d)
+{
+	uint64_t now = kmap_now_ns();
+
+	if (d->engine)
+		dnsbl_engine_probe(d->engine);
+	if (now - d->last_expire_ns >= DAEMON_SWEEP_SECONDS * NS_PER_S) {
+		size_t removed = 0;
+		int err = kmap_expire_reason(&d->km, MXS_REASON_DNSBL, now,
+					     &removed);
+
+		d->last_expire_ns = now;
+		d->status.expired_removed += removed;
+		if (err)
+			log_warn("cannot sweep expired dnsbl entries: %s",
+				 strerror(-err));
+		else if (removed)
+			log_info("removed %zu expired dnsbl entries", removed);
+	}
+	daemon_publish(d);
+}
+
+static int daemon_engine_restart(struct daemon *d)
+{
+	dnsbl_engine_free(d->engine);
+	d->engine = NULL;
+	if (d->cfg.sites.nr_sites == 0) {
+		log_warn("no dnsbl_sites configured: handshakes are counted, "
+			 "nothing is looked up");
+		return 0;
+	}
+	return dnsbl_engine_new(&d->engine, &d->cfg, d->generation, d->epoll_fd,
+				daemon_on_verdict, d);
+}
+
+/* Whether a published site table is the one sites describes. */
+static bool daemon_same_sites(const struct mxs_daemon_status *st,
+			      const struct dnsbl_sites *sites)
+{
+	if (st->nr_sites != sites->nr_sites)
+		return false;
+	for (unsigned int i = 0; i < sites->nr_sites; i++)
+		if (strncmp(st->site[i].spec, sites->site[i].spec,
+			    sizeof(st->site[i].spec)) != 0)
+			return false;
+	return true;
+}
+
+static void daemon_config_error(const char *message, void *ctx)
+{
+	log_error("%s", message);
+}
+
+int daemon_start(struct daemon *d, const struct config *cfg,
+		 const char *config_path, const char *pin_path, int epoll_fd)
+{
+	int err;
+
+	memset(&d->status, 0, sizeof(d->status));
+	d->cfg = *cfg;
+	d->config_path = config_path;
+	d->epoll_fd = epoll_fd;
+	d->engine = NULL;
+	d->generation = 1;
+	d->last_lookups = 0;
+	d->last_expire_ns = kmap_now_ns();
+	err = kmap_open(&d->km, pin_path);
+	if (err) {
+		log_error("cannot open the maps under %s: %s", pin_path,
+			  strerror(-err));
+		return err;
+	}
+	/* Keep the counters of a previous run, so they only ever grow, and
+	 * its cached results if it had the same site table: a restart then
+	 * costs no queries.  Results from another table are dropped, since
+	 * their site indexes would be misread. */
+	if (kmap_daemon_get(&d->km, &d->status) == 0) {
+		d->generation = d->status.generation;
+		if (!daemon_same_sites(&d->status, &d->cfg.sites)) {
+			size_t removed;
+
+			d->generation++;
+			kmap_cache_flush(&d->km, &removed);
+		}
+	}
+	d->status.started_ns = kmap_now_ns();
+	d->status.pid = (uint32_t)getpid();
+	err = daemon_engine_restart(d);
+	if (err) {
+		kmap_close(&d->km);
+		return err;
+	}
+	daemon_tick(d);
+	return 0;
+}
+
+void daemon_reload(struct daemon *d)
+{
+	struct config cfg;
+	bool sites_changed;
+	size_t removed;
+
+	if (!d->config_path) {
+		log_info("SIGHUP: no configuration file; nothing to reload");
+		return;
+	}
+	config_defaults(&cfg);
+	if (config_parse_file(d->config_path, &cfg, daemon_config_error, NULL)) {
+		log_error("%s: not reloaded; the running configuration is kept",
+			  d->config_path);
+		return;
+	}
+	sites_changed = memcmp(&cfg.sites, &d->cfg.sites, sizeof(cfg.sites)) != 0;
+	d->cfg = cfg;
+	if (sites_changed) {
+		d->generation++;
+		kmap_cache_flush(&d->km, &removed);
+	}
+	if (daemon_engine_restart(d)) {
+		log_error("%s: reloaded, but the DNS resolver cannot start; "
+			  "no lookups until the next reload", d->config_path);
+		return;
+	}
+	log_info("reloaded %s: %u DNSBL sites%s", d->config_path,
+		 d->cfg.sites.nr_sites,
+		 sites_changed ? " (changed: cached results dropped)" : "");
+	daemon_tick(d);
+}
+
+void daemon_stop(struct daemon *d)
+{
+	dnsbl_engine_free(d->engine);
+	d->engine = NULL;
+	/* pid 0: the CLI reports the daemon as stopped, not as hung */
+	d->status.pid = 0;
+	d->status.heartbeat_ns = kmap_now_ns();
+	kmap_daemon_put(&d->km, &d->status);
+	kmap_close(&d->km);
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * daemon.h - what mxscreend does with events and verdicts: handshake
+ * events start DNSBL lookups; verdicts become block/allow entries (reason
+ * dnsbl), cached results and log lines; every second the heartbeat; every
+ * minute the removal of its own expired entries; SIGHUP a reload.
+ *
+ * The event loop itself is in mxscreend.c; this module never blocks.
+ */
+#ifndef MXS_DAEMON_H
+#define MXS_DAEMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "dnsbl.h"
+#include "kmap.h"
+
+struct daemon {
+	struct config cfg;
+	const char *config_path; /* NULL: built-in defaults */
+	struct kmap km;
+	struct dnsbl_engine *engine;
+	int epoll_fd;
+	uint32_t generation;
+	struct mxs_daemon_status status;
+	uint64_t last_lookups;   /* for lookups_per_sec */
+	uint64_t last_expire_ns; /* last sweep of expired entries */
+};
+
+/* Open the maps (pinned by the handshake module before), start the
+ * engine.  Returns 0 or -errno, having logged why. */
+int daemon_start(struct daemon *d, const struct config *cfg,
+		 const char *config_path, const char *pin_path, int epoll_fd);
+
+/* A handshake reported by the kernel. */
+void daemon_on_event(struct daemon *d, const struct mxs_event *ev);
+
+/* Once a second: probes, heartbeat, and every minute the sweep. */
+void daemon_tick(struct daemon *d);
+
+/* SIGHUP: re-read config_path; a bad file is reported and the running
+ * configuration kept. */
+void daemon_reload(struct daemon *d);
+
+/* Stop: mark the heartbeat as stopped, free everything.  The kernel
+ * program and maps stay. */
+void daemon_stop(struct daemon *d);
+
+#endif /* MXS_DAEMON_H */

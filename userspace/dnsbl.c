@@ -1,0 +1,604 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * dnsbl.c - asynchronous DNSBL lookups through c-ares.
+ *
+ * One lookup per address: a query per zone, all sent at once, merged into
+ * a score when the last one ends.  c-ares was chosen over libunbound
+ * because a DNSBL client wants a stub resolver that forwards to the
+ * site's own resolver (or the one configured in dns_servers), not a
+ * second recursive resolver inside the daemon; see the README.
+ *
+ * No false positive from a broken list:
+ *   - a zone is used only after its RFC 5782 probe showed that it does not
+ *     list 127.0.0.1 (a zone that lists the world blocks no one);
+ *   - an answer in 127.255.255.0/24 (the list refuses us) or outside 127/8
+ *     scores nothing and disables the zone for DNSBL_DISABLE_SECONDS;
+ *   - timeouts, SERVFAIL and any other error score nothing.
+ */
+#include <arpa/inet.h>
+#include <ares.h>
+#include <arpa/nameser.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <time.h>
+
+#include "dnsbl.h"
+#include "duration.h"
+#include "log.h"
+
+#define DNSBL_HASH_BUCKETS 8192u
+/* Probe again this soon while a zone has not passed its 127.0.0.1 check. */
+#define DNSBL_PROBE_RETRY_SECONDS 30
+#define NS_PER_S 1000000000ull
+
+/* What the probes learned about a zone. */
+enum dnsbl_world_check {
+	WORLD_UNKNOWN = 0, /* no answer yet: the zone is not used */
+	WORLD_PASSED = 1,  /* 127.0.0.1 not listed */
+	WORLD_LISTED = 2,  /* 127.0.0.1 listed: the zone lists everyone */
+};
+
+struct dnsbl_zone_state {
+	enum dnsbl_world_check world;
+	int testpoint;      /* -1 unknown, 0 127.0.0.2 not listed, 1 listed */
+	uint32_t disabled_state; /* MXS_SITE_REFUSED / _BAD_ANSWER while disabled */
+	uint64_t disabled_until_ns;
+	uint64_t next_probe_ns;
+	uint64_t queries, listed, failures;
+};
+
+struct dnsbl_lookup;
+
+/* The argument of one c-ares query of a lookup. */
+struct dnsbl_query {
+	struct dnsbl_lookup *lookup;
+	unsigned int zone;
+};
+
+struct dnsbl_lookup {
+	struct dnsbl_lookup *next; /* hash chain */
+	struct dnsbl_engine *engine;
+	struct mxs_source src;
+	uint64_t event_ns;
+	unsigned int pending;   /* queries not ended yet */
+	unsigned int usable;    /* zones that gave an answer we can use */
+	struct dnsbl_query query[DNSBL_MAX_SITES];
+	struct dnsbl_zone_answer answer[DNSBL_MAX_SITES];
+};
+
+/* One RFC 5782 probe of a zone: which test point. */
+struct dnsbl_probe {
+	struct dnsbl_engine *engine;
+	unsigned int zone;
+	uint8_t last_octet; /* 2: must be listed; 1: must not */
+	bool pending;
+};
+
+struct dnsbl_engine {
+	struct config cfg;
+	uint32_t generation;
+	int epoll_fd;
+	ares_channel channel;
+	bool destroying;
+	dnsbl_done_fn done;
+	void *ctx;
+	struct dnsbl_zone_state zone[DNSBL_MAX_SITES];
+	struct dnsbl_probe probe[DNSBL_MAX_SITES][2];
+	struct dnsbl_lookup *bucket[DNSBL_HASH_BUCKETS];
+	uint64_t window_start_ns; /* max_lookups_per_second window */
+	uint32_t window_count;
+	struct dnsbl_counters counters;
+};
+
+static uint64_t dnsbl_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
+}
+
+static void dnsbl_format_source(const struct mxs_source *src, char *buf,
+				size_t len)
+{
+	inet_ntop(src->family == MXS_FAMILY_V6 ? AF_INET6 : AF_INET, src->addr,
+		  buf, (socklen_t)len);
+}
+
+/* ---- the in-flight table ------------------------------------------------ */
+
+static unsigned int dnsbl_hash(const struct mxs_source *src)
+{
+	uint32_t h = 2166136261u;
+	size_t n = src->family == MXS_FAMILY_V6 ? 16 : 4;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ src->addr[i]) * 16777619u;
+	return (h ^ src->family) % DNSBL_HASH_BUCKETS;
+}
+
+static bool dnsbl_same(const struct mxs_source *a, const struct mxs_source *b)
+{
+	return a->family == b->family && memcmp(a->addr, b->addr, 16) == 0;
+}
+
+static struct dnsbl_lookup **dnsbl_find(struct dnsbl_engine *e,
+					const struct mxs_source *src)
+{
+	struct dnsbl_lookup **p = &e->bucket[dnsbl_hash(src)];
+
+	while (*p && !dnsbl_same(&(*p)->src, src))
+		p = &(*p)->next;
+	return p;
+}
+
+/* ---- c-ares glue -------------------------------------------------------- */
+
+static void dnsbl_sock_state(void *data, ares_socket_t fd, int readable,
+			     int writable)
+{
+	struct dnsbl_engine *e = data;
+	struct epoll_event ev = {
+		.events = (readable ? EPOLLIN : 0) | (writable ? EPOLLOUT : 0),
+		.data.u64 = ((uint64_t)DNSBL_EPOLL_TAG << 32) | (uint32_t)fd,
+	};
+
+	if (!readable && !writable) {
+		epoll_ctl(e->epoll_fd, EPOLL_CTL_DEL, fd, NULL);
+		return;
+	}
+	if (epoll_ctl(e->epoll_fd, EPOLL_CTL_MOD, fd, &ev) && errno == ENOENT &&
+	    epoll_ctl(e->epoll_fd, EPOLL_CTL_ADD, fd, &ev))
+		log_warn("cannot watch DNS socket %d: %s", fd, strerror(errno));
+}
+
+void dnsbl_engine_process(struct dnsbl_engine *e, int fd, uint32_t events)
+{
+	ares_socket_t rfd = ARES_SOCKET_BAD, wfd = ARES_SOCKET_BAD;
+
+	if (fd >= 0) {
+		if (events & (EPOLLIN | EPOLLERR | EPOLLHUP))
+			rfd = fd;
+		if (events & EPOLLOUT)
+			wfd = fd;
+	}
+	ares_process_fd(e->channel, rfd, wfd);
+}
+
+int dnsbl_engine_timeout(struct dnsbl_engine *e)
+{
+	struct timeval tv;
+
+	if (!ares_timeout(e->channel, NULL, &tv))
+		return -1;
+	return (int)(tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000);
+}
+
+/* The A records of a reply.  Returns the number (0: NODATA) or -1. */
+static int dnsbl_parse_reply(const unsigned char *abuf, int alen,
+			     struct dnsbl_zone_answer *ans)
+{
+	struct ares_addrttl rec[DNSBL_MAX_ANSWERS];
+	int n = DNSBL_MAX_ANSWERS, rc;
+
+	rc = ares_parse_a_reply(abuf, alen, NULL, rec, &n);
+	if (rc == ARES_ENODATA)
+		return 0;
+	if (rc != ARES_SUCCESS)
+		return -1;
+	ans->nr = 0;
+	ans->ttl = UINT32_MAX;
+	for (int i = 0; i < n; i++) {
+		ans->a[ans->nr++] = rec[i].ipaddr.s_addr;
+		if ((uint32_t)(rec[i].ttl < 0 ? 0 : rec[i].ttl) < ans->ttl)
+			ans->ttl = (uint32_t)(rec[i].ttl < 0 ? 0 : rec[i].ttl);
+	}
+	return n;
+}
+
+static const char *dnsbl_zone_name(const struct dnsbl_engine *e,
+				   unsigned int zone)
+{
+	return e->cfg.sites.zone[zone];
+}
+
+static void dnsbl_disable_zone(struct dnsbl_engine *e, unsigned int zone,
+			       uint32_t why, const char *what)
+{
+	struct dnsbl_zone_state *z = &e->zone[zone];
+	bool was = z->disabled_until_ns > dnsbl_now_ns();
+
+	z->disabled_state = why;
+	z->disabled_until_ns = dnsbl_now_ns() + DNSBL_DISABLE_SECONDS * NS_PER_S;
+	if (!was)
+		log_warn("DNSBL zone %s %s; it lists no one and is disabled for %ds",
+			 dnsbl_zone_name(e, zone), what, DNSBL_DISABLE_SECONDS);
+}
+
+/* Whether the zone may be queried now. */
+static bool dnsbl_zone_usable(const struct dnsbl_engine *e, unsigned int zone,
+			      uint64_t now)
+{
+	const struct dnsbl_zone_state *z = &e->zone[zone];
+
+	return z->world == WORLD_PASSED && z->disabled_until_ns <= now;
+}
+
+/* Validate one zone's records.  Returns true when they are a listing. */
+static bool dnsbl_validate(struct dnsbl_engine *e, unsigned int zone,
+			   const struct dnsbl_zone_answer *ans,
+			   const char *for_what)
+{
+	char what[160], rec[INET_ADDRSTRLEN] = "?";
+
+	switch (dnsbl_answer_classify(ans->a, ans->nr)) {
+	case DNSBL_ANSWER_LISTED:
+		return true;
+	case DNSBL_ANSWER_REFUSED:
+		for (unsigned int i = 0; i < ans->nr; i++)
+			if ((ntohl(ans->a[i]) & 0xffffff00u) == 0x7fffff00u)
+				inet_ntop(AF_INET, &ans->a[i], rec, sizeof(rec));
+		snprintf(what, sizeof(what),
+			 "answered %s for %s: the list refuses our queries "
+			 "(public resolver? rate limit? see dns_servers)",
+			 rec, for_what);
+		dnsbl_disable_zone(e, zone, MXS_SITE_REFUSED, what);
+		return false;
+	case DNSBL_ANSWER_BOGUS:
+		for (unsigned int i = 0; i < ans->nr; i++)
+			if ((ntohl(ans->a[i]) >> 24) != 127)
+				inet_ntop(AF_INET, &ans->a[i], rec, sizeof(rec));
+		snprintf(what, sizeof(what),
+			 "answered %s for %s, outside 127.0.0.0/8: not a DNSBL answer "
+			 "(wrong zone name? a resolver that rewrites NXDOMAIN?)",
+			 rec, for_what);
+		dnsbl_disable_zone(e, zone, MXS_SITE_BAD_ANSWER, what);
+		return false;
+	}
+	return false;
+}
+
+/* ---- lookups ------------------------------------------------------------ */
+
+static void dnsbl_lookup_finish(struct dnsbl_engine *e, struct dnsbl_lookup *l)
+{
+	struct mxs_dnsbl_result res;
+	struct dnsbl_lookup **p = dnsbl_find(e, &l->src);
+	uint32_t ttl = 0;
+	uint64_t life = 0;
+
+	*p = l->next;
+	e->counters.in_flight--;
+	if (e->destroying) {
+		free(l);
+		return;
+	}
+	memset(&res, 0, sizeof(res));
+	res.generation = e->generation;
+	res.done_ns = dnsbl_now_ns();
+	if (!l->usable) {
+		res.verdict = MXS_DNSBL_FAILED;
+		e->counters.failed++;
+	} else {
+		res.score = dnsbl_score(&e->cfg.sites, l->answer, res.hits,
+					&res.nr_hits, &ttl);
+		if (res.score >= e->cfg.threshold) {
+			res.verdict = MXS_DNSBL_BLOCK;
+			life = dnsbl_clamp_ttl(ttl, e->cfg.min_ttl, e->cfg.max_ttl);
+		} else if (e->cfg.allowlist_threshold < 0 &&
+			   res.score <= e->cfg.allowlist_threshold) {
+			res.verdict = MXS_DNSBL_ALLOW;
+			life = dnsbl_clamp_ttl(ttl, e->cfg.min_ttl, e->cfg.max_ttl);
+		} else {
+			/* clean: as postscreen, keep the result for the
+			 * longest time a listing would be trusted */
+			res.verdict = MXS_DNSBL_CLEAN;
+			life = e->cfg.max_ttl;
+		}
+	}
+	e->done(&l->src, &res, life, l->event_ns, e->ctx);
+	free(l);
+}
+
+static void dnsbl_query_done(void *arg, int status, int timeouts,
+			     unsigned char *abuf, int alen)
+{
+	struct dnsbl_query *q = arg;
+	struct dnsbl_lookup *l = q->lookup;
+	struct dnsbl_engine *e = l->engine;
+	struct dnsbl_zone_answer *ans = &l->answer[q->zone];
+	struct dnsbl_zone_state *z = &e->zone[q->zone];
+	char who[INET6_ADDRSTRLEN];
+
+	if (status == ARES_SUCCESS && !e->destroying) {
+		int n = dnsbl_parse_reply(abuf, alen, ans);
+
+		dnsbl_format_source(&l->src, who, sizeof(who));
+		if (n == 0) {
+			l->usable++;
+		} else if (n > 0 && dnsbl_validate(e, q->zone, ans, who)) {
+			ans->listed = true;
+			z->listed++;
+			l->usable++;
+		} else {
+			ans->nr = 0;
+			z->failures++;
+		}
+	} else if (status == ARES_ENOTFOUND || status == ARES_ENODATA) {
+		l->usable++; /* NXDOMAIN: not listed here */
+	} else if (status != ARES_EDESTRUCTION && status != ARES_ECANCELLED) {
+		z->failures++;
+		dnsbl_format_source(&l->src, who, sizeof(who));
+		log_debug("DNSBL zone %s: no answer for [%s]: %s",
+			  dnsbl_zone_name(e, q->zone), who, ares_strerror(status));
+	}
+	if (--l->pending == 0)
+		dnsbl_lookup_finish(e, l);
+}
+
+/* Admission against max_lookups_per_second: a fixed one-second window. */
+static bool dnsbl_rate_ok(struct dnsbl_engine *e, uint64_t now)
+{
+	if (now - e->window_start_ns >= NS_PER_S) {
+		e->window_start_ns = now;
+		e->window_count = 0;
+	}
+	if (e->window_count >= e->cfg.max_per_second)
+		return false;
+	e->window_count++;
+	return true;
+}
+
+int dnsbl_engine_lookup(struct dnsbl_engine *e, const struct mxs_source *src,
+			uint64_t event_ns)
+{
+	struct dnsbl_lookup **slot = dnsbl_find(e, src), *l;
+	uint64_t now = dnsbl_now_ns();
+	char qname[DNSBL_QNAME_LEN];
+	unsigned int zones = 0;
+
+	if (*slot) {
+		e->counters.merged++;
+		return -EALREADY;
+	}
+	for (unsigned int z = 0; z < e->cfg.sites.nr_zones; z++)
+		zones += dnsbl_zone_usable(e, z, now);
+	if (!zones)
+		return -ENOENT;
+	if (e->counters.in_flight >= e->cfg.max_in_flight) {
+		e->counters.skipped_busy++;
+		return -EBUSY;
+	}
+	if (!dnsbl_rate_ok(e, now)) {
+		e->counters.skipped_rate++;
+		return -EAGAIN;
+	}
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	l->engine = e;
+	l->src = *src;
+	l->event_ns = event_ns;
+	*slot = l;
+	e->counters.in_flight++;
+	e->counters.lookups++;
+
+	/* pending counts every query before the first is sent: c-ares may
+	 * call back synchronously (e.g. no servers) */
+	l->pending = zones;
+	for (unsigned int z = 0; z < e->cfg.sites.nr_zones; z++) {
+		if (!dnsbl_zone_usable(e, z, now))
+			continue;
+		l->query[z] = (struct dnsbl_query){ l, z };
+		e->zone[z].queries++;
+		if (dnsbl_query_name(src->family, src->addr,
+				     dnsbl_zone_name(e, z), qname,
+				     sizeof(qname))) {
+			/* cannot happen for valid zones; end the query */
+			dnsbl_query_done(&l->query[z], ARES_EBADNAME, 0, NULL, 0);
+			continue;
+		}
+		ares_query(e->channel, qname, C_IN, T_A, dnsbl_query_done,
+			   &l->query[z]);
+	}
+	return 0;
+}
+
+/* ---- probes ------------------------------------------------------------- */
+
+static void dnsbl_probe_done(void *arg, int status, int timeouts,
+			     unsigned char *abuf, int alen)
+{
+	struct dnsbl_probe *p = arg;
+	struct dnsbl_engine *e = p->engine;
+	struct dnsbl_zone_state *z = &e->zone[p->zone];
+	const char *zone = dnsbl_zone_name(e, p->zone);
+	struct dnsbl_zone_answer ans = { 0 };
+	int n = -1;
+
+	p->pending = false;
+	if (e->destroying || status == ARES_EDESTRUCTION ||
+	    status == ARES_ECANCELLED)
+		return;
+	if (status == ARES_SUCCESS)
+		n = dnsbl_parse_reply(abuf, alen, &ans);
+	else if (status == ARES_ENOTFOUND || status == ARES_ENODATA)
+		n = 0;
+	if (n < 0) {
+		z->failures++;
+		log_warn("DNSBL zone %s: probe 127.0.0.%u got no answer: %s",
+			 zone, p->last_octet, ares_strerror(status));
+		return;
+	}
+	if (n > 0) {
+		char what[32];
+
+		snprintf(what, sizeof(what), "test point 127.0.0.%u",
+			 p->last_octet);
+		/* refused or bogus answers disable the zone here */
+		if (!dnsbl_validate(e, p->zone, &ans, what))
+			return;
+	}
+	if (p->last_octet == 1) {
+		if (n > 0 && z->world != WORLD_LISTED)
+			log_warn("DNSBL zone %s lists 127.0.0.1, so it lists everyone "
+				 "(RFC 5782); disabled until it stops", zone);
+		else if (n == 0 && z->world == WORLD_LISTED)
+			log_info("DNSBL zone %s no longer lists 127.0.0.1; enabled again",
+				 zone);
+		z->world = n > 0 ? WORLD_LISTED : WORLD_PASSED;
+	} else {
+		if (n == 0 && z->testpoint != 0)
+			log_warn("DNSBL zone %s does not list its test point 127.0.0.2 "
+				 "(RFC 5782): is it a DNSBL? still queried", zone);
+		z->testpoint = n > 0;
+	}
+}
+
+void dnsbl_engine_probe(struct dnsbl_engine *e)
+{
+	uint64_t now = dnsbl_now_ns();
+	char qname[DNSBL_QNAME_LEN];
+
+	for (unsigned int zone = 0; zone < e->cfg.sites.nr_zones; zone++) {
+		struct dnsbl_zone_state *z = &e->zone[zone];
+
+		if (now < z->next_probe_ns)
+			continue;
+		z->next_probe_ns = now + (z->world == WORLD_PASSED
+						  ? DNSBL_PROBE_SECONDS
+						  : DNSBL_PROBE_RETRY_SECONDS) *
+						 NS_PER_S;
+		for (int i = 0; i < 2; i++) {
+			struct dnsbl_probe *p = &e->probe[zone][i];
+			uint8_t test[4] = { 127, 0, 0, (uint8_t)(2 - i) };
+
+			if (p->pending)
+				continue;
+			*p = (struct dnsbl_probe){ e, zone, test[3], true };
+			if (dnsbl_query_name(MXS_FAMILY_V4, test,
+					     dnsbl_zone_name(e, zone), qname,
+					     sizeof(qname))) {
+				p->pending = false;
+				continue;
+			}
+			ares_query(e->channel, qname, C_IN, T_A,
+				   dnsbl_probe_done, p);
+		}
+	}
+}
+
+/* ---- life cycle --------------------------------------------------------- */
+
+int dnsbl_engine_new(struct dnsbl_engine **out, const struct config *cfg,
+		     uint32_t generation, int epoll_fd, dnsbl_done_fn done,
+		     void *ctx)
+{
+	struct ares_options opts;
+	struct dnsbl_engine *e;
+	static bool lib_ready;
+	int rc;
+
+	if (!lib_ready) {
+		rc = ares_library_init(ARES_LIB_INIT_ALL);
+		if (rc != ARES_SUCCESS) {
+			log_error("cannot initialise c-ares: %s", ares_strerror(rc));
+			return -ENOMEM;
+		}
+		lib_ready = true;
+	}
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	e->cfg = *cfg;
+	e->generation = generation;
+	e->epoll_fd = epoll_fd;
+	e->done = done;
+	e->ctx = ctx;
+	for (unsigned int z = 0; z < DNSBL_MAX_SITES; z++)
+		e->zone[z].testpoint = -1;
+
+	memset(&opts, 0, sizeof(opts));
+	/* two tries that together take about dnsbl_timeout */
+	opts.timeout = (int)(cfg->timeout * 1000 / 3);
+	opts.tries = 2;
+	opts.sock_state_cb = dnsbl_sock_state;
+	opts.sock_state_cb_data = e;
+	opts.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES;
+	rc = ares_init_options(&e->channel, &opts,
+			       ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
+				       ARES_OPT_SOCK_STATE_CB | ARES_OPT_FLAGS);
+	if (rc != ARES_SUCCESS) {
+		log_error("cannot create the DNS resolver: %s%s",
+			  ares_strerror(rc),
+			  cfg->nr_dns_servers ? ""
+					      : "; check /etc/resolv.conf or set dns_servers");
+		free(e);
+		return -EINVAL;
+	}
+	if (cfg->nr_dns_servers) {
+		char csv[CONFIG_MAX_DNS_SERVERS * (CONFIG_SERVER_LEN + 1)];
+
+		config_format_servers(cfg, csv, sizeof(csv));
+		rc = ares_set_servers_ports_csv(e->channel, csv);
+		if (rc != ARES_SUCCESS) {
+			log_error("cannot use dns_servers %s: %s", csv,
+				  ares_strerror(rc));
+			ares_destroy(e->channel);
+			free(e);
+			return -EINVAL;
+		}
+	}
+	*out = e;
+	return 0;
+}
+
+void dnsbl_engine_free(struct dnsbl_engine *e)
+{
+	if (!e)
+		return;
+	e->destroying = true;
+	/* calls every pending callback with ARES_EDESTRUCTION */
+	ares_destroy(e->channel);
+	free(e);
+}
+
+void dnsbl_engine_counters(const struct dnsbl_engine *e,
+			   struct dnsbl_counters *c)
+{
+	*c = e->counters;
+}
+
+void dnsbl_engine_sites(const struct dnsbl_engine *e,
+			struct mxs_site_status *out, uint32_t *nr_sites)
+{
+	uint64_t now = dnsbl_now_ns();
+
+	*nr_sites = e->cfg.sites.nr_sites;
+	for (unsigned int i = 0; i < e->cfg.sites.nr_sites; i++) {
+		const struct dnsbl_site *s = &e->cfg.sites.site[i];
+		const struct dnsbl_zone_state *z = &e->zone[s->zone];
+		struct mxs_site_status *o = &out[i];
+
+		memset(o, 0, sizeof(*o));
+		snprintf(o->spec, sizeof(o->spec), "%s", s->spec);
+		o->weight = s->weight;
+		o->queries = z->queries;
+		o->listed = z->listed;
+		o->failures = z->failures;
+		if (z->disabled_until_ns > now) {
+			o->state = z->disabled_state;
+			o->disabled_until_ns = z->disabled_until_ns;
+		} else if (z->world == WORLD_LISTED) {
+			o->state = MXS_SITE_LISTS_WORLD;
+		} else if (z->world == WORLD_UNKNOWN) {
+			o->state = MXS_SITE_UNTESTED;
+		} else if (z->testpoint == 0) {
+			o->state = MXS_SITE_NO_TESTPOINT;
+		} else {
+			o->state = MXS_SITE_OK;
+		}
+	}
+}
