@@ -5,14 +5,16 @@
 # first and runs apt-get only for what is missing.
 set -eu
 
-# build: compilers, libbpf/libxdp, bpftool for the skeleton;
+# build: compilers, libbpf/libxdp, bpftool for the skeleton, c-ares for
+# the daemon's DNS;
 # tests: cmocka, iproute2 (namespaces, ss), util-linux (nsenter, unshare),
-# python3 (test client and listener), jq, man-db/groff (manual page check).
+# python3 (test client, listener, SYN flood), jq, man-db/groff (manual page
+# check), rbldnsd (the DNSBL server the tests query) and dig.
 PACKAGES="
 make gcc clang llvm pkg-config
-libbpf-dev libxdp-dev libelf-dev zlib1g-dev libcmocka-dev
+libbpf-dev libxdp-dev libelf-dev zlib1g-dev libc-ares-dev libcmocka-dev
 bpftool xdp-tools iproute2 procps util-linux coreutils
-jq python3 man-db groff-base
+jq python3 man-db groff-base rbldnsd bind9-dnsutils
 "
 
 missing=""

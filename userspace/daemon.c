@@ -115,11 +115,11 @@ static void daemon_on_verdict(const struct mxs_source *src,
 		    daemon_write_entry(d, MXS_LIST_BLOCK, src, res.expires_ns,
 				       d->cfg.classes, who) == 0)
 			d->status.blocked++;
-		log_info("BLOCK [%s] score=%d %s ttl=%llus class=%s delay=%llums%s",
+		/* delay: from the handshake in the kernel to the entry */
+		log_info("BLOCK [%s] score=%d %s ttl=%llus class=%s delay=%.1fms%s",
 			 who, res.score, hits, (unsigned long long)ttl,
 			 settings_classes_name(d->cfg.classes),
-			 (unsigned long long)((kmap_now_ns() - event_ns) / 1000000),
-			 observe);
+			 (double)(kmap_now_ns() - event_ns) / 1e6, observe);
 		break;
 	case MXS_DNSBL_ALLOW:
 		if (!d->cfg.observe &&
