@@ -61,7 +61,8 @@
 #define MXS_DEFAULT_ALLOW4_MAX (1u << 16)
 #define MXS_DEFAULT_ALLOW6_MAX (1u << 16)
 #define MXS_DEFAULT_META_MAX (1u << 16)
-#define MXS_DEFAULT_DNSBL_CACHE_MAX (1u << 20)
+/* an LRU hash is preallocated: ~184 bytes each, 24 MB for the default */
+#define MXS_DEFAULT_DNSBL_CACHE_MAX (1u << 17)
 #define MXS_DEFAULT_EVENTS_BYTES (1u << 20) /* ring buffer, power of 2 */
 
 /* Number of IPv6 extension headers the parser walks before giving up. */
