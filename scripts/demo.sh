@@ -5,8 +5,10 @@
 # A mail server namespace runs an SMTP greeter on ports 25 and 587 with
 # mxscreen attached to its interface; a client namespace connects from
 # several TEST-NET addresses.  One source is blocked by hand, a whole
-# prefix is blocked with one friend allowed inside it, and every connection
-# attempt's outcome is printed next to the kernel's counters.
+# prefix is blocked with one friend allowed inside it; then mxscreend
+# learns from a local rbldnsd that a bot is listed, after the bot's first
+# connection.  Every connection attempt's outcome is printed next to the
+# kernel's counters.
 # Usage: demo.sh path/to/mxscreen   (make demo does this)
 set -euo pipefail
 export MXSCREEN=${1:?usage: demo.sh MXSCREEN}
@@ -69,8 +71,36 @@ run action reset
 try 192.0.2.11 25
 run action drop
 
+bold "mxscreend: a local DNSBL (rbldnsd) lists 192.0.2.13 and 2001:db8::12"
+run unblock 192.0.2.0/24
+e2e_rbl_dir
+printf ':127.0.0.2:listed\n127.0.0.2\n192.0.2.13\n' >"$RBL_DIR/bl.zone"
+printf '2001:db8::12\n' >"$RBL_DIR/bl6.zone"
+e2e_start_rbldnsd bl.test:ip4set:bl.zone bl.test:ip6trie:bl6.zone
+cat >"$E2E_TMP/mxscreen.conf" <<CONF
+dnsbl_sites = bl.test*2
+dnsbl_threshold = 2
+dns_servers = 127.0.0.1:$RBL_PORT
+CONF
+sed 's/^/  /' "$E2E_TMP/mxscreen.conf"
+echo "$ mxscreend -f -c mxscreen.conf"
+e2e_start_mxscreend "$E2E_TMP/mxscreen.conf"
+echo "  ... only completed handshakes are looked up, so the first connection gets in:"
+try 192.0.2.13 25
+try 2001:db8::12 25
+wait_until 50 test "$(dnsbl_verdict 192.0.2.13)" = block
+wait_until 50 test "$(dnsbl_verdict 2001:db8::12)" = block
+grep -E "BLOCK|DNSBL" "$DAEMON_LOG" | sed 's/^/  /'
+echo "  ... and from now on the bot dies at the NIC:"
+try 192.0.2.13 25
+try 2001:db8::12 25
+run check 192.0.2.13
+
 bold "The entries, with remaining time"
 run list
+
+bold "Status: interfaces, settings, map fill, the daemon and its zones"
+run status
 
 bold "Counters, summed over CPUs (per-CPU map with BTF)"
 run stats

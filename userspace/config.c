@@ -18,7 +18,9 @@
  * Cross-checks between settings run after the whole file was read, only
  * on settings whose last value was good, and are reported at the later of
  * the lines involved.  Everything goes into a local copy that replaces
- * *out only when the file had no problem at all.
+ * *out only when the file had no problem at all.  Besides -EINVAL, a
+ * stream that cannot be read returns its -errno ("FILE: cannot read: ..."),
+ * and a logical line that does not fit in memory -ENOMEM.
  */
 #include "addr.h"
 #include "config.h"
@@ -124,7 +126,7 @@ void config_defaults(struct config *cfg)
 	cfg->observe = false;
 }
 
-/* --- values ---------------------------------------------------------------- */
+/* --- values --------------------------------------------------------------- */
 
 static bool is_blank(char c)
 {
@@ -394,7 +396,7 @@ static int parse_value(const struct setting *s, char *value,
 	return -EINVAL;
 }
 
-/* --- names ----------------------------------------------------------------- */
+/* --- names ---------------------------------------------------------------- */
 
 static int find_setting(const char *name, size_t len)
 {
@@ -490,7 +492,7 @@ static const char *suggest(const char *name, size_t len)
 	return NULL;
 }
 
-/* --- lines ----------------------------------------------------------------- */
+/* --- lines ---------------------------------------------------------------- */
 
 struct parser {
 	const char *file;
