@@ -47,13 +47,10 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 # --- userspace modules -------------------------------------------------------
 # Pure modules (no kernel access): unit tested one by one.
-PURE_MODULES = errbuf addr duration listfile settings json stats log dnsbl_sites config
+PURE_MODULES = errbuf addr duration listfile settings json stats log \
+	       dnsbl_sites config inflight
 # Modules of the CLI that touch the kernel or glue things together.
 CLI_MODULES = kmap cli cli_args cli_lists cli_attach cli_info cli_daemon
-# Modules of mxscreend (the daemon binary is not linked yet; `all` builds
-# their objects so that they keep compiling).
-DAEMON_MODULES = handshake
-LOADER_MODULES = loader
 
 BPF_OBJ = $(BUILD)/bpf/mxscreen.bpf.o
 BPF_SKEL = $(BUILD)/bpf/mxscreen.skel.h
@@ -66,7 +63,7 @@ CLI_OBJS = $(call obj,$(PURE_MODULES) $(CLI_MODULES)) \
 	   $(BUILD)/obj/loader/loader.o
 
 # mxscreend: the DNSBL daemon.  c-ares does its DNS.
-MXSCREEND_MODULES = kmap handshake config dnsbl daemon mxscreend
+MXSCREEND_MODULES = kmap handshake dnsbl daemon mxscreend
 MXSCREEND_OBJS = $(call obj,$(PURE_MODULES) $(MXSCREEND_MODULES)) \
 		 $(BUILD)/obj/loader/loader.o
 CARES_LIBS = $(shell $(PKG_CONFIG) --libs libcares)
@@ -77,7 +74,7 @@ CARES_LIBS = $(shell $(PKG_CONFIG) --libs libcares)
 # Keep intermediate objects (sanitizer builds) between runs.
 .SECONDARY:
 
-all: $(BUILD)/mxscreen $(BUILD)/mxscreend $(BPF_OBJ) $(call obj,$(DAEMON_MODULES))
+all: $(BUILD)/mxscreen $(BUILD)/mxscreend $(BPF_OBJ)
 
 # --- BPF ---------------------------------------------------------------------
 $(BPF_OBJ): bpf/mxscreen.bpf.c $(BPF_HDRS)

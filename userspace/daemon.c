@@ -147,6 +147,24 @@ static void daemon_on_verdict(const struct mxs_source *src,
 	}
 }
 
+/* What dnsbl_engine_lookup() answered, for debug lines. */
+static const char *dnsbl_lookup_result_name(int rc)
+{
+	switch (rc) {
+	case 0:
+		return "looking up";
+	case -EALREADY:
+		return "already in flight";
+	case -EBUSY:
+		return "not looked up: too many in flight";
+	case -EAGAIN:
+		return "not looked up: over max_lookups_per_second";
+	case -ENOENT:
+		return "not looked up: no usable zone";
+	}
+	return strerror(-rc);
+}
+
 void daemon_on_event(struct daemon *d, const struct mxs_event *ev)
 {
 	struct mxs_dnsbl_result cached;
@@ -159,6 +177,15 @@ void daemon_on_event(struct daemon *d, const struct mxs_event *ev)
 	if (kmap_cache_get(&d->km, &ev->src, &cached) == 0 &&
 	    cached.expires_ns > kmap_now_ns())
 		return;
+	if (log_get_level() >= LOG_LEVEL_DEBUG) {
+		char who[INET6_ADDRSTRLEN];
+
+		daemon_source_text(&ev->src, who, sizeof(who));
+		log_debug("handshake [%s] port %u: %s", who, ev->local_port,
+			  dnsbl_lookup_result_name(dnsbl_engine_lookup(
+				  d->engine, &ev->src, ev->time_ns)));
+		return;
+	}
 	dnsbl_engine_lookup(d->engine, &ev->src, ev->time_ns);
 }
 

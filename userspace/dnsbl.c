@@ -26,9 +26,9 @@
 
 #include "dnsbl.h"
 #include "duration.h"
+#include "inflight.h"
 #include "log.h"
 
-#define DNSBL_HASH_BUCKETS 8192u
 /* Probe again this soon while a zone has not passed its 127.0.0.1 check. */
 #define DNSBL_PROBE_RETRY_SECONDS 30
 #define NS_PER_S 1000000000ull
@@ -58,9 +58,8 @@ struct dnsbl_query {
 };
 
 struct dnsbl_lookup {
-	struct dnsbl_lookup *next; /* hash chain */
+	struct inflight_node node; /* the source, in the in-flight table */
 	struct dnsbl_engine *engine;
-	struct mxs_source src;
 	uint64_t event_ns;
 	unsigned int pending;   /* queries not ended yet */
 	unsigned int usable;    /* zones that gave an answer we can use */
@@ -86,9 +85,7 @@ struct dnsbl_engine {
 	void *ctx;
 	struct dnsbl_zone_state zone[DNSBL_MAX_SITES];
 	struct dnsbl_probe probe[DNSBL_MAX_SITES][2];
-	struct dnsbl_lookup *bucket[DNSBL_HASH_BUCKETS];
-	uint64_t window_start_ns; /* max_lookups_per_second window */
-	uint32_t window_count;
+	struct inflight inflight;
 	struct dnsbl_counters counters;
 };
 
@@ -105,33 +102,6 @@ static void dnsbl_format_source(const struct mxs_source *src, char *buf,
 {
 	inet_ntop(src->family == MXS_FAMILY_V6 ? AF_INET6 : AF_INET, src->addr,
 		  buf, (socklen_t)len);
-}
-
-/* ---- the in-flight table ------------------------------------------------ */
-
-static unsigned int dnsbl_hash(const struct mxs_source *src)
-{
-	uint32_t h = 2166136261u;
-	size_t n = src->family == MXS_FAMILY_V6 ? 16 : 4;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ src->addr[i]) * 16777619u;
-	return (h ^ src->family) % DNSBL_HASH_BUCKETS;
-}
-
-static bool dnsbl_same(const struct mxs_source *a, const struct mxs_source *b)
-{
-	return a->family == b->family && memcmp(a->addr, b->addr, 16) == 0;
-}
-
-static struct dnsbl_lookup **dnsbl_find(struct dnsbl_engine *e,
-					const struct mxs_source *src)
-{
-	struct dnsbl_lookup **p = &e->bucket[dnsbl_hash(src)];
-
-	while (*p && !dnsbl_same(&(*p)->src, src))
-		p = &(*p)->next;
-	return p;
 }
 
 /* ---- c-ares glue -------------------------------------------------------- */
@@ -265,12 +235,11 @@ static bool dnsbl_validate(struct dnsbl_engine *e, unsigned int zone,
 static void dnsbl_lookup_finish(struct dnsbl_engine *e, struct dnsbl_lookup *l)
 {
 	struct mxs_dnsbl_result res;
-	struct dnsbl_lookup **p = dnsbl_find(e, &l->src);
 	uint32_t ttl = 0;
 	uint64_t life = 0;
 
-	*p = l->next;
-	e->counters.in_flight--;
+	inflight_remove(&e->inflight, &l->node);
+	e->counters.in_flight = e->inflight.count;
 	if (e->destroying) {
 		free(l);
 		return;
@@ -298,7 +267,7 @@ static void dnsbl_lookup_finish(struct dnsbl_engine *e, struct dnsbl_lookup *l)
 			life = e->cfg.max_ttl;
 		}
 	}
-	e->done(&l->src, &res, life, l->event_ns, e->ctx);
+	e->done(&l->node.src, &res, life, l->event_ns, e->ctx);
 	free(l);
 }
 
@@ -315,7 +284,7 @@ static void dnsbl_query_done(void *arg, int status, int timeouts,
 	if (status == ARES_SUCCESS && !e->destroying) {
 		int n = dnsbl_parse_reply(abuf, alen, ans);
 
-		dnsbl_format_source(&l->src, who, sizeof(who));
+		dnsbl_format_source(&l->node.src, who, sizeof(who));
 		if (n == 0) {
 			l->usable++;
 		} else if (n > 0 && dnsbl_validate(e, q->zone, ans, who)) {
@@ -330,7 +299,7 @@ static void dnsbl_query_done(void *arg, int status, int timeouts,
 		l->usable++; /* NXDOMAIN: not listed here */
 	} else if (status != ARES_EDESTRUCTION && status != ARES_ECANCELLED) {
 		z->failures++;
-		dnsbl_format_source(&l->src, who, sizeof(who));
+		dnsbl_format_source(&l->node.src, who, sizeof(who));
 		log_debug("DNSBL zone %s: no answer for [%s]: %s",
 			  dnsbl_zone_name(e, q->zone), who, ares_strerror(status));
 	}
@@ -338,40 +307,28 @@ static void dnsbl_query_done(void *arg, int status, int timeouts,
 		dnsbl_lookup_finish(e, l);
 }
 
-/* Admission against max_lookups_per_second: a fixed one-second window. */
-static bool dnsbl_rate_ok(struct dnsbl_engine *e, uint64_t now)
-{
-	if (now - e->window_start_ns >= NS_PER_S) {
-		e->window_start_ns = now;
-		e->window_count = 0;
-	}
-	if (e->window_count >= e->cfg.max_per_second)
-		return false;
-	e->window_count++;
-	return true;
-}
-
 int dnsbl_engine_lookup(struct dnsbl_engine *e, const struct mxs_source *src,
 			uint64_t event_ns)
 {
-	struct dnsbl_lookup **slot = dnsbl_find(e, src), *l;
 	uint64_t now = dnsbl_now_ns();
 	char qname[DNSBL_QNAME_LEN];
+	struct dnsbl_lookup *l;
 	unsigned int zones = 0;
 
-	if (*slot) {
-		e->counters.merged++;
-		return -EALREADY;
-	}
 	for (unsigned int z = 0; z < e->cfg.sites.nr_zones; z++)
 		zones += dnsbl_zone_usable(e, z, now);
 	if (!zones)
 		return -ENOENT;
-	if (e->counters.in_flight >= e->cfg.max_in_flight) {
+	switch (inflight_admit(&e->inflight, src, now)) {
+	case INFLIGHT_NEW:
+		break;
+	case INFLIGHT_MERGED:
+		e->counters.merged++;
+		return -EALREADY;
+	case INFLIGHT_BUSY:
 		e->counters.skipped_busy++;
 		return -EBUSY;
-	}
-	if (!dnsbl_rate_ok(e, now)) {
+	case INFLIGHT_RATE:
 		e->counters.skipped_rate++;
 		return -EAGAIN;
 	}
@@ -379,14 +336,15 @@ int dnsbl_engine_lookup(struct dnsbl_engine *e, const struct mxs_source *src,
 	if (!l)
 		return -ENOMEM;
 	l->engine = e;
-	l->src = *src;
+	l->node.src = *src;
 	l->event_ns = event_ns;
-	*slot = l;
-	e->counters.in_flight++;
+	inflight_add(&e->inflight, &l->node);
+	e->counters.in_flight = e->inflight.count;
 	e->counters.lookups++;
 
 	/* pending counts every query before the first is sent: c-ares may
-	 * call back synchronously (e.g. no servers) */
+	 * call back synchronously (e.g. no servers), and the last callback
+	 * frees l; after it the loop below only looks at the zones */
 	l->pending = zones;
 	for (unsigned int z = 0; z < e->cfg.sites.nr_zones; z++) {
 		if (!dnsbl_zone_usable(e, z, now))
@@ -515,6 +473,7 @@ int dnsbl_engine_new(struct dnsbl_engine **out, const struct config *cfg,
 	e->cfg = *cfg;
 	e->generation = generation;
 	e->epoll_fd = epoll_fd;
+	inflight_init(&e->inflight, cfg->max_in_flight, cfg->max_per_second);
 	e->done = done;
 	e->ctx = ctx;
 	for (unsigned int z = 0; z < DNSBL_MAX_SITES; z++)

@@ -246,7 +246,9 @@ e2e_start_mxscreend() {
 		fail "mxscreend did not come up: $(cat "$DAEMON_LOG")"
 }
 
-# The daemon's cached verdict for an address ("" when none yet).
+# The daemon's cached verdict for an address ("" when none yet, or when
+# the cached one is no longer fresh).
 dnsbl_verdict() {
-	mxs check "$1" --json | jq -r '.dnsbl.verdict // ""'
+	mxs check "$1" --json |
+		jq -r 'if .dnsbl != null and .dnsbl.fresh_for > 0 then .dnsbl.verdict else "" end'
 }

@@ -106,14 +106,18 @@ pass "$bot connects again after its entry expired"
 # is in flight when the counting starts.
 wait_until 50 test "$(dnsbl_verdict "$bot")" = block || fail "no new verdict for $bot"
 wait_until 50 test "$(daemon_json .in_flight)" = 0 || fail "lookups stuck in flight"
-hs_before=$(daemon_json .handshakes)
-lookups_before=$(daemon_json .lookups)
+hs_ours() {
+	mxs status --json | jq '.daemon | .handshakes - .handshakes_other_netns'
+}
+hs_before=$(hs_ours)
 clean_before=$(counter pass_clean)
 sent=$(ip netns exec "$CLI_NS" python3 "$E2E_DIR/synflood.py" "$SERVER4" 25 2000 198.18)
 wait_until 100 test "$(($(counter pass_clean) - clean_before))" -ge "$sent" ||
 	fail "the flood did not arrive: pass_clean grew by $(($(counter pass_clean) - clean_before))"
-assert_eq "$(($(daemon_json .handshakes) - hs_before))" 0 "handshakes from the spoofed flood"
-assert_eq "$(($(daemon_json .lookups) - lookups_before))" 0 "lookups caused by the spoofed flood"
+# (handshakes in other namespaces, e.g. a benchmark running beside the
+# test, are counted by the kernel program but not reported to us)
+assert_eq "$(($(hs_ours) - hs_before))" 0 "handshakes from the spoofed flood"
+assert_eq "$(grep -c "handshake \[198\.18\." "$DAEMON_LOG" || true)" 0 "spoofed sources the daemon heard of"
 assert_eq "$(rbl_queries ".18.198.bl.test")" 0 "DNS queries for spoofed sources"
 
 # A bad configuration on SIGHUP is reported; the running one stays.
