@@ -171,17 +171,21 @@ test-install: all
 	$(MAKE) --no-print-directory -s install DESTDIR=$(CURDIR)/$(BUILD)/install-test \
 		PREFIX=/usr >/dev/null; \
 	for f in usr/sbin/mxscreen usr/lib/mxscreen/mxscreen.bpf.o \
-		 usr/share/man/man8/mxscreen.8 usr/share/doc/mxscreen/LICENSE; do \
+		 usr/share/man/man8/mxscreen.8 usr/share/man/man8/mxscreend.8 \
+		 usr/share/man/man5/mxscreen.conf.5 usr/share/doc/mxscreen/LICENSE \
+		 usr/share/doc/mxscreen/mxscreen.conf.example; do \
 		test -f $(BUILD)/install-test/$$f || { echo "missing $$f"; exit 1; }; \
 	done; $(BUILD)/install-test/usr/sbin/mxscreen --version; \
 	rm -rf $(BUILD)/install-test
 
-# The manual page renders without a single warning.
+# Every manual page renders without a single warning.
 test-man:
-	$(Q)echo "== man/mxscreen.8"; \
-	out=$$(man --warnings -l man/mxscreen.8 2>&1 >/dev/null; \
-	       groff -man -Tutf8 -ww man/mxscreen.8 2>&1 >/dev/null); \
-	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; echo "man page: ok"
+	$(Q)fail=0; for page in man/*.[0-9]; do \
+		echo "== $$page"; \
+		out=$$(man --warnings -l $$page 2>&1 >/dev/null; \
+		       groff -man -Tutf8 -ww $$page 2>&1 >/dev/null); \
+		if [ -n "$$out" ]; then echo "$$out"; fail=1; fi; \
+	done; [ $$fail = 0 ] && echo "man pages: ok"
 
 test-unit: $(UNIT_BINS) $(UNIT_SAN_BINS)
 	$(Q)set -e; for t in $(UNIT_BINS) $(UNIT_SAN_BINS); do \
@@ -213,12 +217,13 @@ demo-run: all $(BUILD)/tests/xdp_pass.bpf.o
 # --- install -----------------------------------------------------------------
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR)/mxscreen \
-		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR)
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DOCDIR)
 	install -m 0755 $(BUILD)/mxscreen $(DESTDIR)$(SBINDIR)/mxscreen
 	install -m 0755 $(BUILD)/mxscreend $(DESTDIR)$(SBINDIR)/mxscreend
 	install -m 0644 $(BPF_OBJ) $(DESTDIR)$(LIBDIR)/mxscreen/mxscreen.bpf.o
-	install -m 0644 man/mxscreen.8 $(DESTDIR)$(MANDIR)/man8/mxscreen.8
-	install -m 0644 README.md LICENSE $(DESTDIR)$(DOCDIR)/
+	install -m 0644 man/mxscreen.8 man/mxscreend.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 man/mxscreen.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 README.md LICENSE docs/mxscreen.conf.example $(DESTDIR)$(DOCDIR)/
 
 clean:
 	rm -rf $(BUILD)

@@ -392,6 +392,7 @@ struct mxs_daemon_status {
 	__u64 merged;        /* events for an address already in flight */
 	__u64 skipped_rate;  /* over max_lookups_per_second: not looked up */
 	__u64 skipped_busy;  /* over max_lookups_in_flight: not looked up */
+	__u64 skipped_nozone; /* no usable zone (not yet probed, all disabled) */
 	__u64 blocked;       /* block entries written */
 	__u64 allowed;       /* allow entries written */
 	__u64 clean;         /* clean results cached */

@@ -131,12 +131,14 @@ void cli_daemon_status_text(struct kmap *km)
 		printf("daemon:     %s, last heartbeat %s ago\n",
 		       cli_daemon_state_name(state), ago);
 	printf("            lookups %llu (%u/s now), in flight %u, merged %llu, "
-	       "skipped %llu (rate) %llu (busy), failed %llu\n",
+	       "failed %llu\n",
 	       (unsigned long long)st.lookups, st.lookups_per_sec, st.in_flight,
-	       (unsigned long long)st.merged,
+	       (unsigned long long)st.merged, (unsigned long long)st.failed);
+	printf("            not looked up: %llu over the rate, %llu too many in "
+	       "flight, %llu no usable zone\n",
 	       (unsigned long long)st.skipped_rate,
 	       (unsigned long long)st.skipped_busy,
-	       (unsigned long long)st.failed);
+	       (unsigned long long)st.skipped_nozone);
 	printf("            verdicts: block %llu, allow %llu, clean %llu; "
 	       "expired entries removed %llu; map errors %llu\n",
 	       (unsigned long long)st.blocked, (unsigned long long)st.allowed,
@@ -201,6 +203,7 @@ void cli_daemon_status_json(struct kmap *km, struct json_writer *jw)
 			{ "merged", st.merged },
 			{ "skipped_rate", st.skipped_rate },
 			{ "skipped_busy", st.skipped_busy },
+			{ "skipped_nozone", st.skipped_nozone },
 			{ "failed", st.failed },
 			{ "blocked", st.blocked },
 			{ "allowed", st.allowed },

@@ -84,7 +84,8 @@ static int daemon_write_entry(struct daemon *d, int list,
 		log_warn("cannot write the %s entry for [%s] into %s: %s%s", 
 			 list == MXS_LIST_BLOCK ? "block" : "allow", who,
 			 kmap_map_name(list, &cidr), strerror(-err),
-			 err == -ENOSPC ? " (map full: raise its size at the next attach)"
+			 err == -ENOSPC ? " (map full: remove entries; sizes are set when "
+					  "the maps are created, see mxscreen status)"
 					: "");
 	}
 	return err;
@@ -193,24 +194,28 @@ static void daemon_publish(struct daemon *d)
 {
 	struct dnsbl_counters c = { 0 };
 	struct mxs_daemon_status *st = &d->status;
+	uint64_t lookups;
 	int err;
 
+	st->nr_sites = 0;
 	if (d->engine) {
 		dnsbl_engine_counters(d->engine, &c);
 		dnsbl_engine_sites(d->engine, st->site, &st->nr_sites);
 	}
+	lookups = d->base.lookups + c.lookups;
 	st->pid = (uint32_t)getpid();
 	st->generation = d->generation;
 	st->heartbeat_ns = kmap_now_ns();
-	st->lookups = c.lookups;
-	st->merged = c.merged;
-	st->skipped_rate = c.skipped_rate;
-	st->skipped_busy = c.skipped_busy;
-	st->failed = c.failed;
+	st->lookups = lookups;
+	st->merged = d->base.merged + c.merged;
+	st->skipped_rate = d->base.skipped_rate + c.skipped_rate;
+	st->skipped_busy = d->base.skipped_busy + c.skipped_busy;
+	st->skipped_nozone = d->base.skipped_nozone + c.skipped_nozone;
+	st->failed = d->base.failed + c.failed;
 	st->in_flight = c.in_flight;
-	st->lookups_per_sec = (uint32_t)(c.lookups - d->last_lookups);
+	st->lookups_per_sec = (uint32_t)(lookups - d->last_lookups);
 	st->observe = d->cfg.observe;
-	d->last_lookups = c.lookups;
+	d->last_lookups = lookups;
 	err = kmap_daemon_put(&d->km, st);
 	if (err)
 		log_warn("cannot write the heartbeat: %s", strerror(-err));
@@ -240,6 +245,17 @@ void daemon_tick(struct daemon *d)
 
 static int daemon_engine_restart(struct daemon *d)
 {
+	if (d->engine) {
+		struct dnsbl_counters c;
+
+		dnsbl_engine_counters(d->engine, &c);
+		d->base.lookups += c.lookups;
+		d->base.merged += c.merged;
+		d->base.skipped_rate += c.skipped_rate;
+		d->base.skipped_busy += c.skipped_busy;
+		d->base.skipped_nozone += c.skipped_nozone;
+		d->base.failed += c.failed;
+	}
 	dnsbl_engine_free(d->engine);
 	d->engine = NULL;
 	if (d->cfg.sites.nr_sites == 0) {
@@ -281,6 +297,7 @@ int daemon_start(struct daemon *d, const struct config *cfg,
 	d->engine = NULL;
 	d->generation = 1;
 	d->last_lookups = 0;
+	memset(&d->base, 0, sizeof(d->base));
 	d->last_expire_ns = kmap_now_ns();
 	err = kmap_open(&d->km, pin_path);
 	if (err) {
@@ -292,7 +309,15 @@ int daemon_start(struct daemon *d, const struct config *cfg,
 	 * its cached results if it had the same site table: a restart then
 	 * costs no queries.  Results from another table are dropped, since
 	 * their site indexes would be misread. */
+	memset(&d->base, 0, sizeof(d->base));
 	if (kmap_daemon_get(&d->km, &d->status) == 0) {
+		d->base.lookups = d->status.lookups;
+		d->base.merged = d->status.merged;
+		d->base.skipped_rate = d->status.skipped_rate;
+		d->base.skipped_busy = d->status.skipped_busy;
+		d->base.skipped_nozone = d->status.skipped_nozone;
+		d->base.failed = d->status.failed;
+		d->last_lookups = d->status.lookups;
 		d->generation = d->status.generation;
 		if (!daemon_same_sites(&d->status, &d->cfg.sites)) {
 			size_t removed;

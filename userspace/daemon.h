@@ -25,6 +25,8 @@ struct daemon {
 	int epoll_fd;
 	uint32_t generation;
 	struct mxs_daemon_status status;
+	struct dnsbl_counters base; /* of earlier engines and runs: the
+				     * published counters only ever grow */
 	uint64_t last_lookups;   /* for lookups_per_sec */
 	uint64_t last_expire_ns; /* last sweep of expired entries */
 };

@@ -63,6 +63,7 @@ struct dnsbl_lookup {
 	uint64_t event_ns;
 	unsigned int pending;   /* queries not ended yet */
 	unsigned int usable;    /* zones that gave an answer we can use */
+	unsigned int failed;    /* zones that gave none (timeout, SERVFAIL...) */
 	struct dnsbl_query query[DNSBL_MAX_SITES];
 	struct dnsbl_zone_answer answer[DNSBL_MAX_SITES];
 };
@@ -262,9 +263,10 @@ static void dnsbl_lookup_finish(struct dnsbl_engine *e, struct dnsbl_lookup *l)
 			life = dnsbl_clamp_ttl(ttl, e->cfg.min_ttl, e->cfg.max_ttl);
 		} else {
 			/* clean: as postscreen, keep the result for the
-			 * longest time a listing would be trusted */
+			 * longest time a listing would be trusted; but if
+			 * a zone did not answer, ask again soon */
 			res.verdict = MXS_DNSBL_CLEAN;
-			life = e->cfg.max_ttl;
+			life = l->failed ? e->cfg.min_ttl : e->cfg.max_ttl;
 		}
 	}
 	e->done(&l->node.src, &res, life, l->event_ns, e->ctx);
@@ -294,11 +296,13 @@ static void dnsbl_query_done(void *arg, int status, int timeouts,
 		} else {
 			ans->nr = 0;
 			z->failures++;
+			l->failed++;
 		}
 	} else if (status == ARES_ENOTFOUND || status == ARES_ENODATA) {
 		l->usable++; /* NXDOMAIN: not listed here */
 	} else if (status != ARES_EDESTRUCTION && status != ARES_ECANCELLED) {
 		z->failures++;
+		l->failed++;
 		dnsbl_format_source(&l->node.src, who, sizeof(who));
 		log_debug("DNSBL zone %s: no answer for [%s]: %s",
 			  dnsbl_zone_name(e, q->zone), who, ares_strerror(status));
@@ -317,8 +321,10 @@ int dnsbl_engine_lookup(struct dnsbl_engine *e, const struct mxs_source *src,
 
 	for (unsigned int z = 0; z < e->cfg.sites.nr_zones; z++)
 		zones += dnsbl_zone_usable(e, z, now);
-	if (!zones)
+	if (!zones) {
+		e->counters.skipped_nozone++;
 		return -ENOENT;
+	}
 	switch (inflight_admit(&e->inflight, src, now)) {
 	case INFLIGHT_NEW:
 		break;
@@ -480,7 +486,8 @@ int dnsbl_engine_new(struct dnsbl_engine **out, const struct config *cfg,
 		e->zone[z].testpoint = -1;
 
 	memset(&opts, 0, sizeof(opts));
-	/* two tries that together take about dnsbl_timeout */
+	/* two tries that together take about dnsbl_timeout with one server;
+	 * c-ares tries several servers in turn, so more with more */
 	opts.timeout = (int)(cfg->timeout * 1000 / 3);
 	opts.tries = 2;
 	opts.sock_state_cb = dnsbl_sock_state;

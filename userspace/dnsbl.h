@@ -40,7 +40,8 @@ typedef void (*dnsbl_done_fn)(const struct mxs_source *src,
 
 /* Counters the daemon publishes (struct mxs_daemon_status). */
 struct dnsbl_counters {
-	uint64_t lookups, merged, skipped_rate, skipped_busy, failed;
+	uint64_t lookups, merged, skipped_rate, skipped_busy, skipped_nozone;
+	uint64_t failed;
 	uint32_t in_flight;
 };
 

@@ -184,7 +184,7 @@ int handshake_open(struct handshake **out, const char *pin_path,
 	if (err) {
 		log_error("cannot load the handshake program with the maps "
 			  "under %s: %s; run as root (libbpf's details are "
-			  "logged with -v)",
+			  "logged with -vv)",
 			  pin_path, strerror(-err));
 		goto fail;
 	}
