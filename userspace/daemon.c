@@ -20,8 +20,11 @@
 #include "settings.h"
 
 #define NS_PER_S 1000000000ull
-/* How often expired dnsbl entries are removed from the lists. */
-#define DAEMON_SWEEP_SECONDS 60
+/* How often expired dnsbl entries are removed from the lists: as often as
+ * they can expire (dnsbl_min_ttl), within these bounds, since each sweep
+ * walks every list. */
+#define DAEMON_SWEEP_MIN_SECONDS 5
+#define DAEMON_SWEEP_MAX_SECONDS 60
 
 static void daemon_source_text(const struct mxs_source *src, char *buf,
 			       size_t len)
@@ -224,10 +227,15 @@ static void daemon_publish(struct daemon *d)
 void daemon_tick(struct daemon *d)
 {
 	uint64_t now = kmap_now_ns();
+	uint64_t sweep = d->cfg.min_ttl;
 
+	if (sweep < DAEMON_SWEEP_MIN_SECONDS)
+		sweep = DAEMON_SWEEP_MIN_SECONDS;
+	if (sweep > DAEMON_SWEEP_MAX_SECONDS)
+		sweep = DAEMON_SWEEP_MAX_SECONDS;
 	if (d->engine)
 		dnsbl_engine_probe(d->engine);
-	if (now - d->last_expire_ns >= DAEMON_SWEEP_SECONDS * NS_PER_S) {
+	if (now - d->last_expire_ns >= sweep * NS_PER_S) {
 		size_t removed = 0;
 		int err = kmap_expire_reason(&d->km, MXS_REASON_DNSBL, now,
 					     &removed);

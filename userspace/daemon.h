@@ -3,7 +3,7 @@
  * daemon.h - what mxscreend does with events and verdicts: handshake
  * events start DNSBL lookups; verdicts become block/allow entries (reason
  * dnsbl), cached results and log lines; every second the heartbeat; every
- * minute the removal of its own expired entries; SIGHUP a reload.
+ * dnsbl_min_ttl the removal of its own expired entries; SIGHUP a reload.
  *
  * The event loop itself is in mxscreend.c; this module never blocks.
  */
@@ -39,7 +39,8 @@ int daemon_start(struct daemon *d, const struct config *cfg,
 /* A handshake reported by the kernel. */
 void daemon_on_event(struct daemon *d, const struct mxs_event *ev);
 
-/* Once a second: probes, heartbeat, and every minute the sweep. */
+/* Once a second: probes, heartbeat, and every dnsbl_min_ttl (5..60 s)
+ * the sweep of expired dnsbl entries. */
 void daemon_tick(struct daemon *d);
 
 /* SIGHUP: re-read config_path; a bad file is reported and the running

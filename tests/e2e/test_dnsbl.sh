@@ -41,6 +41,8 @@ dnsbl_max_ttl = 3s
 dnsbl_timeout = 2s
 CONF
 e2e_start_mxscreend "$conf"
+# a manual entry that expires at once: the daemon must never remove it
+mxs block 203.0.113.9 --ttl 1s >/dev/null
 
 # Zone health as the probes found it.
 zone_state() {
@@ -100,6 +102,16 @@ for ((i = 0; i < 20; i++)); do
 done
 [ "$i" -lt 20 ] || fail "$bot still refused long after its 3s ttl"
 pass "$bot connects again after its entry expired"
+
+# The daemon removes its own expired entries (the IPv6 bot's, which has
+# not come back), and never an entry of any other reason (the manual one
+# made at the start, expired long before).
+wait_until 200 bash -c "! nsenter --net=/run/netns/$SRV_NS $MXSCREEN --pin-path $PIN list block | grep -q '^block  *$bot6 '" ||
+	fail "expired dnsbl entry for $bot6 not removed: $(mxs list block)"
+pass "expired dnsbl entry removed by the daemon"
+mxs list block | grep -q "203.0.113.9 .*manual *expired" ||
+	fail "the daemon touched an expired manual entry: $(mxs list block)"
+pass "expired manual entry left alone"
 
 # Spoofed SYNs from 2000 addresses: no handshake, so no event, no query.
 # First let the bot's new connection be looked up again, so that nothing
