@@ -19,6 +19,7 @@
 #include "json.h"
 #include "listfile.h"
 #include "log.h"
+#include "vec.h"
 
 /* ---- shared helpers ---------------------------------------------------- */
 
@@ -233,15 +234,8 @@ static int cli_collect_row(const struct addr_cidr *cidr,
 {
 	struct cli_rows *r = ctx;
 
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 256;
-		struct cli_row *row = realloc(r->row, cap * sizeof(*row));
-
-		if (!row)
-			return -ENOMEM;
-		r->row = row;
-		r->cap = cap;
-	}
+	if (vec_reserve(&r->row, &r->cap, r->n, sizeof(*r->row)))
+		return -ENOMEM;
 	r->row[r->n].list = r->list;
 	r->row[r->n].cidr = *cidr;
 	r->row[r->n].e = *e;
@@ -685,15 +679,8 @@ static int cli_load_entry(const struct addr_cidr *cidr, void *ctx)
 {
 	struct cli_load_ctx *l = ctx;
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 4096;
-		struct addr_cidr *c = realloc(l->cidrs, cap * sizeof(*c));
-
-		if (!c)
-			return -ENOMEM;
-		l->cidrs = c;
-		l->cap = cap;
-	}
+	if (vec_reserve(&l->cidrs, &l->cap, l->n, sizeof(*l->cidrs)))
+		return -ENOMEM;
 	l->cidrs[l->n++] = *cidr;
 	return 0;
 }

@@ -197,6 +197,19 @@ static bool dnsbl_zone_usable(const struct dnsbl_engine *e, unsigned int zone,
 	return z->world == WORLD_PASSED && z->disabled_until_ns <= now;
 }
 
+/* The text of the first record that is (inside true) or is not (inside
+ * false) in the network value/mask, for messages; rec keeps "?" if none. */
+static void dnsbl_find_record(const struct dnsbl_zone_answer *ans,
+			      uint32_t mask, uint32_t value, bool inside,
+			      char rec[INET_ADDRSTRLEN])
+{
+	for (unsigned int i = 0; i < ans->nr; i++)
+		if (((ntohl(ans->a[i]) & mask) == value) == inside) {
+			inet_ntop(AF_INET, &ans->a[i], rec, INET_ADDRSTRLEN);
+			return;
+		}
+}
+
 /* Validate one zone's records.  Returns true when they are a listing. */
 static bool dnsbl_validate(struct dnsbl_engine *e, unsigned int zone,
 			   const struct dnsbl_zone_answer *ans,
@@ -208,9 +221,7 @@ static bool dnsbl_validate(struct dnsbl_engine *e, unsigned int zone,
 	case DNSBL_ANSWER_LISTED:
 		return true;
 	case DNSBL_ANSWER_REFUSED:
-		for (unsigned int i = 0; i < ans->nr; i++)
-			if ((ntohl(ans->a[i]) & 0xffffff00u) == 0x7fffff00u)
-				inet_ntop(AF_INET, &ans->a[i], rec, sizeof(rec));
+		dnsbl_find_record(ans, 0xffffff00u, 0x7fffff00u, true, rec);
 		snprintf(what, sizeof(what),
 			 "answered %s for %s: the list refuses our queries "
 			 "(public resolver? rate limit? see dns_servers)",
@@ -218,9 +229,7 @@ static bool dnsbl_validate(struct dnsbl_engine *e, unsigned int zone,
 		dnsbl_disable_zone(e, zone, MXS_SITE_REFUSED, what);
 		return false;
 	case DNSBL_ANSWER_BOGUS:
-		for (unsigned int i = 0; i < ans->nr; i++)
-			if ((ntohl(ans->a[i]) >> 24) != 127)
-				inet_ntop(AF_INET, &ans->a[i], rec, sizeof(rec));
+		dnsbl_find_record(ans, 0xff000000u, 0x7f000000u, false, rec);
 		snprintf(what, sizeof(what),
 			 "answered %s for %s, outside 127.0.0.0/8: not a DNSBL answer "
 			 "(wrong zone name? a resolver that rewrites NXDOMAIN?)",

@@ -21,6 +21,7 @@
 
 #include "kmap.h"
 #include "stats.h"
+#include "vec.h"
 
 /* Elements per batch call: large enough to amortise the syscall, small
  * enough to keep the buffers modest. */
@@ -218,22 +219,33 @@ static int kmap_update_errno(void)
 	return errno == E2BIG ? -ENOSPC : -errno;
 }
 
-int kmap_config_get(struct kmap *km, struct mxs_config *cfg)
+/* The one element of a single-entry array map (config, daemon). */
+static int kmap_array0_get(int fd, void *value)
 {
 	__u32 key = 0;
 
-	if (bpf_map_lookup_elem(km->config_fd, &key, cfg))
+	if (bpf_map_lookup_elem(fd, &key, value))
 		return -errno;
 	return 0;
 }
 
-int kmap_config_set(struct kmap *km, const struct mxs_config *cfg)
+static int kmap_array0_set(int fd, const void *value)
 {
 	__u32 key = 0;
 
-	if (bpf_map_update_elem(km->config_fd, &key, cfg, BPF_ANY))
+	if (bpf_map_update_elem(fd, &key, value, BPF_ANY))
 		return -errno;
 	return 0;
+}
+
+int kmap_config_get(struct kmap *km, struct mxs_config *cfg)
+{
+	return kmap_array0_get(km->config_fd, cfg);
+}
+
+int kmap_config_set(struct kmap *km, const struct mxs_config *cfg)
+{
+	return kmap_array0_set(km->config_fd, cfg);
 }
 
 int kmap_config_init(struct kmap *km, bool *fresh)
@@ -680,15 +692,8 @@ static int kmap_collect_key(const void *key, const struct mxs_entry *v,
 {
 	struct kmap_keybuf *kb = ctx;
 
-	if (kb->n == kb->cap) {
-		size_t cap = kb->cap ? kb->cap * 2 : 1024;
-		unsigned char *keys = realloc(kb->keys, cap * kb->key_size);
-
-		if (!keys)
-			return -ENOMEM;
-		kb->keys = keys;
-		kb->cap = cap;
-	}
+	if (vec_reserve(&kb->keys, &kb->cap, kb->n, kb->key_size))
+		return -ENOMEM;
 	memcpy(kb->keys + kb->n * kb->key_size, key, kb->key_size);
 	kb->n++;
 	return 0;
@@ -707,16 +712,9 @@ static int kmap_meta_flush(struct kmap *km, int list)
 		prev = &key;
 		if (key.list != list)
 			continue;
-		if (n == cap) {
-			struct mxs_prefix *d;
-
-			cap = cap ? cap * 2 : 256;
-			d = realloc(doomed, cap * sizeof(*d));
-			if (!d) {
-				rc = -ENOMEM;
-				goto out;
-			}
-			doomed = d;
+		if (vec_reserve(&doomed, &cap, n, sizeof(*doomed))) {
+			rc = -ENOMEM;
+			goto out;
 		}
 		doomed[n++] = key;
 	}
@@ -884,20 +882,12 @@ int kmap_cache_count(struct kmap *km, uint32_t *used, uint32_t *capacity)
 
 int kmap_daemon_get(struct kmap *km, struct mxs_daemon_status *st)
 {
-	__u32 key = 0;
-
-	if (bpf_map_lookup_elem(km->daemon_fd, &key, st))
-		return -errno;
-	return 0;
+	return kmap_array0_get(km->daemon_fd, st);
 }
 
 int kmap_daemon_put(struct kmap *km, const struct mxs_daemon_status *st)
 {
-	__u32 key = 0;
-
-	if (bpf_map_update_elem(km->daemon_fd, &key, st, BPF_ANY))
-		return -errno;
-	return 0;
+	return kmap_array0_set(km->daemon_fd, st);
 }
 
 struct kmap_expire_ctx {
@@ -915,15 +905,8 @@ static int kmap_expire_visit(const struct addr_cidr *cidr,
 	if (e->reason != x->reason || e->expires_ns == 0 ||
 	    e->expires_ns > x->now_ns)
 		return 0;
-	if (x->n == x->cap) {
-		size_t cap = x->cap ? x->cap * 2 : 256;
-		struct addr_cidr *d = realloc(x->doomed, cap * sizeof(*d));
-
-		if (!d)
-			return -ENOMEM;
-		x->doomed = d;
-		x->cap = cap;
-	}
+	if (vec_reserve(&x->doomed, &x->cap, x->n, sizeof(*x->doomed)))
+		return -ENOMEM;
 	x->doomed[x->n++] = *cidr;
 	return 0;
 }
