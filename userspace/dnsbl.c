@@ -32,6 +32,10 @@
 /* Probe again this soon while a zone has not passed its 127.0.0.1 check. */
 #define DNSBL_PROBE_RETRY_SECONDS 30
 #define NS_PER_S 1000000000ull
+/* Socket buffers for c-ares: a burst of answers after a scheduling gap
+ * must not overflow the default 208 KB (a lost answer costs a retry a
+ * third of dnsbl_timeout later). */
+#define DNSBL_SOCKET_BUFFER (4 << 20)
 
 /* What the probes learned about a zone. */
 enum dnsbl_world_check {
@@ -64,8 +68,9 @@ struct dnsbl_lookup {
 	unsigned int pending;   /* queries not ended yet */
 	unsigned int usable;    /* zones that gave an answer we can use */
 	unsigned int failed;    /* zones that gave none (timeout, SERVFAIL...) */
-	struct dnsbl_query query[DNSBL_MAX_SITES];
-	struct dnsbl_zone_answer answer[DNSBL_MAX_SITES];
+	/* one per configured zone, in the same allocation */
+	struct dnsbl_query *query;
+	struct dnsbl_zone_answer *answer;
 };
 
 /* One RFC 5782 probe of a zone: which test point. */
@@ -347,9 +352,13 @@ int dnsbl_engine_lookup(struct dnsbl_engine *e, const struct mxs_source *src,
 		e->counters.skipped_rate++;
 		return -EAGAIN;
 	}
-	l = calloc(1, sizeof(*l));
+	/* sized for the zones configured, not for DNSBL_MAX_SITES */
+	l = calloc(1, sizeof(*l) + e->cfg.sites.nr_zones *
+					   (sizeof(*l->answer) + sizeof(*l->query)));
 	if (!l)
 		return -ENOMEM;
+	l->answer = (struct dnsbl_zone_answer *)(l + 1);
+	l->query = (struct dnsbl_query *)(l->answer + e->cfg.sites.nr_zones);
 	l->engine = e;
 	l->node.src = *src;
 	l->event_ns = event_ns;
@@ -501,10 +510,15 @@ int dnsbl_engine_new(struct dnsbl_engine **out, const struct config *cfg,
 	opts.tries = 2;
 	opts.sock_state_cb = dnsbl_sock_state;
 	opts.sock_state_cb_data = e;
-	opts.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES;
+	/* STAYOPEN: keep the UDP socket between bursts instead of a new
+	 * socket every few lookups */
+	opts.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES | ARES_FLAG_STAYOPEN;
+	opts.socket_receive_buffer_size = DNSBL_SOCKET_BUFFER;
+	opts.socket_send_buffer_size = DNSBL_SOCKET_BUFFER;
 	rc = ares_init_options(&e->channel, &opts,
 			       ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
-				       ARES_OPT_SOCK_STATE_CB | ARES_OPT_FLAGS);
+				       ARES_OPT_SOCK_STATE_CB | ARES_OPT_FLAGS |
+				       ARES_OPT_SOCK_RCVBUF | ARES_OPT_SOCK_SNDBUF);
 	if (rc != ARES_SUCCESS) {
 		log_error("cannot create the DNS resolver: %s%s",
 			  ares_strerror(rc),

@@ -47,32 +47,29 @@ void log_vmsg(enum log_level level, const char *fmt, va_list ap)
 		[LOG_LEVEL_INFO] = "",
 		[LOG_LEVEL_DEBUG] = "debug: ",
 	};
-	size_t len = strlen(fmt);
-
 	static const int priority[] = {
 		[LOG_LEVEL_ERROR] = LOG_ERR,
 		[LOG_LEVEL_WARN] = LOG_WARNING,
 		[LOG_LEVEL_INFO] = LOG_INFO,
 		[LOG_LEVEL_DEBUG] = LOG_DEBUG,
 	};
+	char line[1024];
+	size_t len;
 
 	if (level > log_max_level)
 		return;
+	/* libbpf and libxdp messages end in a newline, ours do not */
+	vsnprintf(line, sizeof(line), fmt, ap);
+	len = strlen(line);
+	if (len && line[len - 1] == '\n')
+		line[len - 1] = '\0';
 	if (log_syslog) {
-		char line[1024];
-
-		vsnprintf(line, sizeof(line), fmt, ap);
-		len = strlen(line);
-		if (len && line[len - 1] == '\n')
-			line[len - 1] = '\0';
 		syslog(priority[level], "%s%s", label[level], line);
 		return;
 	}
-	fprintf(stderr, "%s: %s", log_progname, label[level]);
-	vfprintf(stderr, fmt, ap);
-	/* libbpf and libxdp messages end in a newline, ours do not */
-	if (len == 0 || fmt[len - 1] != '\n')
-		fputc('\n', stderr);
+	/* one fprintf: glibc writes it to unbuffered stderr in one call, so
+	 * a daemon logging every verdict pays one write per line */
+	fprintf(stderr, "%s: %s%s\n", log_progname, label[level], line);
 }
 
 void log_msg(enum log_level level, const char *fmt, ...)

@@ -235,10 +235,15 @@ daemon_probed() {
 
 # e2e_start_mxscreend CONFIG_FILE: the daemon in the foreground, in the
 # server namespace (so it watches that namespace's connections), logging
-# to $DAEMON_LOG; returns when its zones have been probed.
+# to $DAEMON_LOG; returns when its zones have been probed.  It logs every
+# verdict (-v) unless E2E_DAEMON_VERBOSE=0: benchmarks measure the daemon
+# at its default log level, as it runs on a server.
 e2e_start_mxscreend() {
+	local verbose=(-v)
+
+	[ "${E2E_DAEMON_VERBOSE:-1}" = 0 ] && verbose=()
 	DAEMON_LOG=$E2E_TMP/mxscreend.log
-	nsenter --net="/run/netns/$SRV_NS" "$MXSCREEND" -f -v -c "$1" \
+	nsenter --net="/run/netns/$SRV_NS" "$MXSCREEND" -f "${verbose[@]}" -c "$1" \
 		--pin-path "$PIN" >>"$DAEMON_LOG" 2>&1 &
 	E2E_PIDS+=($!)
 	DAEMON_PID=$!

@@ -54,7 +54,10 @@ expect banner "${CLIENTS4[0]}" 25 "others still connect while the daemon is dead
 
 # No configuration file at all: built-in defaults, and it says so.
 if [ ! -e /etc/mxscreen/mxscreen.conf ]; then
-	mxsd -f >"$E2E_TMP/defaults.log" 2>&1 &
+	# nsenter itself in the background (it execs the daemon), so that
+	# the pid recorded for cleanup is the daemon's
+	nsenter --net="/run/netns/$SRV_NS" "$MXSCREEND" --pin-path "$PIN" -f \
+		>"$E2E_TMP/defaults.log" 2>&1 &
 	E2E_PIDS+=($!)
 	wait_until 50 daemon_json '.running == true' || fail "no daemon on defaults: $(cat "$E2E_TMP/defaults.log")"
 	grep -q "running on built-in defaults" "$E2E_TMP/defaults.log" ||
