@@ -129,7 +129,7 @@ int mxscreen_hs(struct bpf_sock_ops *skops)
 	ev->class_ = (*class & MXS_CLASS_BIT(MXS_CLASS_SUBMISSION))
 			 ? MXS_CLASS_SUBMISSION
 			 : MXS_CLASS_MX;
-	ev->pad = 0;
+	ev->kind = MXS_EVENT_NEW_SOURCE;
 	bpf_ringbuf_submit(ev, 0);
 	outcome = HS_STAT(queued);
 out:

@@ -46,6 +46,9 @@
 #define MXS_MAP_HS_STATS "hs_stats"
 #define MXS_MAP_DNSBL_CACHE "dnsbl_cache"
 #define MXS_MAP_DAEMON "daemon"
+#define MXS_MAP_RATE_SYN "rate_syn"
+#define MXS_MAP_RATE_CONN "rate_conn"
+#define MXS_MAP_OFFENCES "offences"
 
 /* Name of the sockops program that reports completed handshakes. */
 #define MXS_HANDSHAKE_PROG_NAME "mxscreen_hs"
@@ -64,6 +67,13 @@
 /* an LRU hash is preallocated: ~184 bytes each, 24 MB for the default */
 #define MXS_DEFAULT_DNSBL_CACHE_MAX (1u << 17)
 #define MXS_DEFAULT_EVENTS_BYTES (1u << 20) /* ring buffer, power of 2 */
+/* LRU hashes, preallocated: ~100 bytes each */
+#define MXS_DEFAULT_RATE_SYN_MAX (1u << 17)
+#define MXS_DEFAULT_RATE_CONN_MAX (1u << 16)
+#define MXS_DEFAULT_OFFENCES_MAX (1u << 16)
+/* IPv6 sources share a rate bucket (and a ban) per prefix of this length */
+#define MXS_DEFAULT_RATE_PREFIX_V6 64
+#define MXS_MIN_RATE_PREFIX_V6 48
 
 /* Number of IPv6 extension headers the parser walks before giving up. */
 #define MXS_MAX_IPV6_EXT_HDRS 6
@@ -102,13 +112,38 @@ enum mxs_action {
 #define MXS_CFG_INITIALISED (1u << 1) /* defaults written by the loader */
 
 /*
+ * A rate limit: a burst of `burst` events, refilled at `burst` per
+ * `period_s`, checked with the generic cell rate algorithm (GCRA, as in
+ * ATM and many rate limiters): each event moves a "theoretical arrival
+ * time" (TAT) forward by emission_ns; an event is over the limit when the
+ * TAT is more than tau_ns ahead of now.  One u64 per source, integer
+ * arithmetic only: with burst <= 1e6 and period_s <= 1 day, TAT stays
+ * within now + one day, far from overflowing.  emission_ns == 0: off.
+ * Userspace fills all four fields (settings_rate_to_gcra()).
+ */
+struct mxs_rate {
+	__u64 emission_ns; /* period / burst */
+	__u64 tau_ns;      /* (burst - 1) * emission_ns */
+	__u32 burst;       /* as configured, for display */
+	__u32 period_s;
+};
+
+/*
  * "config": BPF_MAP_TYPE_ARRAY, one entry (key 0).  Run-time settings.
- * Written by the CLI (and later the daemon); read once per screened packet.
- * All-zero is a valid configuration: drop, not observing.
+ * Written by the CLI and the daemon; read by both BPF programs.
+ * All-zero is a valid configuration: drop, not observing, no rate limits.
  */
 struct mxs_config {
 	__u32 flags;  /* MXS_CFG_* */
 	__u32 action; /* enum mxs_action */
+	/* XDP: SYNs per source and port class (rate_limit_mx/_submission) */
+	struct mxs_rate syn_rate[MXS_NR_CLASSES];
+	/* handshake program: completed connections per source and class
+	 * before the daemon is told of an offence (ban_connections per
+	 * ban_window) */
+	struct mxs_rate conn_rate;
+	__u32 rate_prefix_v6; /* 48..128; 0 means MXS_DEFAULT_RATE_PREFIX_V6 */
+	__u32 pad0;
 };
 
 /*
@@ -305,7 +340,41 @@ struct mxs_event {
 	struct mxs_source src;
 	__u16 local_port;  /* host byte order */
 	__u8 class_;       /* enum mxs_class of local_port */
+	__u8 kind;         /* enum mxs_event_kind */
+};
+
+enum mxs_event_kind {
+	MXS_EVENT_NEW_SOURCE = 0, /* no fresh DNSBL result: look it up */
+	MXS_EVENT_RATE = 1,       /* over conn_rate in its class: an offence */
+};
+
+/*
+ * A source as the rate limits count it: IPv4 by address, IPv6 by its
+ * rate_prefix_v6 prefix (host bits zero), per port class.  Key of
+ * "rate_syn" (XDP, SYNs) and "rate_conn" (handshake program, completed
+ * connections): BPF_MAP_TYPE_LRU_HASH -> __u64 TAT in CLOCK_BOOTTIME ns.
+ * The LRU drops the least recently seen sources when full (a flood of
+ * spoofed sources can make a real one start afresh: lenient, never
+ * harsher).
+ */
+struct mxs_rate_key {
+	__u8 family;    /* MXS_FAMILY_V4/V6 */
+	__u8 class_;    /* enum mxs_class */
+	__u8 prefixlen; /* 32, or rate_prefix_v6 */
 	__u8 pad;
+	__u8 addr[16];  /* network byte order, host bits zero */
+};
+
+/*
+ * "offences": BPF_MAP_TYPE_HASH struct mxs_prefix (list MXS_LIST_BLOCK)
+ * -> this.  The daemon's memory of rate offences, so that each ban lasts
+ * twice the last; forgotten after ban_memory.  Written by the daemon,
+ * deleted by `mxscreen unblock`, read by list and check.
+ */
+struct mxs_offence {
+	__u64 last_ns; /* CLOCK_BOOTTIME of the last offence */
+	__u32 count;   /* offences remembered */
+	__u32 pad;
 };
 
 /*
@@ -320,6 +389,8 @@ struct mxs_hs_stats {
 	__u64 cached;       /* "dnsbl_cache" had a fresh result: no event */
 	__u64 queued;       /* reported through "events" */
 	__u64 lost;         /* ring buffer full: counted, not reported */
+	__u64 offences;     /* over conn_rate: reported as MXS_EVENT_RATE */
+	__u64 offences_lost; /* over conn_rate, ring buffer full */
 };
 
 /* struct mxs_dnsbl_result.verdict */
@@ -399,6 +470,7 @@ struct mxs_daemon_status {
 	__u64 failed;        /* lookups with no usable answer */
 	__u64 expired_removed; /* expired dnsbl entries removed from the lists */
 	__u64 map_errors;    /* writes the kernel refused (full maps, ...) */
+	__u64 rate_bans;     /* rate bans written */
 	__u32 in_flight;
 	__u32 lookups_per_sec; /* over the last second */
 	__u32 nr_sites;
@@ -409,7 +481,8 @@ struct mxs_daemon_status {
 #define MXS_STATS_NR_FIELDS (sizeof(struct mxs_stats) / sizeof(__u64))
 
 #ifndef __bpf__
-_Static_assert(sizeof(struct mxs_config) == 8, "mxs_config layout");
+_Static_assert(sizeof(struct mxs_config) % 8 == 0, "mxs_config layout");
+_Static_assert(sizeof(struct mxs_rate_key) == 20, "mxs_rate_key layout");
 _Static_assert(sizeof(struct mxs_entry) == 16, "mxs_entry layout");
 _Static_assert(sizeof(struct mxs_lpm4_key) == 8, "mxs_lpm4_key layout");
 _Static_assert(sizeof(struct mxs_lpm6_key) == 20, "mxs_lpm6_key layout");
