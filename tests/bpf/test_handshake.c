@@ -352,7 +352,7 @@ static void check_event(const struct hs_case *c, const struct mxs_event *ev,
 	CHECK_UINT(c->name, "event local_port", ev->local_port,
 		   listen_spec[c->to].port);
 	CHECK_UINT(c->name, "event class_", ev->class_, c->class_);
-	CHECK_UINT(c->name, "event pad", ev->pad, 0);
+	CHECK_UINT(c->name, "event kind", ev->kind, MXS_EVENT_NEW_SOURCE);
 	CHECK(ev->time_ns >= t0 && ev->time_ns <= t1,
 	      "case %s: event time_ns: got %llu, want within [%llu, %llu]",
 	      c->name, (unsigned long long)ev->time_ns, (unsigned long long)t0,
