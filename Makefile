@@ -110,7 +110,7 @@ $(BUILD)/mxscreend: $(MXSCREEND_OBJS)
 UNIT_TESTS = $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_DEPS_addr = errbuf
 UNIT_DEPS_duration = errbuf
-UNIT_DEPS_settings = errbuf
+UNIT_DEPS_settings = duration errbuf
 UNIT_DEPS_dnsbl_sites = errbuf
 UNIT_DEPS_config = dnsbl_sites duration settings addr errbuf
 UNIT_DEPS_listfile = addr errbuf
@@ -149,7 +149,7 @@ $(BUILD)/tests/bpf/test_xdp: tests/bpf/test_xdp.c tests/bpf/packets.c \
 
 # The handshake program through the daemon's module, with real
 # connections in a network namespace of its own.
-HANDSHAKE_TEST_OBJS = $(call obj,handshake kmap log settings stats json addr \
+HANDSHAKE_TEST_OBJS = $(call obj,handshake kmap log settings duration stats json addr \
 			errbuf) $(BUILD)/obj/loader/loader.o
 $(BUILD)/tests/bpf/test_handshake: tests/bpf/test_handshake.c \
 		tests/unit/check.h $(HANDSHAKE_TEST_OBJS) $(BPF_SKEL) $(BPF_HDRS)

@@ -14,6 +14,12 @@
  * query anything.  Every such callback increments `handshakes` and exactly
  * one outcome counter of struct mxs_hs_stats at the `out:` label.  The
  * program always returns 1: it observes and never interferes.
+ *
+ * When config.conn_rate is on, every completed handshake to a screened
+ * port is counted against its source's connection rate (bpf/rate.bpf.h,
+ * "rate_conn") first.  Over the limit, the daemon is told of an offence
+ * (MXS_EVENT_RATE) whatever "dnsbl_cache" holds, and that is all: the
+ * DNSBL part is skipped for that handshake.
  */
 #ifndef MXS_HANDSHAKE_BPF_H
 #define MXS_HANDSHAKE_BPF_H
@@ -24,6 +30,7 @@
 
 #include "mxscreen.h"
 #include "maps.bpf.h"
+#include "rate.bpf.h"
 
 /* The kernel's AF_* values, for skops->family (no socket headers here). */
 #define MXS_AF_INET 2
@@ -82,6 +89,31 @@ static __always_inline int hs_source(const struct bpf_sock_ops *skops,
 	return 0;
 }
 
+/*
+ * Whether this connection of src in class_ is over the connection rate
+ * (counting it when it is not).  0 when the limit is off.
+ */
+static __always_inline int hs_rate_over(const struct mxs_source *src,
+					__u32 class_, __u64 now)
+{
+	const struct mxs_config *cfg;
+	struct mxs_rate_key rkey;
+	__u32 key = 0;
+
+	cfg = bpf_map_lookup_elem(&config, &key);
+	if (!cfg || !cfg->conn_rate.emission_ns)
+		return 0;
+	if (src->family == MXS_FAMILY_V4) {
+		__u32 a;
+
+		__builtin_memcpy(&a, src->addr, sizeof(a));
+		rate_key_v4(&rkey, a, class_);
+	} else {
+		rate_key_v6(&rkey, src->addr, rate_prefix_v6(cfg), class_);
+	}
+	return rate_over(&rate_conn, &rkey, &cfg->conn_rate, now);
+}
+
 SEC("sockops")
 int mxscreen_hs(struct bpf_sock_ops *skops)
 {
@@ -89,7 +121,8 @@ int mxscreen_hs(struct bpf_sock_ops *skops)
 	struct mxs_dnsbl_result *cached;
 	struct mxs_event *ev;
 	mxs_port_class_t *class;
-	__u32 port, outcome, key = 0;
+	__u32 port, outcome, class_, key = 0;
+	__u8 kind = MXS_EVENT_NEW_SOURCE;
 	__u64 now, *s;
 
 	if (skops->op != BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB)
@@ -111,27 +144,32 @@ int mxscreen_hs(struct bpf_sock_ops *skops)
 		goto out;
 	}
 
+	class_ = mxs_port_class(*class);
 	now = bpf_ktime_get_boot_ns();
-	cached = bpf_map_lookup_elem(&dnsbl_cache, &src);
-	if (cached && cached->expires_ns > now) {
-		outcome = HS_STAT(cached);
-		goto out;
+	if (hs_rate_over(&src, class_, now)) {
+		/* An offence, reported whatever the DNSBL cache says. */
+		kind = MXS_EVENT_RATE;
+	} else {
+		cached = bpf_map_lookup_elem(&dnsbl_cache, &src);
+		if (cached && cached->expires_ns > now) {
+			outcome = HS_STAT(cached);
+			goto out;
+		}
 	}
 
 	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
 	if (!ev) {
-		outcome = HS_STAT(lost);
+		outcome = kind == MXS_EVENT_RATE ? HS_STAT(offences_lost)
+						 : HS_STAT(lost);
 		goto out;
 	}
 	ev->time_ns = now;
 	ev->src = src;
 	ev->local_port = (__u16)port;
-	ev->class_ = (*class & MXS_CLASS_BIT(MXS_CLASS_SUBMISSION))
-			 ? MXS_CLASS_SUBMISSION
-			 : MXS_CLASS_MX;
-	ev->kind = MXS_EVENT_NEW_SOURCE;
+	ev->class_ = (__u8)class_;
+	ev->kind = kind;
 	bpf_ringbuf_submit(ev, 0);
-	outcome = HS_STAT(queued);
+	outcome = kind == MXS_EVENT_RATE ? HS_STAT(offences) : HS_STAT(queued);
 out:
 	/*
 	 * Atomic adds although the counters are per CPU: this program may run

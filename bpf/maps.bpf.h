@@ -22,8 +22,9 @@
 #include "mxscreen.h"
 
 /*
- * Run-time settings (struct mxs_config, key 0).  Written by the CLI;
- * read only when a verdict needs it.  Never emptied (an array).
+ * Run-time settings (struct mxs_config, key 0).  Written by the CLI and
+ * the daemon; read only when a verdict or a rate check needs it.  Never
+ * emptied (an array).
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -206,6 +207,49 @@ struct {
 	__type(key, struct mxs_source);
 	__type(value, struct mxs_dnsbl_result);
 } dnsbl_cache SEC(".maps");
+
+/*
+ * SYN rate limit state (struct mxs_rate_key -> __u64 TAT, CLOCK_BOOTTIME
+ * ns; see bpf/rate.bpf.h).  Written by the XDP program for every SYN that
+ * config.syn_rate checks; userspace may read it or empty it.  Entries leave
+ * when the LRU evicts the least recently seen sources for new ones: a
+ * source that comes back afterwards starts with a full burst (lenient,
+ * never harsher).  An LRU hash is always preallocated.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, MXS_DEFAULT_RATE_SYN_MAX);
+	__type(key, struct mxs_rate_key);
+	__type(value, __u64);
+} rate_syn SEC(".maps");
+
+/*
+ * Completed-connection rate limit state, as rate_syn (same key, TAT
+ * value, LRU eviction), written by the handshake program for every
+ * handshake that config.conn_rate checks.  Separate from rate_syn so that
+ * spoofed SYNs never spend a source's connection allowance.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, MXS_DEFAULT_RATE_CONN_MAX);
+	__type(key, struct mxs_rate_key);
+	__type(value, __u64);
+} rate_conn SEC(".maps");
+
+/*
+ * The daemon's memory of rate offences (struct mxs_prefix, list
+ * MXS_LIST_BLOCK -> struct mxs_offence).  Userspace only, like "meta":
+ * created here so that it is pinned with the others.  Written by the
+ * daemon at each offence; entries leave when the daemon forgets them
+ * after ban_memory or when `mxscreen unblock` deletes them.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MXS_DEFAULT_OFFENCES_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct mxs_prefix);
+	__type(value, struct mxs_offence);
+} offences SEC(".maps");
 
 /*
  * The daemon's heartbeat and health (struct mxs_daemon_status, key 0).

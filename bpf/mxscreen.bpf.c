@@ -5,9 +5,13 @@
  *
  * A TCP SYN (no ACK) to a port listed in "ports" is looked up by source:
  * allowlist first (a live allow entry wins), then the blocklist, host hash
- * before net trie; the "hints" map lets it skip lookups that cannot match.  A live block entry whose classes include the port's
- * class refuses the SYN: drop it (default), answer it with a RST, or, in
- * observe mode, only count it.  Everything else passes untouched.
+ * before net trie; the "hints" map lets it skip lookups that cannot
+ * match.  A live block entry whose classes include the port's class
+ * refuses the SYN: drop it (default), answer it with a RST, or, in observe
+ * mode, only count it.  A SYN that is neither allowed nor blocked is then
+ * counted against its source's SYN rate limit (bpf/rate.bpf.h), when its
+ * class has one, and refused the same way when over it (reason rate).
+ * Everything else passes untouched.
  *
  * Packets that cannot be parsed past the IP header (non-first fragments of
  * any protocol, bad lengths, truncated TCP, too many IPv6 extension
@@ -27,6 +31,7 @@
 #include "mxscreen.h"
 #include "maps.bpf.h"
 #include "parsing.bpf.h"
+#include "rate.bpf.h"
 #include "reset.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -82,16 +87,22 @@ static __always_inline int count_verdict(__u32 outcome, int action)
 }
 
 /*
- * Whether an entry is live.  The clock is read at most once per packet
- * (*now == 0 until then) and only for entries that can expire.
+ * The clock, read at most once per packet (*now == 0 until then) and only
+ * when something needs it: an entry that can expire, a rate limit.
  */
+static __always_inline __u64 clock_now(__u64 *now)
+{
+	if (!*now)
+		*now = bpf_ktime_get_boot_ns();
+	return *now;
+}
+
+/* Whether an entry is live. */
 static __always_inline int entry_live(const struct mxs_entry *e, __u64 *now)
 {
 	if (!e->expires_ns)
 		return 1;
-	if (!*now)
-		*now = bpf_ktime_get_boot_ns();
-	return e->expires_ns > *now;
+	return e->expires_ns > clock_now(now);
 }
 
 /*
@@ -133,37 +144,37 @@ static __always_inline int judge_entry(const struct mxs_entry *e, __u64 *now,
  * slot.  The net tries return the longest matching prefix only, so an
  * expired long prefix hides a live shorter one until userspace deletes it.
  * class_bit 0 means "any class" (and any live block entry applies).  On
- * SCREEN_BLOCKED *reason is the deciding entry's reason.
+ * SCREEN_BLOCKED *reason is the deciding entry's reason.  *now is the
+ * packet's clock (see clock_now()).
  */
 static __always_inline int screen_lookup(void *allow_host, void *allow_net,
 					 void *block_host, void *block_net,
 					 const void *host_key,
 					 const void *net_key, __u32 family,
 					 __u32 slot, __u32 class_bit,
-					 __u8 *reason)
+					 __u8 *reason, __u64 *now)
 {
 	const struct mxs_entry *e;
 	int expired = 0, other_class = 0;
-	__u64 now = 0;
 
 	/* Allow entries apply to every class. */
 	if (hint_maybe(MXS_HINT_ALLOW, family, slot)) {
 		e = bpf_map_lookup_elem(allow_host, host_key);
-		if (e && judge_entry(e, &now, 0, &expired, &other_class))
+		if (e && judge_entry(e, now, 0, &expired, &other_class))
 			return SCREEN_ALLOWED;
 		e = bpf_map_lookup_elem(allow_net, net_key);
-		if (e && judge_entry(e, &now, 0, &expired, &other_class))
+		if (e && judge_entry(e, now, 0, &expired, &other_class))
 			return SCREEN_ALLOWED;
 	}
 
 	e = bpf_map_lookup_elem(block_host, host_key);
-	if (e && judge_entry(e, &now, class_bit, &expired, &other_class)) {
+	if (e && judge_entry(e, now, class_bit, &expired, &other_class)) {
 		*reason = e->reason;
 		return SCREEN_BLOCKED;
 	}
 	if (hint_maybe(MXS_HINT_BLOCK_NET, family, slot)) {
 		e = bpf_map_lookup_elem(block_net, net_key);
-		if (e && judge_entry(e, &now, class_bit, &expired,
+		if (e && judge_entry(e, now, class_bit, &expired,
 				     &other_class)) {
 			*reason = e->reason;
 			return SCREEN_BLOCKED;
@@ -179,7 +190,8 @@ static __always_inline int screen_lookup(void *allow_host, void *allow_net,
 
 /* screen_lookup() for the source of the parsed IPv4 or IPv6 header. */
 static __always_inline int screen_source(const struct parsed *p,
-					 __u32 class_bit, __u8 *reason)
+					 __u32 class_bit, __u8 *reason,
+					 __u64 *now)
 {
 	if (p->family == MXS_FAMILY_V4) {
 		struct mxs_lpm4_key key = {
@@ -190,7 +202,8 @@ static __always_inline int screen_source(const struct parsed *p,
 
 		return screen_lookup(&allow4_host, &allow4_net, &block4_host,
 				     &block4_net, &key.addr, &key,
-				     MXS_FAMILY_V4, slot, class_bit, reason);
+				     MXS_FAMILY_V4, slot, class_bit, reason,
+				     now);
 	} else {
 		struct mxs_lpm6_key key = { .prefixlen = 128 };
 		__u32 slot;
@@ -199,20 +212,45 @@ static __always_inline int screen_source(const struct parsed *p,
 		slot = mxs_hint_slot(MXS_FAMILY_V6, key.addr);
 		return screen_lookup(&allow6_host, &allow6_net, &block6_host,
 				     &block6_net, key.addr, &key,
-				     MXS_FAMILY_V6, slot, class_bit, reason);
+				     MXS_FAMILY_V6, slot, class_bit, reason,
+				     now);
 	}
 }
 
-/* The run-time config; a failed lookup reads as all-zero (drop, enforce). */
-static __always_inline struct mxs_config get_config(void)
-{
-	struct mxs_config cfg = {};
-	__u32 key = 0;
-	struct mxs_config *c = bpf_map_lookup_elem(&config, &key);
+/* What a failed config lookup reads as: drop, enforce, no rate limits. */
+static const struct mxs_config config_zero;
 
-	if (c)
-		cfg = *c;
-	return cfg;
+/*
+ * The run-time config, looked up once per packet and only by paths that
+ * need it (a refusal, a rate check).  Fields are read in place, not
+ * copied: the struct is large and most paths read one or two fields.  The
+ * lookup cannot fail for key 0 of an array; if it did, all-zero applies.
+ */
+static __always_inline const struct mxs_config *get_config(void)
+{
+	__u32 key = 0;
+	const struct mxs_config *c = bpf_map_lookup_elem(&config, &key);
+
+	return c ? c : &config_zero;
+}
+
+/*
+ * Whether a SYN from the parsed source to a port of class_ is over
+ * cfg->syn_rate[class_] (which must be on); counts it in "rate_syn" when
+ * it is not.
+ */
+static __always_inline int syn_rate_over(const struct parsed *p,
+					 const struct mxs_config *cfg,
+					 __u32 class_, __u64 *now)
+{
+	struct mxs_rate_key key;
+
+	if (p->family == MXS_FAMILY_V4)
+		rate_key_v4(&key, p->ip4->saddr, class_);
+	else
+		rate_key_v6(&key, &p->ip6->saddr, rate_prefix_v6(cfg), class_);
+	return rate_over(&rate_syn, &key, &cfg->syn_rate[class_],
+			 clock_now(now));
 }
 
 /* Counter offset for a reason; values outside enum mxs_reason count as
@@ -230,11 +268,12 @@ int mxscreen_xdp(struct xdp_md *ctx)
 	void *data_end = (void *)(long)ctx->data_end;
 	void *data = (void *)(long)ctx->data;
 	struct parsed p = {};
-	struct mxs_config cfg;
+	const struct mxs_config *cfg;
 	mxs_port_class_t *class;
 	int action = XDP_PASS;
 	__u8 reason = 0;
-	__u32 outcome, port, ri;
+	__u32 outcome, port, ri, class_;
+	__u64 now = 0;
 	int res;
 
 	res = parse_packet(data, data_end, &p);
@@ -249,9 +288,9 @@ int mxscreen_xdp(struct xdp_md *ctx)
 		goto out;
 	case PARSE_UNPARSED:
 		/* Any class: the port is unknown.  Allow still wins. */
-		if (screen_source(&p, 0, &reason) == SCREEN_BLOCKED) {
+		if (screen_source(&p, 0, &reason, &now) == SCREEN_BLOCKED) {
 			cfg = get_config();
-			if (cfg.flags & MXS_CFG_OBSERVE) {
+			if (cfg->flags & MXS_CFG_OBSERVE) {
 				outcome = STAT(observe_unparsed);
 			} else {
 				outcome = STAT(drop_unparsed);
@@ -277,32 +316,42 @@ int mxscreen_xdp(struct xdp_md *ctx)
 		goto out;
 	}
 
-	switch (screen_source(&p, *class, &reason)) {
+	switch (screen_source(&p, *class, &reason, &now)) {
 	case SCREEN_BLOCKED:
-		break;
+		/* Refused by its entry: no rate check, no token spent. */
+		cfg = get_config();
+		goto refuse;
 	case SCREEN_ALLOWED:
+		/* Allow wins over the rate limit too. */
 		outcome = STAT(pass_allowed);
 		goto out;
 	case SCREEN_EXPIRED:
 		outcome = STAT(pass_expired);
-		goto out;
+		break;
 	case SCREEN_OTHER_CLASS:
 		outcome = STAT(pass_other_class);
-		goto out;
+		break;
 	default:
 		outcome = STAT(pass_clean);
-		goto out;
+		break;
 	}
 
-	/* Refused. */
-	ri = reason_index(reason);
+	/* Neither allowed nor blocked: the class's SYN rate limit, if on. */
+	class_ = mxs_port_class(*class);
 	cfg = get_config();
-	if (cfg.flags & MXS_CFG_OBSERVE) {
+	if (!cfg->syn_rate[class_].emission_ns ||
+	    !syn_rate_over(&p, cfg, class_, &now))
+		goto out; /* the pass outcome chosen above */
+	reason = MXS_REASON_RATE;
+
+refuse:
+	ri = reason_index(reason);
+	if (cfg->flags & MXS_CFG_OBSERVE) {
 		outcome = STAT(observe_manual) + ri;
 		goto out;
 	}
 	/* Never answer a RST with a RST (RFC 9293); drop the odd SYN+RST. */
-	if (cfg.action == MXS_ACTION_RESET && mxs_can_reset(&p) &&
+	if (cfg->action == MXS_ACTION_RESET && mxs_can_reset(&p) &&
 	    !p.tcp->rst && mxs_build_rst(ctx, &p) == 0) {
 		outcome = STAT(reset_manual) + ri;
 		action = XDP_TX;

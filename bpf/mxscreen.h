@@ -119,7 +119,7 @@ enum mxs_action {
  * TAT is more than tau_ns ahead of now.  One u64 per source, integer
  * arithmetic only: with burst <= 1e6 and period_s <= 1 day, TAT stays
  * within now + one day, far from overflowing.  emission_ns == 0: off.
- * Userspace fills all four fields (settings_rate_to_gcra()).
+ * Userspace fills all four fields (settings_rate_from()).
  */
 struct mxs_rate {
 	__u64 emission_ns; /* period / burst */
@@ -152,6 +152,14 @@ struct mxs_config {
  * when the port is not screened.  Written by the CLI.
  */
 typedef __u8 mxs_port_class_t;
+
+/* The enum mxs_class of a nonzero "ports" value (one bit set). */
+static inline __u32 mxs_port_class(mxs_port_class_t bits)
+{
+	return (bits & MXS_CLASS_BIT(MXS_CLASS_SUBMISSION))
+		       ? MXS_CLASS_SUBMISSION
+		       : MXS_CLASS_MX;
+}
 
 /*
  * Value of every allow and block map.  Entries leave the maps only when

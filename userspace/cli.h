@@ -16,6 +16,7 @@ int cli_cmd_detach(const struct cli_args *a);
 int cli_cmd_observe(const struct cli_args *a);
 int cli_cmd_ports(const struct cli_args *a);
 int cli_cmd_action(const struct cli_args *a);
+int cli_cmd_rate(const struct cli_args *a);
 
 /* cli_lists.c */
 int cli_cmd_block_allow(const struct cli_args *a);

@@ -55,6 +55,8 @@ static const struct cli_command cli_commands[] = {
 	  "show or set screened ports, e.g. 25,465,587 or 25=mx,2525=mx" },
 	{ "action", CLI_CMD_ACTION, "[drop|reset]",
 	  "show or set what happens to a refused connection attempt" },
+	{ "rate", CLI_CMD_RATE, "[mx|submission N/DURATION|0] [prefix6 LEN]",
+	  "show or set the SYN rate limit per source, e.g. rate mx 20/60s" },
 	{ "help", CLI_CMD_HELP, "[COMMAND]", "show help" },
 	{ "version", CLI_CMD_VERSION, "", "show the version" },
 };
@@ -400,6 +402,33 @@ static int cli_parse_operands(struct cli_args *a, int n, char **ops,
 		if (settings_parse_action(ops[0], &a->action, why, sizeof(why)) < 0)
 			return cli_usage_error(err, errlen, "action: %s", why);
 		a->have_action = true;
+		return CLI_EXIT_OK;
+	case CLI_CMD_RATE:
+		rc = cli_want_operands(a, n, 0, 2, err, errlen);
+		if (rc || n == 0)
+			return rc;
+		if (n != 2)
+			return cli_usage_error(err, errlen,
+					       "rate: expected mx|submission N/DURATION, or prefix6 LEN");
+		if (strcmp(ops[0], "prefix6") == 0) {
+			a->rate_target = CLI_RATE_PREFIX6;
+			if (settings_parse_prefix_v6(ops[1], &a->rate_prefix6, why,
+						     sizeof(why)) < 0)
+				return cli_usage_error(err, errlen, "rate prefix6: %s",
+						       why);
+			return CLI_EXIT_OK;
+		}
+		if (strcmp(ops[0], "mx") == 0)
+			a->rate_target = CLI_RATE_MX;
+		else if (strcmp(ops[0], "submission") == 0)
+			a->rate_target = CLI_RATE_SUBMISSION;
+		else
+			return cli_usage_error(err, errlen,
+					       "rate: unknown class \"%s\": expected mx, submission or prefix6",
+					       ops[0]);
+		if (settings_parse_rate(ops[1], &a->rate, why, sizeof(why)) < 0)
+			return cli_usage_error(err, errlen, "rate %s: %s", ops[0],
+					       why);
 		return CLI_EXIT_OK;
 	case CLI_CMD_HELP: {
 		const struct cli_command *c;

@@ -41,6 +41,7 @@ enum cli_cmd {
 	CLI_CMD_OBSERVE,
 	CLI_CMD_PORTS,
 	CLI_CMD_ACTION,
+	CLI_CMD_RATE,
 	CLI_CMD_HELP,
 	CLI_CMD_VERSION,
 };
@@ -90,6 +91,16 @@ struct cli_args {
 
 	/* observe: -1 show, 0 off, 1 on */
 	int observe;
+
+	/* rate: what to set (CLI_RATE_SHOW: nothing) */
+	enum cli_rate_target {
+		CLI_RATE_SHOW = 0,
+		CLI_RATE_MX,
+		CLI_RATE_SUBMISSION,
+		CLI_RATE_PREFIX6,
+	} rate_target;
+	struct mxs_rate rate;
+	uint32_t rate_prefix6;
 };
 
 int cli_args_parse(int argc, char **argv, struct cli_args *args, char *err,

@@ -239,3 +239,48 @@ int cli_cmd_action(const struct cli_args *a)
 	kmap_close(&km);
 	return rc;
 }
+
+static void cli_print_rates(const struct mxs_config *cfg)
+{
+	char mx[48], sub[48];
+
+	settings_format_rate(&cfg->syn_rate[MXS_CLASS_MX], mx, sizeof(mx));
+	settings_format_rate(&cfg->syn_rate[MXS_CLASS_SUBMISSION], sub,
+			     sizeof(sub));
+	printf("rate mx:         %s SYNs per source%s\n", mx,
+	       cfg->syn_rate[MXS_CLASS_MX].emission_ns ? "" : " (off)");
+	printf("rate submission: %s SYNs per source%s\n", sub,
+	       cfg->syn_rate[MXS_CLASS_SUBMISSION].emission_ns ? "" : " (off)");
+	printf("rate prefix6:    /%u (IPv6 sources share a bucket per prefix)\n",
+	       cfg->rate_prefix_v6 ? cfg->rate_prefix_v6
+				   : MXS_DEFAULT_RATE_PREFIX_V6);
+}
+
+int cli_cmd_rate(const struct cli_args *a)
+{
+	struct mxs_config cfg;
+	struct kmap km;
+	int rc = cli_open_maps(a, &km), err;
+
+	if (rc)
+		return rc;
+	err = kmap_config_get(&km, &cfg);
+	if (!err && a->rate_target != CLI_RATE_SHOW) {
+		if (a->rate_target == CLI_RATE_MX)
+			cfg.syn_rate[MXS_CLASS_MX] = a->rate;
+		else if (a->rate_target == CLI_RATE_SUBMISSION)
+			cfg.syn_rate[MXS_CLASS_SUBMISSION] = a->rate;
+		else
+			cfg.rate_prefix_v6 = a->rate_prefix6;
+		err = kmap_config_set(&km, &cfg);
+	}
+	if (err) {
+		log_error("cannot access the config map under %s: %s",
+			  a->pin_path, strerror(-err));
+		rc = CLI_EXIT_FAIL;
+	} else {
+		cli_print_rates(&cfg);
+	}
+	kmap_close(&km);
+	return rc;
+}

@@ -194,23 +194,41 @@ int cli_cmd_unblock_unallow(const struct cli_args *a)
 {
 	char text[ADDR_CIDR_STRLEN];
 	struct kmap km;
+	bool forgot;
 	int rc = cli_open_maps(a, &km), err;
 
 	if (rc)
 		return rc;
 	addr_format_cidr(&a->cidr, text, sizeof(text));
 	err = kmap_entry_delete(&km, a->list, &a->cidr);
-	if (err == -ENOENT) {
+	/* a rate ban's memory goes with it, so that the next ban starts at
+	 * ban_time again; forgetting it is also what unblock is for once
+	 * the ban itself has expired */
+	forgot = a->list == MXS_LIST_BLOCK &&
+		 kmap_offence_delete(&km, &a->cidr) == 0;
+	/* and the kernel's count of its recent connections, which would
+	 * otherwise make its next one an offence again */
+	if (a->list == MXS_LIST_BLOCK) {
+		struct mxs_config cfg;
+		uint32_t prefix6 = MXS_DEFAULT_RATE_PREFIX_V6;
+
+		if (kmap_config_get(&km, &cfg) == 0 && cfg.rate_prefix_v6)
+			prefix6 = cfg.rate_prefix_v6;
+		kmap_rate_forget(&km, &a->cidr, prefix6);
+	}
+	if (err == 0) {
+		printf("removed %s entry %s\n", cli_list_name(a->list), text);
+	} else if (err == -ENOENT && !forgot) {
 		log_error("no %s entry for exactly %s; 'mxscreen check ADDRESS' shows "
 			  "which entry covers an address",
 			  cli_list_name(a->list), text);
 		rc = CLI_EXIT_FAIL;
-	} else if (err) {
+	} else if (err != -ENOENT) {
 		rc = cli_report_map_error("remove", a->list, &a->cidr, err,
 					  a->pin_path);
-	} else {
-		printf("removed %s entry %s\n", cli_list_name(a->list), text);
 	}
+	if (forgot)
+		printf("forgot the rate offences of %s\n", text);
 	kmap_close(&km);
 	return rc;
 }
@@ -262,6 +280,13 @@ static void cli_print_row_text(struct kmap *km, const struct cli_row *r,
 	cli_format_expiry(&r->e, now, exp, sizeof(exp));
 	if (kmap_meta_get(km, r->list, &r->cidr, &meta))
 		memset(&meta, 0, sizeof(meta));
+	if (r->e.reason == MXS_REASON_RATE && !meta.comment[0]) {
+		struct mxs_offence off;
+
+		if (kmap_offence_get(km, &r->cidr, &off) == 0)
+			snprintf(meta.comment, sizeof(meta.comment),
+				 "offences=%u", off.count);
+	}
 	printf("%-6s %-*s %-10s %-7s %-9s %s\n", cli_list_name(r->list), width,
 	       text,
 	       r->list == MXS_LIST_BLOCK ? settings_classes_name(r->e.classes)
@@ -305,6 +330,14 @@ static void cli_print_row_json(struct kmap *km, struct json_writer *jw,
 		json_uint(jw, meta.added_unix);
 	else
 		json_null(jw);
+	if (r->list == MXS_LIST_BLOCK) {
+		struct mxs_offence off;
+
+		json_key(jw, "offences");
+		json_uint(jw, kmap_offence_get(km, &r->cidr, &off) == 0
+				      ? off.count
+				      : 0);
+	}
 	json_object_end(jw);
 }
 
@@ -365,6 +398,31 @@ out:
 }
 
 /* ---- check -------------------------------------------------------------- */
+
+/* The rate offences remembered for ip's ban prefix (the host, or its
+ * rate_prefix_v6 prefix), if any. */
+static void cli_print_offences(struct kmap *km, const struct mxs_config *cfg,
+			       const struct addr_cidr *ip, uint64_t now)
+{
+	struct addr_cidr prefix = *ip;
+	struct mxs_offence off;
+	char ago[DURATION_STRLEN], text[ADDR_CIDR_STRLEN];
+
+	if (ip->family == MXS_FAMILY_V6) {
+		prefix.prefixlen = (uint8_t)(cfg->rate_prefix_v6
+						     ? cfg->rate_prefix_v6
+						     : MXS_DEFAULT_RATE_PREFIX_V6);
+		for (unsigned int bit = prefix.prefixlen; bit < 128; bit++)
+			prefix.addr[bit / 8] &= (uint8_t)~(0x80u >> (bit % 8));
+	}
+	if (kmap_offence_get(km, &prefix, &off))
+		return;
+	addr_format_cidr(&prefix, text, sizeof(text));
+	duration_format(now > off.last_ns ? (now - off.last_ns) / 1000000000ull : 0,
+			ago, sizeof(ago));
+	printf("  %-26s %u offence%s of %s, the last %s ago\n", "rate:",
+	       off.count, off.count == 1 ? "" : "s", text, ago);
+}
 
 enum cli_verdict {
 	CLI_PASS_CLEAN,
@@ -639,6 +697,7 @@ int cli_cmd_check(const struct cli_args *a)
 		json_end_document(&jw);
 	} else {
 		cli_daemon_check_text(&km, &a->cidr);
+		cli_print_offences(&km, &cfg, &a->cidr, now);
 	}
 out:
 	kmap_close(&km);

@@ -47,6 +47,15 @@ _Static_assert(THRESHOLD_MIN > ALLOWLIST_MAX,
 #define TTL_MAX (7 * 86400)
 #define TIMEOUT_MIN 1
 #define TIMEOUT_MAX 60
+#define DAY (24 * 60 * 60)
+/* Rate bans: ban_connections per ban_window is a rate, with a rate's
+ * bounds (settings.h: they keep the kernel's GCRA free of overflow).  A
+ * first ban of up to a month, doubled per offence up to a year, and
+ * offences remembered up to a year: beyond that, block the source by
+ * hand. */
+#define BAN_TIME_MAX (30 * DAY)
+#define BAN_TIME_MAX_MAX (365 * DAY)
+#define BAN_MEMORY_MAX (365 * DAY)
 #define DNS_PORT 53
 
 /* Longest piece of file text quoted back in a message. */
@@ -64,6 +73,8 @@ enum kind {
 	KIND_SITES,    /* struct dnsbl_sites */
 	KIND_SERVERS,  /* nr_dns_servers and dns_server[] */
 	KIND_CLASSES,  /* uint8_t MXS_CLASS_BIT mask */
+	KIND_RATE,     /* struct mxs_rate, N/DURATION or 0 */
+	KIND_PREFIX_V6, /* uint32_t IPv6 prefix length, 48..128 */
 };
 
 struct setting {
@@ -86,6 +97,14 @@ enum {
 	S_IN_FLIGHT,
 	S_PER_SECOND,
 	S_OBSERVE,
+	S_RATE_MX,
+	S_RATE_SUBMISSION,
+	S_RATE_PREFIX_V6,
+	S_BAN_CONNECTIONS,
+	S_BAN_WINDOW,
+	S_BAN_TIME,
+	S_BAN_TIME_MAX,
+	S_BAN_MEMORY,
 	NR_SETTINGS
 };
 
@@ -110,6 +129,22 @@ static const struct setting settings[NR_SETTINGS] = {
 	[S_PER_SECOND] = { "max_lookups_per_second", KIND_UINT32,
 			   FIELD(max_per_second), 1, 1000000 },
 	[S_OBSERVE] = { "observe", KIND_BOOL, FIELD(observe), 0, 0 },
+	[S_RATE_MX] = { "rate_limit_mx", KIND_RATE, FIELD(rate_mx), 0, 0 },
+	[S_RATE_SUBMISSION] = { "rate_limit_submission", KIND_RATE,
+				FIELD(rate_submission), 0, 0 },
+	[S_RATE_PREFIX_V6] = { "rate_prefix_v6", KIND_PREFIX_V6,
+			       FIELD(rate_prefix_v6), 0, 0 },
+	[S_BAN_CONNECTIONS] = { "ban_connections", KIND_UINT32,
+				FIELD(ban_connections), 0,
+				SETTINGS_RATE_MAX_BURST },
+	[S_BAN_WINDOW] = { "ban_window", KIND_DURATION, FIELD(ban_window),
+			   SETTINGS_RATE_MIN_PERIOD, SETTINGS_RATE_MAX_PERIOD },
+	[S_BAN_TIME] = { "ban_time", KIND_DURATION, FIELD(ban_time), 1,
+			 BAN_TIME_MAX },
+	[S_BAN_TIME_MAX] = { "ban_time_max", KIND_DURATION,
+			     FIELD(ban_time_max), 1, BAN_TIME_MAX_MAX },
+	[S_BAN_MEMORY] = { "ban_memory", KIND_DURATION, FIELD(ban_memory), 1,
+			   BAN_MEMORY_MAX },
 };
 
 void config_defaults(struct config *cfg)
@@ -124,6 +159,23 @@ void config_defaults(struct config *cfg)
 	cfg->max_in_flight = 1000;
 	cfg->max_per_second = 2000;
 	cfg->observe = false;
+	/* A burst of 60 SYNs and 60 a minute: generous for one MTA. */
+	settings_rate_from(60, 60, &cfg->rate_mx);
+	/* rate_submission: all zero, off */
+	cfg->rate_prefix_v6 = MXS_DEFAULT_RATE_PREFIX_V6;
+	cfg->ban_connections = 0; /* off */
+	cfg->ban_window = 60;
+	cfg->ban_time = 10 * 60;
+	cfg->ban_time_max = DAY;
+	cfg->ban_memory = DAY;
+}
+
+void config_conn_rate(const struct config *cfg, struct mxs_rate *out)
+{
+	/* Within the parser's bounds this cannot fail; a hand-made cfg out
+	 * of them gets no limit rather than a wrong one. */
+	if (settings_rate_from(cfg->ban_connections, cfg->ban_window, out))
+		memset(out, 0, sizeof(*out));
 }
 
 /* --- values --------------------------------------------------------------- */
@@ -392,6 +444,10 @@ static int parse_value(const struct setting *s, char *value,
 	case KIND_CLASSES:
 		normalise_list(value);
 		return settings_parse_classes(value, field, err, errlen);
+	case KIND_RATE:
+		return settings_parse_rate(value, field, err, errlen);
+	case KIND_PREFIX_V6:
+		return settings_parse_prefix_v6(value, field, err, errlen);
 	}
 	return -EINVAL;
 }
@@ -636,23 +692,32 @@ static void format_exact(uint64_t seconds, char *buf, size_t len)
 		snprintf(buf, len, "%llus", (unsigned long long)seconds);
 }
 
+/* Settings a and b, both KIND_DURATION: a <= b, unless either is bad. */
+static void check_not_longer(struct parser *p, int a, int b)
+{
+	char lo[DURATION_STRLEN], hi[DURATION_STRLEN];
+	const char *na = settings[a].name, *nb = settings[b].name;
+	uint64_t va, vb;
+	unsigned long line;
+
+	if (p->bad[a] || p->bad[b])
+		return;
+	memcpy(&va, (const char *)&p->cfg + settings[a].offset, sizeof(va));
+	memcpy(&vb, (const char *)&p->cfg + settings[b].offset, sizeof(vb));
+	if (va <= vb)
+		return;
+	line = p->line[a] > p->line[b] ? p->line[a] : p->line[b];
+	format_exact(va, lo, sizeof(lo));
+	format_exact(vb, hi, sizeof(hi));
+	report(p, line, "%s (%s) is longer than %s (%s); expected %s <= %s",
+	       na, lo, nb, hi, na, nb);
+}
+
 /* Checks between settings, on good values only. */
 static void cross_check(struct parser *p)
 {
-	char lo[DURATION_STRLEN], hi[DURATION_STRLEN];
-	unsigned long line;
-
-	if (!p->bad[S_MIN_TTL] && !p->bad[S_MAX_TTL] &&
-	    p->cfg.min_ttl > p->cfg.max_ttl) {
-		line = p->line[S_MIN_TTL] > p->line[S_MAX_TTL] ?
-			       p->line[S_MIN_TTL] :
-			       p->line[S_MAX_TTL];
-		format_exact(p->cfg.min_ttl, lo, sizeof(lo));
-		format_exact(p->cfg.max_ttl, hi, sizeof(hi));
-		report(p, line,
-		       "dnsbl_min_ttl (%s) is longer than dnsbl_max_ttl (%s); expected dnsbl_min_ttl <= dnsbl_max_ttl",
-		       lo, hi);
-	}
+	check_not_longer(p, S_MIN_TTL, S_MAX_TTL);
+	check_not_longer(p, S_BAN_TIME, S_BAN_TIME_MAX);
 }
 
 /* Append len bytes of text to the logical line, after sep when not empty. */

@@ -8,7 +8,24 @@
  *     ignored ("#" later in a line is part of the value, as in main.cf);
  *   - a name given twice: the last one wins, as in Postfix.
  * Durations are Postfix-style (duration.h), booleans "yes"/"no", lists
- * are separated by commas and/or white space.
+ * are separated by commas and/or white space, rates "N/DURATION" or "0"
+ * for off (settings.h).
+ *
+ * The settings (default in brackets):
+ *   DNSBL lookups of sources that completed a handshake:
+ *     dnsbl_sites [none], dnsbl_threshold [1],
+ *     dnsbl_allowlist_threshold [0 = off], dnsbl_min_ttl [1m],
+ *     dnsbl_max_ttl [1h], dnsbl_timeout [10s], dns_servers [resolv.conf],
+ *     dnsbl_classes [mx], max_lookups_in_flight [1000],
+ *     max_lookups_per_second [2000], observe [no];
+ *   SYN rate limits in XDP, per source and port class:
+ *     rate_limit_mx [60/60s], rate_limit_submission [0 = off],
+ *     rate_prefix_v6 [64: IPv6 sources counted per /64];
+ *   rate bans, for completed connections per source and class:
+ *     ban_connections [0 = off] per ban_window [1m] is an offence; the
+ *     first ban lasts ban_time [10m], each further offence twice the last
+ *     ban up to ban_time_max [1d]; offences are forgotten after
+ *     ban_memory [1d].
  *
  * Contract: every problem is reported through the error callback as
  * "FILE:LINE: what is wrong; what was expected", all of them, not only the
@@ -23,12 +40,14 @@
 #include <stdio.h>
 
 #include "dnsbl_sites.h"
+#include "settings.h"
 
 #define CONFIG_DEFAULT_PATH "/etc/mxscreen/mxscreen.conf"
 #define CONFIG_MAX_DNS_SERVERS 8
 /* "[ffff:...:ffff]:65535" fits */
 #define CONFIG_SERVER_LEN 48
 
+/* Durations are in seconds. */
 struct config {
 	struct dnsbl_sites sites;         /* dnsbl_sites (default: none) */
 	int threshold;                    /* dnsbl_threshold (1) */
@@ -46,6 +65,16 @@ struct config {
 	uint32_t max_in_flight;           /* max_lookups_in_flight (1000) */
 	uint32_t max_per_second;          /* max_lookups_per_second (2000) */
 	bool observe;                     /* observe (no): log, write nothing */
+	struct mxs_rate rate_mx;          /* rate_limit_mx (60/60s) */
+	struct mxs_rate rate_submission;  /* rate_limit_submission (0 = off) */
+	uint32_t rate_prefix_v6;          /* rate_prefix_v6 (64), 48..128 */
+	uint32_t ban_connections;         /* ban_connections (0 = off),
+					   * 0..1000000 */
+	uint64_t ban_window;              /* ban_window (1m), 1s..1d */
+	uint64_t ban_time;                /* ban_time (10m), 1s..30d,
+					   * <= ban_time_max */
+	uint64_t ban_time_max;            /* ban_time_max (1d), 1s..365d */
+	uint64_t ban_memory;              /* ban_memory (1d), 1s..365d */
 };
 
 /* Called once per problem with "FILE:LINE: message". */
@@ -63,6 +92,10 @@ int config_parse_stream(FILE *in, const char *name, struct config *out,
  * "FILE: cannot open: REASON" and returns -errno. */
 int config_parse_file(const char *path, struct config *out,
 		      config_error_fn on_error, void *ctx);
+
+/* The GCRA parameters of ban_connections per ban_window, for
+ * struct mxs_config.conn_rate (all zero when ban_connections is 0). */
+void config_conn_rate(const struct config *cfg, struct mxs_rate *out);
 
 /* The c-ares server list for the configured dns_servers: "a:p,[b]:p". */
 void config_format_servers(const struct config *cfg, char *buf, size_t len);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "duration.h"
 #include "log.h"
 #include "settings.h"
 
@@ -169,11 +170,100 @@ static const char *dnsbl_lookup_result_name(int rc)
 	return strerror(-rc);
 }
 
+/* The prefix a rate ban covers: the host for IPv4, its rate_prefix_v6
+ * prefix for IPv6 (rotating through a /64 must not escape the ban). */
+static void daemon_ban_prefix(const struct daemon *d,
+			      const struct mxs_source *src,
+			      struct addr_cidr *cidr)
+{
+	daemon_source_cidr(src, cidr);
+	if (src->family != MXS_FAMILY_V6)
+		return;
+	cidr->prefixlen = (uint8_t)d->cfg.rate_prefix_v6;
+	for (unsigned int bit = cidr->prefixlen; bit < 128; bit++)
+		cidr->addr[bit / 8] &= (uint8_t)~(0x80u >> (bit % 8));
+}
+
+/* ban_time doubled per earlier offence, at most ban_time_max. */
+static uint64_t daemon_ban_seconds(const struct config *cfg, uint32_t offences)
+{
+	uint64_t ban = cfg->ban_time;
+
+	for (uint32_t i = 1; i < offences && ban < cfg->ban_time_max; i++)
+		ban *= 2;
+	return ban < cfg->ban_time_max ? ban : cfg->ban_time_max;
+}
+
+/*
+ * The kernel counted more than ban_connections completed connections
+ * within ban_window from this source in this class.  Completed
+ * handshakes cannot come from spoofed addresses, so this is evidence
+ * enough for a ban; each offence remembered within ban_memory doubles the
+ * next ban.
+ */
+static void daemon_on_rate_event(struct daemon *d, const struct mxs_event *ev)
+{
+	uint8_t bit = (uint8_t)MXS_CLASS_BIT(ev->class_ < MXS_NR_CLASSES
+						     ? ev->class_
+						     : MXS_CLASS_MX);
+	uint64_t now = kmap_now_ns(), ban;
+	struct mxs_offence off = { 0 };
+	struct mxs_entry old, entry;
+	char who[ADDR_CIDR_STRLEN], len[DURATION_STRLEN], rate[48];
+	struct addr_cidr cidr;
+	bool have_old;
+	int err;
+
+	if (!d->cfg.ban_connections)
+		return;
+	daemon_ban_prefix(d, &ev->src, &cidr);
+	addr_format_cidr(&cidr, who, sizeof(who));
+	have_old = kmap_entry_get(&d->km, MXS_LIST_BLOCK, &cidr, &old) == 0 &&
+		   (old.expires_ns == 0 || old.expires_ns > now);
+	/* already refused (events raced the ban), or someone else's entry */
+	if (have_old && ((old.classes & bit) || old.reason != MXS_REASON_RATE))
+		return;
+	if (kmap_offence_get(&d->km, &cidr, &off) == 0 &&
+	    now - off.last_ns > d->cfg.ban_memory * NS_PER_S)
+		off.count = 0;
+	off.count++;
+	off.last_ns = now;
+	ban = daemon_ban_seconds(&d->cfg, off.count);
+	entry = (struct mxs_entry){
+		.expires_ns = now + ban * NS_PER_S,
+		.classes = (uint8_t)(bit | (have_old ? old.classes : 0)),
+		.reason = MXS_REASON_RATE,
+	};
+	duration_format(ban, len, sizeof(len));
+	snprintf(rate, sizeof(rate), "%u/%llus", d->cfg.ban_connections,
+		 (unsigned long long)d->cfg.ban_window);
+	log_info("RATE [%s] class=%s connections>%s offence=%u ban=%s%s", who,
+		 settings_class_name((enum mxs_class)ev->class_), rate,
+		 off.count, len,
+		 d->cfg.observe ? " (observe: not written)" : "");
+	if (d->cfg.observe)
+		return;
+	err = kmap_entry_put(&d->km, MXS_LIST_BLOCK, &cidr, &entry, NULL, NULL);
+	if (!err)
+		err = kmap_offence_put(&d->km, &cidr, &off);
+	if (err) {
+		d->status.map_errors++;
+		log_warn("cannot write the rate ban for [%s]: %s", who,
+			 strerror(-err));
+		return;
+	}
+	d->status.rate_bans++;
+}
+
 void daemon_on_event(struct daemon *d, const struct mxs_event *ev)
 {
 	struct mxs_dnsbl_result cached;
 
 	d->status.events++;
+	if (ev->kind == MXS_EVENT_RATE) {
+		daemon_on_rate_event(d, ev);
+		return;
+	}
 	if (!d->engine || d->cfg.sites.nr_sites == 0)
 		return;
 	/* the kernel checks the cache too, but a result may have landed
@@ -236,17 +326,27 @@ void daemon_tick(struct daemon *d)
 	if (d->engine)
 		dnsbl_engine_probe(d->engine);
 	if (now - d->last_expire_ns >= sweep * NS_PER_S) {
-		size_t removed = 0;
+		size_t removed = 0, bans = 0, forgotten = 0;
 		int err = kmap_expire_reason(&d->km, MXS_REASON_DNSBL, now,
 					     &removed);
 
+		if (!err)
+			err = kmap_expire_reason(&d->km, MXS_REASON_RATE, now,
+						 &bans);
+		/* offences outlive their bans, up to ban_memory */
+		if (!err && now > d->cfg.ban_memory * NS_PER_S)
+			err = kmap_offences_prune(&d->km,
+						  now - d->cfg.ban_memory * NS_PER_S,
+						  &forgotten);
 		d->last_expire_ns = now;
-		d->status.expired_removed += removed;
+		d->status.expired_removed += removed + bans;
 		if (err)
-			log_warn("cannot sweep expired dnsbl entries: %s",
+			log_warn("cannot sweep expired entries: %s",
 				 strerror(-err));
-		else if (removed)
-			log_info("removed %zu expired dnsbl entries", removed);
+		else if (removed || bans || forgotten)
+			log_info("removed %zu expired dnsbl entries and %zu expired "
+				 "rate bans; forgot %zu old offences",
+				 removed, bans, forgotten);
 	}
 	daemon_publish(d);
 }
@@ -286,6 +386,25 @@ static bool daemon_same_sites(const struct mxs_daemon_status *st,
 			    sizeof(st->site[i].spec)) != 0)
 			return false;
 	return true;
+}
+
+/* The rate settings of the configuration into the kernel's config map
+ * (at start and on reload: the file wins over `mxscreen rate`). */
+static void daemon_apply_rates(struct daemon *d)
+{
+	struct mxs_config kcfg;
+	int err = kmap_config_get(&d->km, &kcfg);
+
+	if (!err) {
+		kcfg.syn_rate[MXS_CLASS_MX] = d->cfg.rate_mx;
+		kcfg.syn_rate[MXS_CLASS_SUBMISSION] = d->cfg.rate_submission;
+		config_conn_rate(&d->cfg, &kcfg.conn_rate);
+		kcfg.rate_prefix_v6 = d->cfg.rate_prefix_v6;
+		err = kmap_config_set(&d->km, &kcfg);
+	}
+	if (err)
+		log_warn("cannot write the rate limits into the config map: %s",
+			 strerror(-err));
 }
 
 static void daemon_config_error(const char *message, void *ctx)
@@ -336,6 +455,7 @@ int daemon_start(struct daemon *d, const struct config *cfg,
 	}
 	d->status.started_ns = kmap_now_ns();
 	d->status.pid = (uint32_t)getpid();
+	daemon_apply_rates(d);
 	err = daemon_engine_restart(d);
 	if (err) {
 		kmap_close(&d->km);
@@ -363,6 +483,7 @@ void daemon_reload(struct daemon *d)
 	}
 	sites_changed = memcmp(&cfg.sites, &d->cfg.sites, sizeof(cfg.sites)) != 0;
 	d->cfg = cfg;
+	daemon_apply_rates(d);
 	if (sites_changed) {
 		d->generation++;
 		kmap_cache_flush(&d->km, &removed);

@@ -144,12 +144,16 @@ int kmap_open(struct kmap *km, const char *pin_path)
 		{ MXS_MAP_HS_STATS, &km->hs_stats_fd },
 		{ MXS_MAP_DNSBL_CACHE, &km->cache_fd },
 		{ MXS_MAP_DAEMON, &km->daemon_fd },
+		{ MXS_MAP_OFFENCES, &km->offences_fd },
+		{ MXS_MAP_RATE_SYN, &km->rate_syn_fd },
+		{ MXS_MAP_RATE_CONN, &km->rate_conn_fd },
 	};
 	int err;
 
 	memset(km, 0, sizeof(*km));
 	km->config_fd = km->ports_fd = km->stats_fd = km->meta_fd = -1;
 	km->hints_fd = km->hs_stats_fd = km->cache_fd = km->daemon_fd = -1;
+	km->offences_fd = km->rate_syn_fd = km->rate_conn_fd = -1;
 	for (int l = 0; l < 2; l++)
 		for (int f = 0; f < 2; f++)
 			for (int k = 0; k < 2; k++)
@@ -182,7 +186,8 @@ void kmap_close(struct kmap *km)
 {
 	int *fds[] = { &km->config_fd, &km->ports_fd,  &km->stats_fd,
 		       &km->meta_fd,   &km->hints_fd,  &km->hs_stats_fd,
-		       &km->cache_fd,  &km->daemon_fd };
+		       &km->cache_fd,  &km->daemon_fd, &km->offences_fd,
+		       &km->rate_syn_fd, &km->rate_conn_fd };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)
@@ -935,4 +940,90 @@ int kmap_expire_reason(struct kmap *km, uint8_t reason, uint64_t now_ns,
 		free(x.doomed);
 	}
 	return rc;
+}
+
+int kmap_offence_get(struct kmap *km, const struct addr_cidr *cidr,
+		     struct mxs_offence *off)
+{
+	struct mxs_prefix key;
+
+	kmap_meta_key(MXS_LIST_BLOCK, cidr, &key);
+	if (bpf_map_lookup_elem(km->offences_fd, &key, off))
+		return -errno;
+	return 0;
+}
+
+int kmap_offence_put(struct kmap *km, const struct addr_cidr *cidr,
+		     const struct mxs_offence *off)
+{
+	struct mxs_prefix key;
+
+	kmap_meta_key(MXS_LIST_BLOCK, cidr, &key);
+	if (bpf_map_update_elem(km->offences_fd, &key, off, BPF_ANY))
+		return kmap_update_errno();
+	return 0;
+}
+
+int kmap_offence_delete(struct kmap *km, const struct addr_cidr *cidr)
+{
+	struct mxs_prefix key;
+
+	kmap_meta_key(MXS_LIST_BLOCK, cidr, &key);
+	if (bpf_map_delete_elem(km->offences_fd, &key))
+		return -errno;
+	return 0;
+}
+
+int kmap_offences_prune(struct kmap *km, uint64_t before_ns, size_t *removed)
+{
+	struct mxs_prefix key, next, *prev = NULL, *doomed = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+
+	*removed = 0;
+	while (bpf_map_get_next_key(km->offences_fd, prev, &next) == 0) {
+		struct mxs_offence off;
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(km->offences_fd, &key, &off) ||
+		    off.last_ns >= before_ns)
+			continue;
+		if (vec_reserve(&doomed, &cap, n, sizeof(*doomed))) {
+			rc = -ENOMEM;
+			break;
+		}
+		doomed[n++] = key;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (bpf_map_delete_elem(km->offences_fd, &doomed[i]) == 0)
+			(*removed)++;
+	free(doomed);
+	return rc;
+}
+
+int kmap_rate_forget(struct kmap *km, const struct addr_cidr *cidr,
+		     uint32_t prefix_v6)
+{
+	const int fds[] = { km->rate_syn_fd, km->rate_conn_fd };
+	struct mxs_rate_key key;
+	int forgot = 0;
+
+	memset(&key, 0, sizeof(key));
+	key.family = cidr->family;
+	if (cidr->family == MXS_FAMILY_V6) {
+		key.prefixlen = (uint8_t)prefix_v6;
+		memcpy(key.addr, cidr->addr, 16);
+		for (unsigned int bit = prefix_v6; bit < 128; bit++)
+			key.addr[bit / 8] &= (uint8_t)~(0x80u >> (bit % 8));
+	} else {
+		key.prefixlen = 32;
+		memcpy(key.addr, cidr->addr, 4);
+	}
+	for (size_t m = 0; m < sizeof(fds) / sizeof(fds[0]); m++)
+		for (int c = 0; c < MXS_NR_CLASSES; c++) {
+			key.class_ = (uint8_t)c;
+			forgot += bpf_map_delete_elem(fds[m], &key) == 0;
+		}
+	return forgot;
 }

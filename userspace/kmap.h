@@ -37,6 +37,9 @@ struct kmap {
 	int hs_stats_fd;
 	int cache_fd;  /* dnsbl_cache */
 	int daemon_fd; /* daemon status */
+	int offences_fd;
+	int rate_syn_fd;
+	int rate_conn_fd;
 	/* [list - 1][family v4=0/v6=1][enum kmap_kind] */
 	int list_fd[2][2][2];
 };
@@ -138,5 +141,22 @@ int kmap_daemon_put(struct kmap *km, const struct mxs_daemon_status *st);
  * touched.  *removed counts the deletions. */
 int kmap_expire_reason(struct kmap *km, uint8_t reason, uint64_t now_ns,
 		       size_t *removed);
+
+/* Rate offence memory of a banned prefix (a host, or an IPv6 prefix);
+ * -ENOENT when there is none. */
+int kmap_offence_get(struct kmap *km, const struct addr_cidr *cidr,
+		     struct mxs_offence *off);
+int kmap_offence_put(struct kmap *km, const struct addr_cidr *cidr,
+		     const struct mxs_offence *off);
+int kmap_offence_delete(struct kmap *km, const struct addr_cidr *cidr);
+/* Forget what the kernel's rate buckets (SYNs and connections, every
+ * class) know of the source cidr stands for: an IPv4 host, or the IPv6
+ * prefix of length prefix_v6 containing cidr.  Returns how many buckets
+ * went. */
+int kmap_rate_forget(struct kmap *km, const struct addr_cidr *cidr,
+		     uint32_t prefix_v6);
+
+/* Forget offences last seen before before_ns; *removed counts them. */
+int kmap_offences_prune(struct kmap *km, uint64_t before_ns, size_t *removed);
 
 #endif /* MXS_KMAP_H */

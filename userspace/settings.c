@@ -7,9 +7,11 @@
  * (other tools read "010" as octal, so refusing it avoids a surprise).
  * Lists ("25,465", "mx,submission") allow white space after a comma and
  * nowhere else.  Names are lower case.  Out-of-bounds numbers and lists
- * that are too long are -ERANGE, everything else -EINVAL.  On error the
- * output is left untouched.
+ * that are too long are -ERANGE, everything else -EINVAL; in a rate, a
+ * syntax error anywhere wins over a range error.  On error the output is
+ * left untouched.
  */
+#include "duration.h"
 #include "errbuf.h"
 #include "settings.h"
 
@@ -47,6 +49,18 @@ static const char *const reason_names[MXS_NR_REASONS] = {
 #define CLASSES_ALL_NAME "all"
 #define CLASSES_NONE_NAME "none"
 #define UNKNOWN_NAME "unknown"
+
+#define NS_PER_SEC 1000000000ull
+#define PREFIX_V6_MAX 128
+#define RATE_EXPECTED "expected N/DURATION such as 20/60s, or 0 for off"
+
+/* The shortest period over the largest burst still gives whole
+ * nanoseconds, so emission_ns is never rounded down to 0 (off). */
+_Static_assert(SETTINGS_RATE_MIN_PERIOD * NS_PER_SEC >=
+		       SETTINGS_RATE_MAX_BURST,
+	       "a rate within bounds rounds to off");
+_Static_assert(SETTINGS_RATE_MAX_PERIOD <= UINT32_MAX,
+	       "struct mxs_rate.period_s is a u32");
 
 /* The default port set, also the source of well-known classes. */
 static const struct settings_port default_ports[] = {
@@ -415,4 +429,119 @@ const char *settings_mode_name(enum settings_mode mode)
 const char *settings_reason_name(unsigned int reason)
 {
 	return table_name(reason_names, ARRAY_LEN(reason_names), reason);
+}
+
+int settings_rate_from(uint32_t burst, uint64_t period_s, struct mxs_rate *out)
+{
+	uint64_t emission;
+
+	if (burst == 0) {
+		memset(out, 0, sizeof(*out));
+		return 0;
+	}
+	if (burst > SETTINGS_RATE_MAX_BURST ||
+	    period_s < SETTINGS_RATE_MIN_PERIOD ||
+	    period_s > SETTINGS_RATE_MAX_PERIOD)
+		return -ERANGE;
+	/* At most 8.64e13 ns: no overflow here or in the kernel's TAT. */
+	emission = period_s * NS_PER_SEC / burst;
+	if (emission == 0) /* excluded by the bounds; 0 would mean off */
+		emission = 1;
+	out->emission_ns = emission;
+	out->tau_ns = (uint64_t)(burst - 1) * emission;
+	out->burst = burst;
+	out->period_s = (uint32_t)period_s;
+	return 0;
+}
+
+int settings_parse_rate(const char *text, struct mxs_rate *out, char *err,
+			size_t errlen)
+{
+	char derr[256];
+	const char *slash;
+	uint64_t n = 0, period = 0;
+	int nrc, prc;
+
+	if (!text || !*text) {
+		errbuf_set(err, errlen, "empty rate: " RATE_EXPECTED);
+		return -EINVAL;
+	}
+	if (strcmp(text, "0") == 0) {
+		memset(out, 0, sizeof(*out));
+		return 0;
+	}
+	slash = strchr(text, '/');
+	if (!slash) {
+		errbuf_set(err, errlen, "bad rate \"%s\": " RATE_EXPECTED, text);
+		return -EINVAL;
+	}
+	nrc = parse_decimal(text, (size_t)(slash - text), &n);
+	if (nrc == -EINVAL) {
+		errbuf_set(err, errlen,
+			"bad rate \"%s\": \"%.*s\" is not a decimal number (no sign, no leading zeros); "
+			RATE_EXPECTED,
+			text, (int)(slash - text), text);
+		return -EINVAL;
+	}
+	prc = duration_parse(slash + 1, &period, derr, sizeof(derr));
+	if (prc == -EINVAL) {
+		errbuf_set(err, errlen, "bad rate \"%s\": %s", text, derr);
+		return -EINVAL;
+	}
+	if (nrc || n < 1 || n > SETTINGS_RATE_MAX_BURST) {
+		errbuf_set(err, errlen,
+			"rate \"%s\" is out of range: expected N from 1 to %u (or 0 alone for off)",
+			text, SETTINGS_RATE_MAX_BURST);
+		return -ERANGE;
+	}
+	if (prc || period < SETTINGS_RATE_MIN_PERIOD ||
+	    period > SETTINGS_RATE_MAX_PERIOD) {
+		errbuf_set(err, errlen,
+			"rate \"%s\" is out of range: expected a period from 1s to 1d",
+			text);
+		return -ERANGE;
+	}
+	return settings_rate_from((uint32_t)n, period, out);
+}
+
+void settings_format_rate(const struct mxs_rate *r, char *buf, size_t len)
+{
+	char period[DURATION_STRLEN];
+	uint64_t back;
+
+	if (!buf || !len)
+		return;
+	if (!r->emission_ns) {
+		snprintf(buf, len, "0");
+		return;
+	}
+	/* duration_format() keeps two units; say it in seconds if that
+	 * would round ("3661s", not "1h1m"). */
+	duration_format(r->period_s, period, sizeof(period));
+	if (duration_parse(period, &back, NULL, 0) || back != r->period_s)
+		snprintf(period, sizeof(period), "%us", r->period_s);
+	snprintf(buf, len, "%u/%s", r->burst, period);
+}
+
+int settings_parse_prefix_v6(const char *text, uint32_t *out, char *err,
+			     size_t errlen)
+{
+	uint64_t v = 0;
+	int rc;
+
+	rc = text ? parse_decimal(text, strlen(text), &v) : -EINVAL;
+	if (rc == 0 && (v < MXS_MIN_RATE_PREFIX_V6 || v > PREFIX_V6_MAX))
+		rc = -ERANGE;
+	if (rc == -EINVAL)
+		errbuf_set(err, errlen,
+			"bad IPv6 prefix length \"%s\": expected a decimal number from %d to %d (e.g. %d)",
+			text ? text : "", MXS_MIN_RATE_PREFIX_V6, PREFIX_V6_MAX,
+			MXS_DEFAULT_RATE_PREFIX_V6);
+	else if (rc == -ERANGE)
+		errbuf_set(err, errlen,
+			"IPv6 prefix length %s is out of range: expected %d to %d",
+			text, MXS_MIN_RATE_PREFIX_V6, PREFIX_V6_MAX);
+	else
+		*out = (uint32_t)v;
+	return rc;
 }

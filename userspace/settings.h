@@ -2,7 +2,7 @@
 /*
  * settings.h - names and values of the screener's settings, shared by the
  * CLI and the daemon's config file: port lists with classes, class masks,
- * actions, attach modes, reasons, bounded numbers.
+ * actions, attach modes, reasons, bounded numbers, rate limits.
  *
  * Contract: every parser is strict (no trailing garbage, bounds checked)
  * and returns 0 or -EINVAL/-ERANGE with a message in err that says what
@@ -76,5 +76,44 @@ const char *settings_reason_name(unsigned int reason);
 /* Decimal unsigned number within [min, max]; no sign, no trailing text. */
 int settings_parse_uint(const char *text, uint64_t min, uint64_t max,
 			uint64_t *out, char *err, size_t errlen);
+
+/*
+ * Rate limits (struct mxs_rate, GCRA: see bpf/mxscreen.h).  The bounds
+ * keep the kernel's arithmetic far from overflow: emission_ns * burst and
+ * tau_ns are at most one period, so at most one day in ns (8.64e13, about
+ * 2^46), and a TAT never runs more than that ahead of now.  A million
+ * events per period is far beyond any SMTP client; patterns slower than
+ * one a day are a matter for the block lists, not for a rate.
+ */
+#define SETTINGS_RATE_MAX_BURST 1000000u
+#define SETTINGS_RATE_MIN_PERIOD 1u       /* seconds */
+#define SETTINGS_RATE_MAX_PERIOD 86400u   /* seconds: one day */
+/* Longest text settings_format_rate() writes, NUL included. */
+#define SETTINGS_RATE_STRLEN 48
+
+/* The GCRA parameters of burst events per period_s: emission_ns =
+ * period / burst (at least 1), tau_ns = (burst - 1) * emission_ns.
+ * burst 0 is off (all zero, whatever the period).  Returns 0, or -ERANGE
+ * for a burst over SETTINGS_RATE_MAX_BURST or a period outside
+ * [SETTINGS_RATE_MIN_PERIOD, SETTINGS_RATE_MAX_PERIOD] (out untouched).
+ * The one place that arithmetic is done. */
+int settings_rate_from(uint32_t burst, uint64_t period_s, struct mxs_rate *out);
+
+/* "N/DURATION" (N 1..1000000, DURATION as duration_parse() reads it,
+ * 1s..1d): "20/60s", "100/1m", "5/1h"; or "0" for off (all zero). */
+int settings_parse_rate(const char *text, struct mxs_rate *out, char *err,
+			size_t errlen);
+
+/* "20/1m" ("N/DURATION", exact: "20/3601s" when the short form would
+ * round) or "0" when off (emission_ns == 0).  NUL-terminates, cutting if
+ * needed; len 0 writes nothing. */
+void settings_format_rate(const struct mxs_rate *r, char *buf, size_t len);
+
+/* IPv6 sources share a rate bucket (and a rate ban) per prefix of this
+ * length: a decimal number from MXS_MIN_RATE_PREFIX_V6 (48) to 128.  A
+ * /48 is what one site gets; anything shorter would put the customers of
+ * a whole provider under one limit and one ban. */
+int settings_parse_prefix_v6(const char *text, uint32_t *out, char *err,
+			     size_t errlen);
 
 #endif /* MXS_SETTINGS_H */

@@ -18,7 +18,9 @@
  * 127.0.0.1:25 (mx), [::1]:587 (submission), [::]:2525 (dual stack, mx)
  * and 127.0.0.1:2526 (not screened), waits (epoll with a timeout, bounded
  * tries) until the counters show the program ran for each, and checks the
- * events and counter deltas ("case x: got A, want B").
+ * events and counter deltas ("case x: got A, want B").  The connection
+ * rate limit is checked with a sequence of connections, some of them
+ * from 127.0.0.2 (a client socket bound to it).
  *
  * Needs root (BPF_PROG_LOAD, cgroup attach, unshare).
  */
@@ -86,6 +88,8 @@ static struct handshake *hs;
 static struct kmap km;
 static bool km_open;
 static int cache_fd = -1;
+static int config_fd = -1;
+static int rate_conn_fd = -1;
 static int listen_fd[NR_LISTENERS] = {-1, -1, -1, -1};
 
 static struct mxs_event events[MAX_EVENTS];
@@ -116,7 +120,8 @@ static void read_hs_stats(struct mxs_hs_stats *s)
 /* Outcomes in our own namespace: everything but other_netns. */
 static __u64 own_outcomes(const struct mxs_hs_stats *s)
 {
-	return s->not_screened + s->cached + s->queued + s->lost;
+	return s->not_screened + s->cached + s->queued + s->lost + s->offences +
+	       s->offences_lost;
 }
 
 /* Bounded wait until pred(stats) holds; the epoll timeout is the pause,
@@ -212,10 +217,12 @@ static int make_listener(int family, const char *addr, uint16_t port)
 	return fd;
 }
 
-/* One TCP connection to [to]:port (so from the loopback address of that
- * family), accepted on lfd and closed.  0 or -errno; no cmocka asserts,
- * so that a forked child can use it too. */
-static int tcp_roundtrip(int lfd, int family, const char *to, uint16_t port)
+/* One TCP connection to [to]:port, from `from` (NULL: the kernel's
+ * choice, the loopback address of that family), accepted on lfd and
+ * closed.  0 or -errno; no cmocka asserts, so that a forked child can use
+ * it too. */
+static int tcp_roundtrip(int lfd, int family, const char *from, const char *to,
+			 uint16_t port)
 {
 	struct pollfd pfd = {.fd = lfd, .events = POLLIN};
 	struct sockaddr_storage ss;
@@ -228,6 +235,16 @@ static int tcp_roundtrip(int lfd, int family, const char *to, uint16_t port)
 	c = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (c < 0)
 		return -errno;
+	if (from) {
+		struct sockaddr_storage fs;
+		socklen_t flen;
+
+		err = fill_sockaddr(family, from, 0, &fs, &flen);
+		if (!err && bind(c, (struct sockaddr *)&fs, flen))
+			err = -errno;
+		if (err)
+			goto out;
+	}
 	if (connect(c, (struct sockaddr *)&ss, len)) {
 		err = -errno;
 		goto out;
@@ -246,13 +263,19 @@ out:
 	return err;
 }
 
-static void connect_once(int lfd, int family, const char *to, uint16_t port)
+static void connect_from(int lfd, int family, const char *from, const char *to,
+			 uint16_t port)
 {
-	int err = tcp_roundtrip(lfd, family, to, port);
+	int err = tcp_roundtrip(lfd, family, from, to, port);
 
 	if (err)
-		fail_msg("cannot connect to [%s]:%u: %s", to, port,
-			 strerror(-err));
+		fail_msg("cannot connect from %s to [%s]:%u: %s",
+			 from ? from : "default", to, port, strerror(-err));
+}
+
+static void connect_once(int lfd, int family, const char *to, uint16_t port)
+{
+	connect_from(lfd, family, NULL, to, port);
 }
 
 static void delete_cache_entries(void)
@@ -429,7 +452,7 @@ static void test_other_netns(void **state)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		struct ifreq ifr = {.ifr_name = "lo"};
-		int fd, lfd;
+		int fd, lfd, err;
 
 		if (unshare(CLONE_NEWNET))
 			_exit(10);
@@ -442,7 +465,8 @@ static void test_other_netns(void **state)
 		lfd = make_listener(AF_INET, "127.0.0.1", 25);
 		if (lfd < 0)
 			_exit(13);
-		_exit(tcp_roundtrip(lfd, AF_INET, "127.0.0.1", 25) ? 14 : 0);
+		err = tcp_roundtrip(lfd, AF_INET, NULL, "127.0.0.1", 25);
+		_exit(err ? 14 : 0);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
@@ -463,6 +487,164 @@ static void test_other_netns(void **state)
 	CHECK_DONE();
 }
 
+/* --- the connection rate limit ----------------------------------------- */
+
+enum hs_want { W_CACHED = 1, W_QUEUED, W_OFFENCE, W_NOT_SCREENED };
+
+struct rate_hs_step {
+	const char *name;
+	enum listener to;
+	int family;	  /* AF_ of the connecting socket */
+	const char *from; /* bound source address, NULL = default */
+	const char *addr; /* connected to */
+	enum hs_want want;
+	/* the event, for W_QUEUED and W_OFFENCE */
+	int src_family;
+	const char *src;
+	__u8 class_;
+};
+
+/* clang-format off */
+#define V4MX(w) L_V4_MX, AF_INET, NULL, "127.0.0.1", (w), MXS_FAMILY_V4, \
+	"127.0.0.1", MXS_CLASS_MX
+#define V6SUB(w) L_V6_SUB, AF_INET6, NULL, "::1", (w), MXS_FAMILY_V6, "::1", \
+	MXS_CLASS_SUBMISSION
+/* conn_rate: burst 2 per 60 s; 127.0.0.1 has a fresh dnsbl_cache entry */
+static const struct rate_hs_step rate_steps[] = {
+	{ "127.0.0.1 1st (fresh cache)", V4MX(W_CACHED) },
+	{ "127.0.0.1 2nd (fresh cache)", V4MX(W_CACHED) },
+	{ "127.0.0.1 3rd: offence despite the cache", V4MX(W_OFFENCE) },
+	{ "127.0.0.1 4th: offence again", V4MX(W_OFFENCE) },
+	{ "127.0.0.2 unaffected", L_V4_MX, AF_INET, "127.0.0.2", "127.0.0.1",
+	  W_QUEUED, MXS_FAMILY_V4, "127.0.0.2", MXS_CLASS_MX },
+	{ "127.0.0.1 to dual-stack 2525: same class, offence", L_DUAL_MX,
+	  AF_INET, NULL, "127.0.0.1", W_OFFENCE, MXS_FAMILY_V4, "127.0.0.1",
+	  MXS_CLASS_MX },
+	{ "127.0.0.1 to unscreened 2526: not counted", L_V4_PLAIN, AF_INET,
+	  NULL, "127.0.0.1", W_NOT_SCREENED, 0, NULL, 0 },
+	{ "::1 to 587 1st", V6SUB(W_QUEUED) },
+	{ "::1 to 587 2nd", V6SUB(W_QUEUED) },
+	{ "::1 to 587 3rd: offence", V6SUB(W_OFFENCE) },
+	{ "::1 to dual-stack 2525: mx has its own bucket", L_DUAL_MX, AF_INET6,
+	  NULL, "::1", W_QUEUED, MXS_FAMILY_V6, "::1", MXS_CLASS_MX },
+	{ "127.0.0.2 2nd", L_V4_MX, AF_INET, "127.0.0.2", "127.0.0.1",
+	  W_QUEUED, MXS_FAMILY_V4, "127.0.0.2", MXS_CLASS_MX },
+	{ "127.0.0.2 3rd: offence", L_V4_MX, AF_INET, "127.0.0.2",
+	  "127.0.0.1", W_OFFENCE, MXS_FAMILY_V4, "127.0.0.2", MXS_CLASS_MX },
+};
+#undef V4MX
+#undef V6SUB
+/* clang-format on */
+
+/* config.conn_rate := burst per period_s (0: off), the rest kept. */
+static void set_conn_rate(__u32 burst, __u32 period_s)
+{
+	struct mxs_config cfg;
+	__u32 key = 0;
+
+	assert_int_equal(bpf_map_lookup_elem(config_fd, &key, &cfg), 0);
+	memset(&cfg.conn_rate, 0, sizeof(cfg.conn_rate));
+	if (burst) {
+		cfg.conn_rate.burst = burst;
+		cfg.conn_rate.period_s = period_s;
+		cfg.conn_rate.emission_ns =
+		    (__u64)period_s * 1000000000ull / burst;
+		cfg.conn_rate.tau_ns =
+		    (__u64)(burst - 1) * cfg.conn_rate.emission_ns;
+	}
+	assert_int_equal(bpf_map_update_elem(config_fd, &key, &cfg, BPF_ANY),
+			 0);
+}
+
+static void delete_rate_conn_entries(void)
+{
+	struct mxs_rate_key key;
+
+	while (bpf_map_get_next_key(rate_conn_fd, NULL, &key) == 0)
+		assert_int_equal(bpf_map_delete_elem(rate_conn_fd, &key), 0);
+}
+
+static void check_rate_step(const struct rate_hs_step *st,
+			    const struct mxs_hs_stats *b,
+			    const struct mxs_hs_stats *a)
+{
+	const char *n = st->name;
+
+	CHECK_UINT(n, "cached delta", a->cached - b->cached,
+		   st->want == W_CACHED);
+	CHECK_UINT(n, "queued delta", a->queued - b->queued,
+		   st->want == W_QUEUED);
+	CHECK_UINT(n, "offences delta", a->offences - b->offences,
+		   st->want == W_OFFENCE);
+	CHECK_UINT(n, "not_screened delta", a->not_screened - b->not_screened,
+		   st->want == W_NOT_SCREENED);
+	CHECK_UINT(n, "lost delta", a->lost - b->lost, 0);
+	CHECK_UINT(n, "offences_lost delta",
+		   a->offences_lost - b->offences_lost, 0);
+	CHECK_UINT(n, "events", nr_events,
+		   st->want == W_QUEUED || st->want == W_OFFENCE);
+	if (nr_events == 1 && (st->want == W_QUEUED || st->want == W_OFFENCE)) {
+		const struct mxs_event *ev = &events[0];
+		struct mxs_source want = {.family = (__u8)st->src_family};
+		char got_s[INET6_ADDRSTRLEN + 16];
+
+		assert_int_equal(inet_pton(st->src_family == MXS_FAMILY_V4
+					       ? AF_INET
+					       : AF_INET6,
+					   st->src, want.addr),
+				 1);
+		CHECK(memcmp(&ev->src, &want, sizeof(want)) == 0,
+		      "case %s: event source: got %s, want %s", n,
+		      src_str(&ev->src, got_s, sizeof(got_s)), st->src);
+		CHECK_UINT(n, "event kind", ev->kind,
+			   st->want == W_OFFENCE ? MXS_EVENT_RATE
+						 : MXS_EVENT_NEW_SOURCE);
+		CHECK_UINT(n, "event class_", ev->class_, st->class_);
+		CHECK_UINT(n, "event local_port", ev->local_port,
+			   listen_spec[st->to].port);
+	}
+}
+
+/*
+ * conn_rate burst 2 per 60 s: the 3rd connection of a source in a class
+ * is an offence (MXS_EVENT_RATE) whatever dnsbl_cache says, and so is
+ * every one after it; other sources and classes count on their own.
+ */
+static void test_conn_rate(void **state)
+{
+	delete_cache_entries();
+	delete_rate_conn_entries();
+	put_cache_entry(MXS_FAMILY_V4, "127.0.0.1",
+			boot_ns() + 600ull * 1000000000ull);
+	set_conn_rate(2, 60);
+
+	for (size_t i = 0; i < ARRAY_LEN(rate_steps); i++) {
+		const struct rate_hs_step *st = &rate_steps[i];
+		struct mxs_hs_stats before, after;
+		__u64 want_own;
+
+		assert_true(handshake_consume(hs) >= 0);
+		nr_events = 0;
+		read_hs_stats(&before);
+		connect_from(listen_fd[st->to], st->family, st->from, st->addr,
+			     listen_spec[st->to].port);
+		want_own = own_outcomes(&before) + 1;
+		if (!wait_stats(own_reached, &want_own, &after)) {
+			CHECK(0,
+			      "case %s: the program did not run within %d ms",
+			      st->name, WAIT_TRIES * WAIT_MS);
+			continue;
+		}
+		collect_events(st->want == W_QUEUED || st->want == W_OFFENCE);
+		check_rate_step(st, &before, &after);
+	}
+
+	set_conn_rate(0, 0);
+	delete_rate_conn_entries();
+	delete_cache_entries();
+	CHECK_DONE();
+}
+
 /* Every callback landed in exactly one outcome.  Callbacks of other
  * namespaces may be counted while we read, hence a few reads. */
 static void test_stats_total(void **state)
@@ -478,13 +660,18 @@ static void test_stats_total(void **state)
 	}
 	print_message(
 	    "handshakes %llu: other_netns %llu not_screened %llu "
-	    "cached %llu queued %llu lost %llu\n",
+	    "cached %llu queued %llu lost %llu offences %llu "
+	    "offences_lost %llu\n",
 	    (unsigned long long)s.handshakes, (unsigned long long)s.other_netns,
 	    (unsigned long long)s.not_screened, (unsigned long long)s.cached,
-	    (unsigned long long)s.queued, (unsigned long long)s.lost);
+	    (unsigned long long)s.queued, (unsigned long long)s.lost,
+	    (unsigned long long)s.offences,
+	    (unsigned long long)s.offences_lost);
 	assert_int_equal(sum, s.handshakes);
-	/* what test_connections and test_other_netns did, at least */
-	assert_true(own_outcomes(&s) >= ARRAY_LEN(cases));
+	/* what the tests before did, at least */
+	assert_true(own_outcomes(&s) >=
+		    ARRAY_LEN(cases) + ARRAY_LEN(rate_steps));
+	assert_true(s.offences >= 5);
 	assert_true(s.other_netns >= 1);
 }
 
@@ -527,6 +714,12 @@ static int suite_teardown(void **state)
 	if (cache_fd >= 0)
 		close(cache_fd);
 	cache_fd = -1;
+	if (config_fd >= 0)
+		close(config_fd);
+	config_fd = -1;
+	if (rate_conn_fd >= 0)
+		close(rate_conn_fd);
+	rate_conn_fd = -1;
 	if (km_open)
 		kmap_close(&km);
 	km_open = false;
@@ -605,6 +798,18 @@ static int suite_setup(void **state)
 		fprintf(stderr, "cannot open %s: %s\n", path, strerror(errno));
 		goto fail;
 	}
+	snprintf(path, sizeof(path), "%s/%s", pin_path, MXS_MAP_CONFIG);
+	config_fd = bpf_obj_get(path);
+	if (config_fd < 0) {
+		fprintf(stderr, "cannot open %s: %s\n", path, strerror(errno));
+		goto fail;
+	}
+	snprintf(path, sizeof(path), "%s/%s", pin_path, MXS_MAP_RATE_CONN);
+	rate_conn_fd = bpf_obj_get(path);
+	if (rate_conn_fd < 0) {
+		fprintf(stderr, "cannot open %s: %s\n", path, strerror(errno));
+		goto fail;
+	}
 
 	for (int i = 0; i < NR_LISTENERS; i++) {
 		listen_fd[i] =
@@ -624,6 +829,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_connections),
 	    cmocka_unit_test(test_other_netns),
+	    cmocka_unit_test(test_conn_rate),
 	    cmocka_unit_test(test_stats_total),
 	};
 

@@ -172,6 +172,7 @@ static void reset_state(void)
 	clear_map(skel->maps.block4_net);
 	clear_map(skel->maps.block6_host);
 	clear_map(skel->maps.block6_net);
+	clear_map(skel->maps.rate_syn);
 	set_config(0, 0);
 }
 
@@ -1098,6 +1099,351 @@ static void test_reset_padding(void **state)
 	assert_int_equal(fails, 0);
 }
 
+/* --- SYN rate limits ------------------------------------------------------ */
+
+#define NS_PER_S 1000000000ull
+#define TAT_FAR_FUTURE UINT64_MAX
+
+/* GCRA parameters exactly as userspace derives them (struct mxs_rate). */
+static struct mxs_rate gcra(__u32 burst, __u32 period_s)
+{
+	struct mxs_rate r = {.burst = burst, .period_s = period_s};
+
+	if (burst && period_s) {
+		r.emission_ns = (__u64)period_s * NS_PER_S / burst;
+		r.tau_ns = (__u64)(burst - 1) * r.emission_ns;
+	}
+	return r;
+}
+
+/*
+ * The rate key of a textual source, written independently of
+ * bpf/rate.bpf.h (byte by byte) so that the two check each other.
+ * prefix_v6 is config.rate_prefix_v6 as written (0, or out of range).
+ */
+static void rate_key_of(const char *src, __u32 class_, __u32 prefix_v6,
+			struct mxs_rate_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->class_ = (__u8)class_;
+	if (!strchr(src, ':')) {
+		k->family = MXS_FAMILY_V4;
+		k->prefixlen = 32;
+		assert_int_equal(inet_pton(AF_INET, src, k->addr), 1);
+		return;
+	}
+	if (prefix_v6 == 0)
+		prefix_v6 = MXS_DEFAULT_RATE_PREFIX_V6;
+	else if (prefix_v6 < MXS_MIN_RATE_PREFIX_V6)
+		prefix_v6 = MXS_MIN_RATE_PREFIX_V6;
+	else if (prefix_v6 > 128)
+		prefix_v6 = 128;
+	k->family = MXS_FAMILY_V6;
+	k->prefixlen = (__u8)prefix_v6;
+	assert_int_equal(inet_pton(AF_INET6, src, k->addr), 1);
+	for (__u32 i = 0; i < 16; i++) {
+		if (prefix_v6 <= i * 8)
+			k->addr[i] = 0;
+		else if (prefix_v6 < i * 8 + 8)
+			k->addr[i] &= (__u8)(0xff << (i * 8 + 8 - prefix_v6));
+	}
+}
+
+static size_t map_entries(struct bpf_map *map)
+{
+	int fd = bpf_map__fd(map);
+	__u8 key[64], next[64];
+	size_t n = 0;
+	void *prev = NULL;
+
+	while (bpf_map_get_next_key(fd, prev, next) == 0) {
+		memcpy(key, next, sizeof(key));
+		prev = key;
+		n++;
+	}
+	return n;
+}
+
+enum tat_set { TAT_KEEP = 0, TAT_REL, TAT_ZERO, TAT_MAX };
+
+struct rate_step {
+	const char *src; /* NULL = PKT_SRC4 */
+	__u16 dport;	 /* 0 = 25 (mx) */
+	/* before the frame: write the TAT of this step's source and class
+	 * (simulates time passing without sleeping) */
+	enum tat_set tat;
+	__s64 tat_rel_ns; /* TAT_REL: now + this */
+	int want;	  /* XDP_*; 0 ends the steps (XDP_ABORTED is never
+			   * wanted) */
+	size_t field;
+};
+
+struct rate_case {
+	const char *name;
+	__u32 burst[MXS_NR_CLASSES], period_s[MXS_NR_CLASSES]; /* 0: off */
+	__u32 flags, action, prefix_v6;
+	struct seed seeds[2];
+	struct rate_step steps[10];
+	size_t want_entries; /* "rate_syn" entries after the steps */
+	/* nonzero: after the steps the first step's TAT must be its first
+	 * run's clock plus this many emission intervals (a fresh bucket) */
+	__u32 tat_emissions;
+};
+
+#define V(w, f) .want = (w), .field = F(f)
+#define PASS_CLEAN V(XDP_PASS, pass_clean)
+#define DROP_RATE V(XDP_DROP, drop_rate)
+#define MXRATE(b, p) .burst = {(b), 0}, .period_s = {(p), 0}
+#define SRC(a) .src = (a)
+#define TO(port) .dport = (port)
+#define SET_TAT(rel) .tat = TAT_REL, .tat_rel_ns = (rel)
+/* burst 1e6 per day */
+#define BIG_E (86400ull * NS_PER_S / 1000000)
+#define BIG_TAU (999999ull * BIG_E)
+
+#define B4 "198.51.100.8"
+#define A6 "2001:db8:51::7"
+
+/* clang-format off */
+static const struct rate_case rate_cases[] = {
+	{ "v4 burst 3 per 60s", MXRATE(3, 60), .steps = {
+	  { PASS_CLEAN }, { PASS_CLEAN }, { PASS_CLEAN }, { DROP_RATE },
+	  { DROP_RATE }, { SRC(B4), PASS_CLEAN }, { SRC(B4), PASS_CLEAN },
+	  { DROP_RATE } }, .want_entries = 2, .tat_emissions = 3 },
+	{ "v6 burst 3 per 60s, one /64 shares", MXRATE(3, 60), .steps = {
+	  { SRC(A6), PASS_CLEAN }, { SRC("2001:db8:51::8"), PASS_CLEAN },
+	  { SRC("2001:db8:51:0:ffff:ffff:ffff:ffff"), PASS_CLEAN },
+	  { SRC("2001:db8:51::1:2"), DROP_RATE },
+	  { SRC("2001:db8:51:1::7"), PASS_CLEAN },
+	  { SRC(A6), DROP_RATE } }, .want_entries = 2, .tat_emissions = 3 },
+	{ "v6 rate_prefix_v6 48: a /48 shares", MXRATE(2, 60),
+	  .prefix_v6 = 48, .steps = {
+	  { SRC(A6), PASS_CLEAN }, { SRC("2001:db8:51:ffff::1"), PASS_CLEAN },
+	  { SRC("2001:db8:51:1::7"), DROP_RATE },
+	  { SRC("2001:db8:52::7"), PASS_CLEAN } }, .want_entries = 2,
+	  .tat_emissions = 2 },
+	{ "v6 rate_prefix_v6 20 is clamped to 48", MXRATE(1, 60),
+	  .prefix_v6 = 20, .steps = {
+	  { SRC(A6), PASS_CLEAN }, { SRC("2001:db8:51:9::1"), DROP_RATE },
+	  { SRC("2001:db8:52::7"), PASS_CLEAN } }, .want_entries = 2,
+	  .tat_emissions = 1 },
+	{ "v6 rate_prefix_v6 200 is clamped to 128", MXRATE(1, 60),
+	  .prefix_v6 = 200, .steps = {
+	  { SRC(A6), PASS_CLEAN }, { SRC(A6), DROP_RATE },
+	  { SRC("2001:db8:51::8"), PASS_CLEAN } }, .want_entries = 2 },
+	{ "v6 rate_prefix_v6 61: bits inside a word", MXRATE(1, 60),
+	  .prefix_v6 = 61, .steps = {
+	  { SRC("2001:db8:51:8::1"), PASS_CLEAN },
+	  { SRC("2001:db8:51:f:ffff::"), DROP_RATE },
+	  { SRC("2001:db8:51:7::1"), PASS_CLEAN } }, .want_entries = 2 },
+	{ "v4 allowlisted source is exempt", MXRATE(1, 60),
+	  .seeds = { ALLOW(H4), BLOCK(H4) }, .steps = {
+	  { V(XDP_PASS, pass_allowed) }, { V(XDP_PASS, pass_allowed) },
+	  { V(XDP_PASS, pass_allowed) } }, .want_entries = 0 },
+	{ "v6 allowlisted net is exempt", MXRATE(1, 60),
+	  .seeds = { ALLOW(N6) }, .steps = {
+	  { SRC(A6), V(XDP_PASS, pass_allowed) },
+	  { SRC(A6), V(XDP_PASS, pass_allowed) },
+	  { SRC("2001:db8:52::7"), PASS_CLEAN },
+	  { SRC("2001:db8:52::7"), DROP_RATE } }, .want_entries = 1 },
+	{ "per class: mx limited, submission off", MXRATE(1, 60), .steps = {
+	  { PASS_CLEAN }, { DROP_RATE }, { TO(587), PASS_CLEAN },
+	  { TO(465), PASS_CLEAN }, { TO(587), PASS_CLEAN }, { DROP_RATE } },
+	  .want_entries = 1, .tat_emissions = 1 },
+	{ "per class: separate buckets", .burst = { 1, 2 },
+	  .period_s = { 60, 60 }, .steps = {
+	  { PASS_CLEAN }, { TO(587), PASS_CLEAN }, { TO(465), PASS_CLEAN },
+	  { TO(587), DROP_RATE }, { DROP_RATE } }, .want_entries = 2 },
+	{ "v4 reset action answers RST", MXRATE(1, 60),
+	  .action = RST_ACTION, .steps = {
+	  { PASS_CLEAN }, { V(XDP_TX, reset_rate) },
+	  { V(XDP_TX, reset_rate) } }, .want_entries = 1 },
+	{ "v6 reset action answers RST", MXRATE(2, 60),
+	  .action = RST_ACTION, .steps = {
+	  { SRC(A6), PASS_CLEAN }, { SRC(A6), PASS_CLEAN },
+	  { SRC(A6), V(XDP_TX, reset_rate) } }, .want_entries = 1 },
+	{ "observe mode counts and passes", MXRATE(1, 60), .flags = OBS,
+	  .steps = {
+	  { PASS_CLEAN }, { V(XDP_PASS, observe_rate) },
+	  { V(XDP_PASS, observe_rate) } }, .want_entries = 1,
+	  .tat_emissions = 1 },
+	{ "blocked source spends no tokens", MXRATE(1, 60),
+	  .seeds = { BLOCK(H4) }, .steps = {
+	  { V(XDP_DROP, drop_manual) }, { V(XDP_DROP, drop_manual) },
+	  { V(XDP_DROP, drop_manual) } }, .want_entries = 0 },
+	{ "blocked source in observe mode spends no tokens", MXRATE(1, 60),
+	  .flags = OBS, .seeds = { BLOCK(N4, .reason = MXS_REASON_DNSBL) },
+	  .steps = {
+	  { V(XDP_PASS, observe_dnsbl) }, { V(XDP_PASS, observe_dnsbl) },
+	  { SRC("203.0.113.1"), PASS_CLEAN },
+	  { SRC("203.0.113.1"), V(XDP_PASS, observe_rate) } },
+	  .want_entries = 1 },
+	{ "other-class block: rate limited", MXRATE(2, 60),
+	  .seeds = { BLOCK(H4, .classes = SUB) }, .steps = {
+	  { V(XDP_PASS, pass_other_class) }, { V(XDP_PASS, pass_other_class) },
+	  { DROP_RATE }, { TO(587), V(XDP_DROP, drop_manual) } },
+	  .want_entries = 1, .tat_emissions = 2 },
+	{ "expired block: rate limited", MXRATE(1, 60),
+	  .seeds = { BLOCK(H4, .expiry = EXP_PAST) }, .steps = {
+	  { V(XDP_PASS, pass_expired) }, { DROP_RATE } },
+	  .want_entries = 1, .tat_emissions = 1 },
+	{ "refill, burst 1 per 1s", MXRATE(1, 1), .steps = {
+	  { PASS_CLEAN }, { DROP_RATE },
+	  { SET_TAT(-1), PASS_CLEAN }, { DROP_RATE },
+	  { SET_TAT(500000000), DROP_RATE },
+	  { SET_TAT(0), PASS_CLEAN }, { DROP_RATE } }, .want_entries = 1 },
+	{ "refill, burst 3 per 60s, 20s later one more", MXRATE(3, 60),
+	  .steps = {
+	  { PASS_CLEAN }, { PASS_CLEAN }, { PASS_CLEAN }, { DROP_RATE },
+	  /* 20 s after the third: TAT = now + 40 s = now + tau */
+	  { SET_TAT(40 * NS_PER_S), PASS_CLEAN }, { DROP_RATE },
+	  /* a minute later: the whole burst again */
+	  { SET_TAT(-1), PASS_CLEAN }, { PASS_CLEAN }, { PASS_CLEAN },
+	  { DROP_RATE } }, .want_entries = 1 },
+	{ "extreme: burst 1e6 per day", MXRATE(1000000, 86400), .steps = {
+	  { PASS_CLEAN }, { PASS_CLEAN }, { PASS_CLEAN },
+	  { SET_TAT(BIG_TAU - BIG_E / 2), PASS_CLEAN }, { DROP_RATE },
+	  { .tat = TAT_ZERO, PASS_CLEAN },
+	  /* further ahead than this limit can put it: left by an earlier,
+	   * stricter limit, so the source starts afresh */
+	  { .tat = TAT_MAX, PASS_CLEAN },
+	  { SET_TAT(BIG_TAU + BIG_E / 2), DROP_RATE },
+	  { SET_TAT(-(__s64)(86400 * NS_PER_S)), PASS_CLEAN } },
+	  .want_entries = 1 },
+	/* a TAT beyond tau + emission is stale: reset, never refused for it */
+	{ "extreme: burst 1 per 1s, TAT far away", MXRATE(1, 1), .steps = {
+	  { .tat = TAT_MAX, PASS_CLEAN }, { DROP_RATE },
+	  { .tat = TAT_ZERO, PASS_CLEAN },
+	  { DROP_RATE }, { SET_TAT(2 * 86400 * NS_PER_S), PASS_CLEAN },
+	  { DROP_RATE },
+	  { SRC(A6), .tat = TAT_MAX, PASS_CLEAN },
+	  { SRC(A6), .tat = TAT_ZERO, PASS_CLEAN } }, .want_entries = 2 },
+	{ "extreme: burst 1e6 per day, v6 reset", MXRATE(1000000, 86400),
+	  .action = RST_ACTION, .steps = {
+	  { SRC(A6), .tat = TAT_MAX, PASS_CLEAN },
+	  { SRC(A6), SET_TAT(BIG_TAU - BIG_E / 2), PASS_CLEAN },
+	  { SRC(A6), V(XDP_TX, reset_rate) } }, .want_entries = 1 },
+	{ "rate limits off: nothing counted", .steps = {
+	  { PASS_CLEAN }, { PASS_CLEAN }, { TO(587), PASS_CLEAN },
+	  { SRC(A6), PASS_CLEAN } }, .want_entries = 0 },
+};
+/* clang-format on */
+
+static void set_rate_config(const struct rate_case *c)
+{
+	struct mxs_config cfg = {
+	    .flags = c->flags,
+	    .action = c->action,
+	    .rate_prefix_v6 = c->prefix_v6,
+	};
+	__u32 key = 0;
+
+	for (int i = 0; i < MXS_NR_CLASSES; i++)
+		cfg.syn_rate[i] = gcra(c->burst[i], c->period_s[i]);
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.config),
+					     &key, &cfg, BPF_ANY),
+			 0);
+}
+
+/* now + rel, or 0 if that is before boot (a short uptime). */
+static __u64 tat_at(__s64 rel)
+{
+	__u64 now = boot_ns();
+
+	if (rel < 0 && (__u64)-rel > now)
+		return 0;
+	return now + (__u64)rel;
+}
+
+static __u32 class_of_port(__u16 port)
+{
+	return port == 465 || port == 587 ? MXS_CLASS_SUBMISSION : MXS_CLASS_MX;
+}
+
+static int run_rate_case(const struct rate_case *c)
+{
+	static __u8 frame[PKT_MAX];
+	static struct run_result r;
+	struct mxs_rate_key first_key;
+	__u64 first_t0 = 0, first_t1 = 0;
+	int fd = bpf_map__fd(skel->maps.rate_syn);
+	char name[160];
+	int fails = 0;
+	size_t n;
+
+	reset_state();
+	for (int j = 0; j < 2 && c->seeds[j].list; j++)
+		seed_entry(&c->seeds[j]);
+	set_rate_config(c);
+
+	for (int i = 0; i < 10 && c->steps[i].want; i++) {
+		const struct rate_step *st = &c->steps[i];
+		const char *src = st->src ? st->src : PKT_SRC4;
+		__u16 dport = st->dport ? st->dport : 25;
+		struct pkt_spec spec = {
+		    .family = strchr(src, ':') ? 6 : 4,
+		    .src = src,
+		    .dport = dport,
+		    .tcp_flags = TF_SYN,
+		};
+		struct mxs_rate_key key;
+		size_t len;
+		__u64 tat;
+
+		snprintf(name, sizeof(name), "%s, step %d (%s to %u)", c->name,
+			 i + 1, src, dport);
+		rate_key_of(src, class_of_port(dport), c->prefix_v6, &key);
+		if (i == 0)
+			first_key = key;
+		if (st->tat != TAT_KEEP) {
+			tat = st->tat == TAT_ZERO  ? 0
+			      : st->tat == TAT_MAX ? TAT_FAR_FUTURE
+						   : tat_at(st->tat_rel_ns);
+			assert_int_equal(
+			    bpf_map_update_elem(fd, &key, &tat, BPF_ANY), 0);
+		}
+		len = pkt_build(&spec, frame, sizeof(frame));
+		assert_true(len > 0);
+		if (i == 0)
+			first_t0 = boot_ns();
+		fails += expect_run(name, frame, len, st->want, st->field, &r);
+		if (i == 0)
+			first_t1 = boot_ns();
+	}
+
+	n = map_entries(skel->maps.rate_syn);
+	if (n != c->want_entries) {
+		print_error("case '%s': got %zu rate_syn entries, want %zu\n",
+			    c->name, n, c->want_entries);
+		fails++;
+	}
+	if (c->tat_emissions) {
+		struct mxs_rate rate = gcra(c->burst[first_key.class_],
+					    c->period_s[first_key.class_]);
+		__u64 e = rate.emission_ns * c->tat_emissions, tat = 0;
+
+		if (bpf_map_lookup_elem(fd, &first_key, &tat) ||
+		    tat < first_t0 + e || tat > first_t1 + e) {
+			print_error("case '%s': got TAT now%+lld ns, want "
+				    "first run + %llu ns\n",
+				    c->name, (long long)(tat - first_t0),
+				    (unsigned long long)e);
+			fails++;
+		}
+	}
+	return fails;
+}
+
+static void test_syn_rate(void **state)
+{
+	int fails = 0;
+
+	for (size_t i = 0; i < sizeof(rate_cases) / sizeof(rate_cases[0]); i++)
+		fails += run_rate_case(&rate_cases[i]);
+	reset_state();
+	assert_int_equal(fails, 0);
+}
+
 /* --- the object's contract with the loader ------------------------------ */
 
 static void test_object_shape(void **state)
@@ -1119,6 +1465,9 @@ static void test_object_shape(void **state)
 	    {skel->maps.block6_host, MXS_MAP_BLOCK6_HOST, BPF_MAP_TYPE_HASH},
 	    {skel->maps.block6_net, MXS_MAP_BLOCK6_NET, BPF_MAP_TYPE_LPM_TRIE},
 	    {skel->maps.meta, MXS_MAP_META, BPF_MAP_TYPE_HASH},
+	    {skel->maps.rate_syn, MXS_MAP_RATE_SYN, BPF_MAP_TYPE_LRU_HASH},
+	    {skel->maps.rate_conn, MXS_MAP_RATE_CONN, BPF_MAP_TYPE_LRU_HASH},
+	    {skel->maps.offences, MXS_MAP_OFFENCES, BPF_MAP_TYPE_HASH},
 	};
 	struct bpf_map_info info;
 	__u32 info_len;
@@ -1144,6 +1493,18 @@ static void test_object_shape(void **state)
 			 sizeof(struct mxs_prefix));
 	assert_int_equal(bpf_map__value_size(skel->maps.meta),
 			 sizeof(struct mxs_meta));
+	assert_int_equal(bpf_map__key_size(skel->maps.rate_syn),
+			 sizeof(struct mxs_rate_key));
+	assert_int_equal(bpf_map__value_size(skel->maps.rate_syn),
+			 sizeof(__u64));
+	assert_int_equal(bpf_map__key_size(skel->maps.rate_conn),
+			 sizeof(struct mxs_rate_key));
+	assert_int_equal(bpf_map__value_size(skel->maps.rate_conn),
+			 sizeof(__u64));
+	assert_int_equal(bpf_map__key_size(skel->maps.offences),
+			 sizeof(struct mxs_prefix));
+	assert_int_equal(bpf_map__value_size(skel->maps.offences),
+			 sizeof(struct mxs_offence));
 }
 
 /* Last: over the whole suite, the outcomes sum to packets. */
@@ -1176,7 +1537,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 
 static int suite_setup(void **state)
 {
-	struct bpf_map *list_maps[9];
+	struct bpf_map *list_maps[10];
 	mxs_port_class_t mx = MXS_CLASS_BIT(MXS_CLASS_MX);
 	mxs_port_class_t sub = MXS_CLASS_BIT(MXS_CLASS_SUBMISSION);
 	__u32 port;
@@ -1198,8 +1559,17 @@ static int suite_setup(void **state)
 	list_maps[6] = skel->maps.block6_host;
 	list_maps[7] = skel->maps.block6_net;
 	list_maps[8] = skel->maps.meta;
-	for (i = 0; i < 9; i++)
+	list_maps[9] = skel->maps.offences;
+	for (i = 0; i < 10; i++)
 		bpf_map__set_max_entries(list_maps[i], TEST_LIST_MAX);
+	/* LRU hashes hand out free elements to each CPU in batches of 128
+	 * and evict early when the batches run dry: a tiny one could lose
+	 * a bucket a case still counts on. */
+	ncpus = libbpf_num_possible_cpus();
+	if (ncpus <= 0)
+		return -1;
+	bpf_map__set_max_entries(skel->maps.rate_syn, 256 * ncpus);
+	bpf_map__set_max_entries(skel->maps.rate_conn, 256 * ncpus);
 
 	err = mxscreen_bpf__load(skel);
 	if (err) {
@@ -1212,9 +1582,6 @@ static int suite_setup(void **state)
 		return -1;
 	}
 	prog_fd = bpf_program__fd(skel->progs.mxscreen_xdp);
-	ncpus = libbpf_num_possible_cpus();
-	if (ncpus <= 0)
-		return -1;
 
 	fd = bpf_map__fd(skel->maps.ports);
 	port = 25;
@@ -1246,6 +1613,7 @@ int main(void)
 	    cmocka_unit_test(test_truncation),
 	    cmocka_unit_test(test_reset),
 	    cmocka_unit_test(test_reset_padding),
+	    cmocka_unit_test(test_syn_rate),
 	    cmocka_unit_test(test_stats_total),
 	};
 

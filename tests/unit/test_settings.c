@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * test_settings.c - unit tests of settings.c: port lists, class masks,
- * names both ways, bounded numbers, and what the errors say.
+ * names both ways, bounded numbers, rate limits and their GCRA
+ * parameters, IPv6 rate prefixes, and what the errors say.
  */
 #include <errno.h>
 #include <limits.h>
@@ -446,6 +447,262 @@ static void test_parse_uint(void **state)
 	CHECK_DONE();
 }
 
+#define RATE_HELP "expected N/DURATION such as 20/60s, or 0 for off"
+
+static void test_parse_rate(void **state)
+{
+	static const struct {
+		const char *in;
+		int rc;
+		uint32_t burst, period_s;
+		uint64_t emission_ns, tau_ns;
+		const char *back; /* settings_format_rate(), rc == 0 */
+		const char *err;  /* part of the message, rc != 0 */
+	} cases[] = {
+		{ "0", 0, 0, 0, 0, 0, "0", NULL },
+		{ "20/60s", 0, 20, 60, 3000000000ull, 57000000000ull, "20/1m",
+		  NULL },
+		{ "100/1m", 0, 100, 60, 600000000ull, 59400000000ull, "100/1m",
+		  NULL },
+		{ "5/1h", 0, 5, 3600, 720000000000ull, 2880000000000ull, "5/1h",
+		  NULL },
+		{ "60/60", 0, 60, 60, 1000000000ull, 59000000000ull, "60/1m",
+		  NULL },
+		{ "1/1h30m", 0, 1, 5400, 5400000000000ull, 0, "1/1h30m", NULL },
+		{ "7/3661s", 0, 7, 3661, 523000000000ull, 3138000000000ull,
+		  "7/3661s", NULL },
+		/* integer division rounds the emission down, tau follows */
+		{ "3/10s", 0, 3, 10, 3333333333ull, 6666666666ull, "3/10s",
+		  NULL },
+		{ "7/1s", 0, 7, 1, 142857142ull, 857142852ull, "7/1s", NULL },
+		/* bounds */
+		{ "1/1s", 0, 1, 1, 1000000000ull, 0, "1/1s", NULL },
+		{ "1000000/1s", 0, 1000000, 1, 1000ull, 999999000ull,
+		  "1000000/1s", NULL },
+		{ "1/1d", 0, 1, 86400, 86400000000000ull, 0, "1/1d", NULL },
+		{ "1000000/86400s", 0, 1000000, 86400, 86400000ull,
+		  86399913600000ull, "1000000/1d", NULL },
+		{ "3/23h59m59s", 0, 3, 86399, 28799666666666ull,
+		  57599333333332ull, "3/86399s", NULL },
+		{ "1000001/1s", -ERANGE, 0, 0, 0, 0, NULL,
+		  "rate \"1000001/1s\" is out of range: expected N from 1 to 1000000 (or 0 alone for off)" },
+		{ "99999999999999999999999/1s", -ERANGE, 0, 0, 0, 0, NULL,
+		  "expected N from 1 to 1000000" },
+		{ "0/60s", -ERANGE, 0, 0, 0, 0, NULL,
+		  "expected N from 1 to 1000000 (or 0 alone for off)" },
+		{ "1/1d1s", -ERANGE, 0, 0, 0, 0, NULL,
+		  "rate \"1/1d1s\" is out of range: expected a period from 1s to 1d" },
+		{ "1/2d", -ERANGE, 0, 0, 0, 0, NULL, "period from 1s to 1d" },
+		{ "1/99999999999w", -ERANGE, 0, 0, 0, 0, NULL,
+		  "period from 1s to 1d" },
+		{ "1/0s", -ERANGE, 0, 0, 0, 0, NULL, "period from 1s to 1d" },
+		{ "1/0", -ERANGE, 0, 0, 0, 0, NULL, "period from 1s to 1d" },
+		/* junk: syntax errors win over range errors */
+		{ "", -EINVAL, 0, 0, 0, 0, NULL, "empty rate: " RATE_HELP },
+		{ "20", -EINVAL, 0, 0, 0, 0, NULL,
+		  "bad rate \"20\": " RATE_HELP },
+		{ "00", -EINVAL, 0, 0, 0, 0, NULL, "bad rate \"00\": " RATE_HELP },
+		{ " 0", -EINVAL, 0, 0, 0, 0, NULL, "bad rate" },
+		{ "0 ", -EINVAL, 0, 0, 0, 0, NULL, "bad rate" },
+		{ "off", -EINVAL, 0, 0, 0, 0, NULL, "bad rate \"off\": " RATE_HELP },
+		{ "20:60s", -EINVAL, 0, 0, 0, 0, NULL, RATE_HELP },
+		{ "/60s", -EINVAL, 0, 0, 0, 0, NULL,
+		  "bad rate \"/60s\": \"\" is not a decimal number" },
+		{ "020/60s", -EINVAL, 0, 0, 0, 0, NULL,
+		  "\"020\" is not a decimal number (no sign, no leading zeros); " RATE_HELP },
+		{ "+20/60s", -EINVAL, 0, 0, 0, 0, NULL, "\"+20\" is not" },
+		{ "-1/60s", -EINVAL, 0, 0, 0, 0, NULL, "\"-1\" is not" },
+		{ "2e1/60s", -EINVAL, 0, 0, 0, 0, NULL, "\"2e1\" is not" },
+		{ "20 /60s", -EINVAL, 0, 0, 0, 0, NULL, "\"20 \" is not" },
+		{ "20/", -EINVAL, 0, 0, 0, 0, NULL,
+		  "bad rate \"20/\": empty duration" },
+		{ "20/ 60s", -EINVAL, 0, 0, 0, 0, NULL,
+		  "bad rate \"20/ 60s\": bad duration \" 60s\"" },
+		{ "20/60x", -EINVAL, 0, 0, 0, 0, NULL, "bad duration \"60x\"" },
+		{ "20/60s/2", -EINVAL, 0, 0, 0, 0, NULL,
+		  "bad duration \"60s/2\"" },
+		{ "20//60s", -EINVAL, 0, 0, 0, 0, NULL, "bad duration \"/60s\"" },
+		{ "2000000/x", -EINVAL, 0, 0, 0, 0, NULL, "bad duration \"x\"" },
+		{ "x/99d", -EINVAL, 0, 0, 0, 0, NULL, "\"x\" is not" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		const char *name = cases[i].in;
+		struct mxs_rate r;
+		char err[256] = "", back[SETTINGS_RATE_STRLEN];
+		int rc;
+
+		memset(&r, 0xa5, sizeof(r));
+		rc = settings_parse_rate(cases[i].in, &r, err, sizeof(err));
+		CHECK_INT(name, "rc", rc, cases[i].rc);
+		if (rc) {
+			CHECK_CONTAINS(name, "err", err, cases[i].err);
+			CHECK_UINT(name, "untouched", r.emission_ns,
+				   0xa5a5a5a5a5a5a5a5ull);
+			continue;
+		}
+		CHECK_UINT(name, "burst", r.burst, cases[i].burst);
+		CHECK_UINT(name, "period_s", r.period_s, cases[i].period_s);
+		CHECK_UINT(name, "emission_ns", r.emission_ns,
+			   cases[i].emission_ns);
+		CHECK_UINT(name, "tau_ns", r.tau_ns, cases[i].tau_ns);
+		/* the kernel's overflow argument: within one period */
+		CHECK(r.emission_ns * r.burst <= r.period_s * 1000000000ull &&
+			      r.tau_ns < r.period_s * 1000000000ull + 1,
+		      "case %s: emission * burst over the period", name);
+		settings_format_rate(&r, back, sizeof(back));
+		CHECK_STR(name, "format", back, cases[i].back);
+		/* what is printed parses back to the same limit */
+		{
+			struct mxs_rate again;
+
+			CHECK_INT(name, "reparse rc",
+				  settings_parse_rate(back, &again, NULL, 0), 0);
+			CHECK(memcmp(&again, &r, sizeof(r)) == 0,
+			      "case %s: reparse of \"%s\" differs", name, back);
+		}
+	}
+	{
+		struct mxs_rate r;
+
+		CHECK_INT("NULL", "rc", settings_parse_rate(NULL, &r, NULL, 0),
+			  -EINVAL);
+	}
+	CHECK_DONE();
+}
+
+static void test_rate_from(void **state)
+{
+	static const struct {
+		const char *name;
+		uint32_t burst;
+		uint64_t period_s;
+		int rc;
+		uint64_t emission_ns, tau_ns;
+	} cases[] = {
+		{ "off", 0, 60, 0, 0, 0 },
+		{ "off, any period", 0, 0, 0, 0, 0 },
+		{ "off, period too long", 0, UINT64_MAX, 0, 0, 0 },
+		{ "60 per minute", 60, 60, 0, 1000000000ull, 59000000000ull },
+		{ "3 per 10s", 3, 10, 0, 3333333333ull, 6666666666ull },
+		{ "largest", SETTINGS_RATE_MAX_BURST, SETTINGS_RATE_MAX_PERIOD,
+		  0, 86400000ull, 86399913600000ull },
+		{ "burst over", SETTINGS_RATE_MAX_BURST + 1, 60, -ERANGE, 0, 0 },
+		{ "burst max u32", UINT32_MAX, 60, -ERANGE, 0, 0 },
+		{ "period 0", 1, 0, -ERANGE, 0, 0 },
+		{ "period over", 1, SETTINGS_RATE_MAX_PERIOD + 1, -ERANGE, 0,
+		  0 },
+		{ "period huge", 1, UINT64_MAX, -ERANGE, 0, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		struct mxs_rate r;
+		int rc;
+
+		memset(&r, 0xa5, sizeof(r));
+		rc = settings_rate_from(cases[i].burst, cases[i].period_s, &r);
+		CHECK_INT(cases[i].name, "rc", rc, cases[i].rc);
+		if (rc) {
+			CHECK_UINT(cases[i].name, "untouched", r.tau_ns,
+				   0xa5a5a5a5a5a5a5a5ull);
+			continue;
+		}
+		CHECK_UINT(cases[i].name, "emission_ns", r.emission_ns,
+			   cases[i].emission_ns);
+		CHECK_UINT(cases[i].name, "tau_ns", r.tau_ns, cases[i].tau_ns);
+		CHECK_UINT(cases[i].name, "burst", r.burst, cases[i].burst);
+		CHECK_UINT(cases[i].name, "period_s", r.period_s,
+			   cases[i].burst ? cases[i].period_s : 0);
+	}
+	CHECK_DONE();
+}
+
+static void test_format_rate(void **state)
+{
+	static const struct {
+		const char *name;
+		struct mxs_rate r;
+		size_t len;
+		const char *want;
+	} cases[] = {
+		{ "off", { 0, 0, 0, 0 }, 16, "0" },
+		{ "off with leftovers", { 0, 5, 20, 60 }, 16, "0" },
+		{ "minute", { 3000000000ull, 57000000000ull, 20, 60 }, 16,
+		  "20/1m" },
+		{ "two units", { 1, 0, 1, 90061 }, 16, "1/90061s" },
+		{ "cut", { 3000000000ull, 57000000000ull, 20, 60 }, 4, "20/" },
+		{ "len 1", { 3000000000ull, 57000000000ull, 20, 60 }, 1, "" },
+		{ "widest", { 1, 0, UINT32_MAX, UINT32_MAX },
+		  SETTINGS_RATE_STRLEN, "4294967295/4294967295s" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		char buf[64];
+
+		memset(buf, 'Z', sizeof(buf));
+		settings_format_rate(&cases[i].r, buf, cases[i].len);
+		CHECK_STR(cases[i].name, "format", buf, cases[i].want);
+	}
+	{
+		struct mxs_rate r = { 0, 0, 0, 0 };
+		char buf[4] = "ZZZ";
+
+		settings_format_rate(&r, buf, 0);
+		CHECK_STR("len 0", "buf", buf, "ZZZ");
+	}
+	CHECK_DONE();
+}
+
+static void test_parse_prefix_v6(void **state)
+{
+	static const struct {
+		const char *in;
+		int rc;
+		uint32_t want;
+		const char *err;
+	} cases[] = {
+		{ "48", 0, 48, NULL },
+		{ "56", 0, 56, NULL },
+		{ "64", 0, 64, NULL },
+		{ "128", 0, 128, NULL },
+		{ "47", -ERANGE, 0,
+		  "IPv6 prefix length 47 is out of range: expected 48 to 128" },
+		{ "0", -ERANGE, 0, "expected 48 to 128" },
+		{ "129", -ERANGE, 0, "expected 48 to 128" },
+		{ "4294967360", -ERANGE, 0, "expected 48 to 128" },
+		{ "99999999999999999999999", -ERANGE, 0, "expected 48 to 128" },
+		{ "", -EINVAL, 0,
+		  "bad IPv6 prefix length \"\": expected a decimal number from 48 to 128 (e.g. 64)" },
+		{ "/64", -EINVAL, 0, "bad IPv6 prefix length \"/64\"" },
+		{ "064", -EINVAL, 0, "bad IPv6 prefix length \"064\"" },
+		{ "+64", -EINVAL, 0, "bad IPv6 prefix length" },
+		{ "64 ", -EINVAL, 0, "bad IPv6 prefix length" },
+		{ "6x", -EINVAL, 0, "bad IPv6 prefix length" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		uint32_t v = 777;
+		char err[256] = "";
+		int rc = settings_parse_prefix_v6(cases[i].in, &v, err,
+						  sizeof(err));
+
+		CHECK_INT(cases[i].in, "rc", rc, cases[i].rc);
+		if (rc) {
+			CHECK_CONTAINS(cases[i].in, "err", err, cases[i].err);
+			CHECK_UINT(cases[i].in, "untouched", v, 777);
+		} else {
+			CHECK_UINT(cases[i].in, "value", v, cases[i].want);
+		}
+	}
+	CHECK_INT("NULL", "rc", settings_parse_prefix_v6(NULL, NULL, NULL, 0),
+		  -EINVAL);
+	CHECK_DONE();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -459,6 +716,10 @@ int main(void)
 		cmocka_unit_test(test_mode),
 		cmocka_unit_test(test_reason_names),
 		cmocka_unit_test(test_parse_uint),
+		cmocka_unit_test(test_parse_rate),
+		cmocka_unit_test(test_rate_from),
+		cmocka_unit_test(test_format_rate),
+		cmocka_unit_test(test_parse_prefix_v6),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
