@@ -81,6 +81,10 @@ cat >"$E2E_TMP/mxscreen.conf" <<CONF
 dnsbl_sites = bl.test*2
 dnsbl_threshold = 2
 dns_servers = 127.0.0.1:$RBL_PORT
+rate_limit_mx = 0
+ban_connections = 5
+ban_window = 60s
+ban_time = 10m
 CONF
 sed 's/^/  /' "$E2E_TMP/mxscreen.conf"
 echo "$ mxscreend -f -c mxscreen.conf"
@@ -95,6 +99,21 @@ echo "  ... and from now on the bot dies at the NIC:"
 try 192.0.2.13 25
 try 2001:db8::12 25
 run check 192.0.2.13
+
+bold "Rate limit in the kernel: 3 SYNs a minute per source on port 25"
+run rate mx 3/60s
+for i in 1 2 3 4; do try 192.0.2.14 25; done
+echo "  ... other sources are not affected:"
+try 192.0.2.10 25
+run rate mx 0
+
+bold "mxscreend bans a source that completes more than 5 connections a minute"
+echo "  (completed handshakes only: a spoofed SYN cannot get anyone banned)"
+for i in 1 2 3 4 5 6; do try 192.0.2.10 25; done
+wait_until 50 grep -q "RATE \[192.0.2.10\]" "$DAEMON_LOG"
+grep "RATE" "$DAEMON_LOG" | sed 's/^/  /'
+try 192.0.2.10 25
+run check 192.0.2.10
 
 bold "The entries, with remaining time"
 run list

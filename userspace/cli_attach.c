@@ -247,10 +247,11 @@ static void cli_print_rates(const struct mxs_config *cfg)
 	settings_format_rate(&cfg->syn_rate[MXS_CLASS_MX], mx, sizeof(mx));
 	settings_format_rate(&cfg->syn_rate[MXS_CLASS_SUBMISSION], sub,
 			     sizeof(sub));
-	printf("rate mx:         %s SYNs per source%s\n", mx,
-	       cfg->syn_rate[MXS_CLASS_MX].emission_ns ? "" : " (off)");
-	printf("rate submission: %s SYNs per source%s\n", sub,
-	       cfg->syn_rate[MXS_CLASS_SUBMISSION].emission_ns ? "" : " (off)");
+	printf("rate mx:         %s\n",
+	       cfg->syn_rate[MXS_CLASS_MX].emission_ns ? mx : "off");
+	printf("rate submission: %s\n",
+	       cfg->syn_rate[MXS_CLASS_SUBMISSION].emission_ns ? sub : "off");
+	printf("(SYNs per source and port class: a burst of N, refilled N per period)\n");
 	printf("rate prefix6:    /%u (IPv6 sources share a bucket per prefix)\n",
 	       cfg->rate_prefix_v6 ? cfg->rate_prefix_v6
 				   : MXS_DEFAULT_RATE_PREFIX_V6);
