@@ -25,16 +25,18 @@
  *
  * Fail-open cases, all lenient rather than harsher: a CAS that loses
  * RATE_CAS_TRIES times in a row (another CPU kept moving the same
- * source's TAT), a new source the map cannot take, and a source the LRU
- * evicted (it starts with a full burst).  The only way to be refused is a
- * TAT that is really more than tau ahead.
+ * source's TAT), a new source the map cannot take, a source the LRU
+ * evicted (it starts with a full burst), and a TAT more than tau +
+ * emission ahead: the current limit never leaves one there, so it was
+ * left by an earlier limit with a longer period (or written by hand), and
+ * the source starts afresh.  The only way to be refused is a TAT between
+ * tau and tau + emission ahead.
  *
  * Integer arithmetic only, no overflow: userspace enforces burst <= 1e6
  * and period <= 1 day, so emission_ns and tau_ns are each at most one day
- * and a TAT is never written beyond now + two days.  Sums are only formed
- * when tat - now <= tau, so even a TAT written far in the future (by hand)
- * only reads as over the limit.  Settings outside those bounds could wrap
- * the sum, which gives a TAT in the past: the source starts afresh.
+ * and a TAT is never written beyond now + one period (tau + emission).
+ * Settings outside those bounds could wrap the sum, which gives a TAT in
+ * the past: the source starts afresh.
  */
 #ifndef MXS_RATE_BPF_H
 #define MXS_RATE_BPF_H

@@ -139,18 +139,21 @@ void cli_daemon_status_text(struct kmap *km)
 	       (unsigned long long)st.skipped_rate,
 	       (unsigned long long)st.skipped_busy,
 	       (unsigned long long)st.skipped_nozone);
-	printf("            verdicts: block %llu, allow %llu, clean %llu; "
+	printf("            verdicts: block %llu, allow %llu, clean %llu, rate bans %llu; "
 	       "expired entries removed %llu; map errors %llu\n",
 	       (unsigned long long)st.blocked, (unsigned long long)st.allowed,
-	       (unsigned long long)st.clean,
+	       (unsigned long long)st.clean, (unsigned long long)st.rate_bans,
 	       (unsigned long long)st.expired_removed,
 	       (unsigned long long)st.map_errors);
 	printf("            cache %u of %u entries; handshakes %llu: queued %llu, "
-	       "cached %llu, lost %llu (queue full), not screened %llu\n",
+	       "cached %llu, lost %llu (queue full), not screened %llu, "
+	       "rate offences %llu (%llu lost)\n",
 	       used, cap, (unsigned long long)hs.handshakes,
 	       (unsigned long long)hs.queued, (unsigned long long)hs.cached,
 	       (unsigned long long)hs.lost,
-	       (unsigned long long)hs.not_screened);
+	       (unsigned long long)hs.not_screened,
+	       (unsigned long long)hs.offences,
+	       (unsigned long long)hs.offences_lost);
 	if (!st.nr_sites)
 		printf("zones:      none configured (dnsbl_sites)\n");
 	for (uint32_t i = 0; i < st.nr_sites && i < MXS_DNSBL_MAX_SITES; i++) {
@@ -210,6 +213,7 @@ void cli_daemon_status_json(struct kmap *km, struct json_writer *jw)
 			{ "clean", st.clean },
 			{ "expired_removed", st.expired_removed },
 			{ "map_errors", st.map_errors },
+			{ "rate_bans", st.rate_bans },
 			{ "cache_entries", used },
 			{ "cache_capacity", cap },
 			{ "handshakes", hs.handshakes },
@@ -218,6 +222,8 @@ void cli_daemon_status_json(struct kmap *km, struct json_writer *jw)
 			{ "handshakes_lost", hs.lost },
 			{ "handshakes_not_screened", hs.not_screened },
 			{ "handshakes_other_netns", hs.other_netns },
+			{ "handshakes_offences", hs.offences },
+			{ "handshakes_offences_lost", hs.offences_lost },
 		};
 
 		for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {

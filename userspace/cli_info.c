@@ -85,6 +85,18 @@ static void cli_status_json(const struct cli_args *a, struct kmap *km,
 		json_key(&jw, "ports");
 		settings_format_ports(ports, buf, sizeof(buf));
 		json_string(&jw, buf);
+		for (int c = 0; c < MXS_NR_CLASSES; c++) {
+			char r[SETTINGS_RATE_STRLEN], key[32];
+
+			settings_format_rate(&cfg->syn_rate[c], r, sizeof(r));
+			snprintf(key, sizeof(key), "rate_%s",
+				 settings_class_name((enum mxs_class)c));
+			json_key(&jw, key);
+			json_string(&jw, r);
+		}
+		json_key(&jw, "rate_prefix_v6");
+		json_uint(&jw, cfg->rate_prefix_v6 ? cfg->rate_prefix_v6
+						   : MXS_DEFAULT_RATE_PREFIX_V6);
 		json_object_end(&jw);
 		cli_daemon_status_json(km, &jw);
 	}
@@ -118,6 +130,18 @@ static void cli_status_text(const struct cli_args *a, struct kmap *km,
 	       settings_action_name((enum mxs_action)cfg->action));
 	printf("observe:    %s\n", (cfg->flags & MXS_CFG_OBSERVE) ? "on" : "off");
 	printf("ports:      %s\n", buf[0] ? buf : "(none)");
+	{
+		char mx[SETTINGS_RATE_STRLEN], sub[SETTINGS_RATE_STRLEN];
+
+		settings_format_rate(&cfg->syn_rate[MXS_CLASS_MX], mx, sizeof(mx));
+		settings_format_rate(&cfg->syn_rate[MXS_CLASS_SUBMISSION], sub,
+				     sizeof(sub));
+		printf("rate:       mx %s, submission %s (SYNs per source; IPv6 per /%u)\n",
+		       cfg->syn_rate[MXS_CLASS_MX].emission_ns ? mx : "off",
+		       cfg->syn_rate[MXS_CLASS_SUBMISSION].emission_ns ? sub : "off",
+		       cfg->rate_prefix_v6 ? cfg->rate_prefix_v6
+					   : MXS_DEFAULT_RATE_PREFIX_V6);
+	}
 	printf("maps:       %-12s %10s %10s %6s\n", "", "entries", "capacity",
 	       "fill");
 	for (int l = 0; l < 2; l++)

@@ -71,65 +71,17 @@ static int cli_report_map_error(const char *what, int list,
 	return CLI_EXIT_FAIL;
 }
 
-/* The entry of one list that covers an address: exact host entry and the
- * longest covering prefix, as the kernel finds them. */
-struct cli_cover {
-	bool host_found, net_found;
-	struct addr_cidr host, net;
-	struct mxs_entry host_e, net_e;
-};
-
-struct cli_cover_ctx {
-	const struct addr_cidr *ip;
-	struct cli_cover *cover;
-};
-
-static int cli_cover_visit(const struct addr_cidr *cidr,
-			   const struct mxs_entry *e, void *ctx)
-{
-	struct cli_cover_ctx *c = ctx;
-	struct cli_cover *cv = c->cover;
-
-	if (!addr_contains(cidr, c->ip))
-		return 0;
-	if (!cv->net_found || cidr->prefixlen > cv->net.prefixlen) {
-		cv->net_found = true;
-		cv->net = *cidr;
-		cv->net_e = *e;
-	}
-	return 0;
-}
-
-/* Fill *cover for ip (a host) in list.  Walks only the list's LPM tries
- * (true prefixes, normally few); the host lookup is one call. */
-static int cli_find_cover(struct kmap *km, int list, const struct addr_cidr *ip,
-			  struct cli_cover *cover)
-{
-	struct cli_cover_ctx ctx = { ip, cover };
-	int err;
-
-	memset(cover, 0, sizeof(*cover));
-	err = kmap_entry_get(km, list, ip, &cover->host_e);
-	if (err == 0) {
-		cover->host_found = true;
-		cover->host = *ip;
-	} else if (err != -ENOENT) {
-		return err;
-	}
-	return kmap_nets_walk(km, list, cli_cover_visit, &ctx);
-}
-
 /* ---- block, allow, unblock, unallow ------------------------------------- */
 
 static void cli_warn_if_allowed(struct kmap *km, const struct addr_cidr *cidr)
 {
-	struct cli_cover cover;
+	struct kmap_cover cover;
 	char text[ADDR_CIDR_STRLEN], by[ADDR_CIDR_STRLEN];
 	uint64_t now = kmap_now_ns();
 	struct addr_cidr first = *cidr;
 
 	first.prefixlen = cidr->family == MXS_FAMILY_V4 ? 32 : 128;
-	if (cli_find_cover(km, MXS_LIST_ALLOW, &first, &cover))
+	if (kmap_find_cover(km, MXS_LIST_ALLOW, &first, &cover))
 		return;
 	addr_format_cidr(cidr, text, sizeof(text));
 	if (cover.host_found && cli_entry_live(&cover.host_e, now)) {
@@ -439,8 +391,8 @@ struct cli_decision {
 	struct mxs_entry e;
 };
 
-static void cli_decide(const struct cli_cover *allow,
-		       const struct cli_cover *block, uint8_t class_bit,
+static void cli_decide(const struct kmap_cover *allow,
+		       const struct kmap_cover *block, uint8_t class_bit,
 		       uint64_t now, struct cli_decision *d)
 {
 	const struct {
@@ -639,7 +591,7 @@ static void cli_print_decision_json(struct json_writer *jw, int class_,
 
 int cli_cmd_check(const struct cli_args *a)
 {
-	struct cli_cover allow, block;
+	struct kmap_cover allow, block;
 	struct settings_ports ports;
 	struct mxs_config cfg;
 	char text[ADDR_CIDR_STRLEN];
@@ -654,9 +606,9 @@ int cli_cmd_check(const struct cli_args *a)
 	if (!err)
 		err = kmap_ports_get(&km, &ports);
 	if (!err)
-		err = cli_find_cover(&km, MXS_LIST_ALLOW, &a->cidr, &allow);
+		err = kmap_find_cover(&km, MXS_LIST_ALLOW, &a->cidr, &allow);
 	if (!err)
-		err = cli_find_cover(&km, MXS_LIST_BLOCK, &a->cidr, &block);
+		err = kmap_find_cover(&km, MXS_LIST_BLOCK, &a->cidr, &block);
 	if (err) {
 		log_error("cannot read the maps under %s: %s", a->pin_path,
 			  strerror(-err));

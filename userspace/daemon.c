@@ -216,11 +216,19 @@ static void daemon_on_rate_event(struct daemon *d, const struct mxs_event *ev)
 
 	if (!d->cfg.ban_connections)
 		return;
+	/* an allowed source is never refused: no ban, no offence */
+	daemon_source_cidr(&ev->src, &cidr);
+	if (kmap_allowed(&d->km, &cidr, now))
+		return;
 	daemon_ban_prefix(d, &ev->src, &cidr);
 	addr_format_cidr(&cidr, who, sizeof(who));
-	have_old = kmap_entry_get(&d->km, MXS_LIST_BLOCK, &cidr, &old) == 0 &&
-		   (old.expires_ns == 0 || old.expires_ns > now);
-	/* already refused (events raced the ban), or someone else's entry */
+	have_old = kmap_entry_get(&d->km, MXS_LIST_BLOCK, &cidr, &old) == 0;
+	/* an administrator's entry, live or expired, is never replaced */
+	if (have_old && (old.reason == MXS_REASON_MANUAL ||
+			 old.reason == MXS_REASON_LIST))
+		return;
+	have_old = have_old && (old.expires_ns == 0 || old.expires_ns > now);
+	/* already refused (events raced the ban), or a live dnsbl entry */
 	if (have_old && ((old.classes & bit) || old.reason != MXS_REASON_RATE))
 		return;
 	if (kmap_offence_get(&d->km, &cidr, &off) == 0 &&

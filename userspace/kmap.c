@@ -1027,3 +1027,56 @@ int kmap_rate_forget(struct kmap *km, const struct addr_cidr *cidr,
 		}
 	return forgot;
 }
+
+struct kmap_cover_ctx {
+	const struct addr_cidr *ip;
+	struct kmap_cover *cover;
+};
+
+static int kmap_cover_visit(const struct addr_cidr *cidr,
+			    const struct mxs_entry *e, void *ctx)
+{
+	struct kmap_cover_ctx *c = ctx;
+	struct kmap_cover *cv = c->cover;
+
+	if (!addr_contains(cidr, c->ip))
+		return 0;
+	if (!cv->net_found || cidr->prefixlen > cv->net.prefixlen) {
+		cv->net_found = true;
+		cv->net = *cidr;
+		cv->net_e = *e;
+	}
+	return 0;
+}
+
+int kmap_find_cover(struct kmap *km, int list, const struct addr_cidr *ip,
+		    struct kmap_cover *cover)
+{
+	struct kmap_cover_ctx ctx = { ip, cover };
+	int err;
+
+	memset(cover, 0, sizeof(*cover));
+	err = kmap_entry_get(km, list, ip, &cover->host_e);
+	if (err == 0) {
+		cover->host_found = true;
+		cover->host = *ip;
+	} else if (err != -ENOENT) {
+		return err;
+	}
+	return kmap_nets_walk(km, list, kmap_cover_visit, &ctx);
+}
+
+static bool kmap_live(const struct mxs_entry *e, uint64_t now_ns)
+{
+	return e->expires_ns == 0 || e->expires_ns > now_ns;
+}
+
+bool kmap_allowed(struct kmap *km, const struct addr_cidr *ip, uint64_t now_ns)
+{
+	struct kmap_cover cover;
+
+	if (kmap_find_cover(km, MXS_LIST_ALLOW, ip, &cover))
+		return false;
+	return (cover.host_found && kmap_live(&cover.host_e, now_ns)) ||
+	       (cover.net_found && kmap_live(&cover.net_e, now_ns));
+}

@@ -103,6 +103,21 @@ int kmap_entries_walk(struct kmap *km, int list, kmap_entry_fn fn, void *ctx);
  * host hashes. */
 int kmap_nets_walk(struct kmap *km, int list, kmap_entry_fn fn, void *ctx);
 
+/* The entries of one list that cover an address, as the XDP program
+ * finds them: the exact host entry and the longest covering prefix. */
+struct kmap_cover {
+	bool host_found, net_found;
+	struct addr_cidr host, net;
+	struct mxs_entry host_e, net_e;
+};
+/* Fill *cover for ip (a host) in list: one lookup for the host, a walk of
+ * the list's LPM tries (true prefixes, normally few) for the prefix. */
+int kmap_find_cover(struct kmap *km, int list, const struct addr_cidr *ip,
+		    struct kmap_cover *cover);
+/* Whether a live allow entry covers ip at now_ns (what the XDP program
+ * would decide first). */
+bool kmap_allowed(struct kmap *km, const struct addr_cidr *ip, uint64_t now_ns);
+
 /* Remove every entry of a list (and its meta); *removed counts them. */
 int kmap_entries_flush(struct kmap *km, int list, size_t *removed);
 

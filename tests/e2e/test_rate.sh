@@ -88,6 +88,12 @@ left=$(ban_expires_in "$hammer")
 [ -n "$left" ] && [ "$left" -ge 2 ] && [ "$left" -le 4 ] ||
 	fail "second ban expires in $left s, want 2..4: $(mxs list block) $(tail -5 "$E2E_TMP/mxscreend.log")"
 pass "second offence: banned for 4s ($left s left)"
+# an allowed source is never banned, however often it connects
+for i in 1 2 3 4 5 6; do expect banner "$friend" 25 "allowed source, connection $i"; done
+grep -q "RATE \[$friend\]" "$E2E_TMP/mxscreend.log" && fail "the allowed $friend got a rate offence"
+pass "an allowed source gets no offence"
+mxs status --json | jq -e '.daemon.rate_bans >= 2 and .settings.rate_mx == "0"' >/dev/null ||
+	fail "status: $(mxs status --json | jq -c '{daemon: .daemon.rate_bans, s: .settings}')"
 # unblock clears the ban and the memory
 mxs unblock "$hammer" | grep -q "forgot the rate offences" || fail "unblock did not forget"
 expect banner "$hammer" 25 "after unblock"
