@@ -47,7 +47,7 @@ static const struct cli_command cli_commands[] = {
 	{ "load", CLI_CMD_LOAD,
 	  "block|allow FILE [--ttl DURATION] [--class mx|submission|all]",
 	  "bulk import a prefix list (one per line, # and ; comments)" },
-	{ "stats", CLI_CMD_STATS, "[--json] [--watch SECONDS]",
+	{ "stats", CLI_CMD_STATS, "[--json|--prometheus] [--watch SECONDS]",
 	  "counters summed over CPUs; --watch prints rates per second" },
 	{ "observe", CLI_CMD_OBSERVE, "[on|off]",
 	  "observe mode: count would-be refusals, refuse nothing" },
@@ -132,6 +132,7 @@ enum cli_opt {
 	OPT_COMMENT,
 	OPT_JSON,
 	OPT_WATCH,
+	OPT_PROMETHEUS,
 };
 
 static const struct option cli_all_options[] = {
@@ -150,6 +151,7 @@ static const struct option cli_all_options[] = {
 	{ "comment", required_argument, NULL, OPT_COMMENT },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "watch", required_argument, NULL, OPT_WATCH },
+	{ "prometheus", no_argument, NULL, OPT_PROMETHEUS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -181,6 +183,7 @@ static bool cli_option_allowed(enum cli_cmd cmd, int opt)
 		return cmd == CLI_CMD_STATUS || cmd == CLI_CMD_LIST ||
 		       cmd == CLI_CMD_CHECK || cmd == CLI_CMD_STATS;
 	case OPT_WATCH:
+	case OPT_PROMETHEUS:
 		return cmd == CLI_CMD_STATS;
 	}
 	return false;
@@ -263,6 +266,9 @@ static int cli_parse_option(struct cli_args *a, int opt, const char *val,
 		return CLI_EXIT_OK;
 	case OPT_JSON:
 		a->json = true;
+		return CLI_EXIT_OK;
+	case OPT_PROMETHEUS:
+		a->prometheus = true;
 		return CLI_EXIT_OK;
 	case OPT_WATCH: {
 		uint64_t v;
@@ -603,6 +609,11 @@ int cli_args_parse(int argc, char **argv, struct cli_args *a, char *err,
 	}
 	if (rc)
 		goto out;
+	if (a->json && a->prometheus) {
+		rc = cli_usage_error(err, errlen,
+				     "stats: --json or --prometheus, not both");
+		goto out;
+	}
 	if (a->purge && !a->all && a->cmd == CLI_CMD_DETACH) {
 		rc = cli_usage_error(err, errlen,
 				     "detach: --purge needs --all (maps are shared by all interfaces)");

@@ -63,6 +63,7 @@ struct cli_args {
 	const char *pin_path;  /* --pin-path, else MXSCREEN_PIN_PATH, else default */
 	bool help;             /* --help given: print usage of cmd and succeed */
 	bool json;             /* --json */
+	bool prometheus;       /* stats --prometheus */
 	int verbose;           /* -v count */
 
 	/* attach, detach */

@@ -205,6 +205,32 @@ int cli_cmd_status(const struct cli_args *a)
 	return CLI_EXIT_OK;
 }
 
+/* Everything a node-exporter textfile wants: the XDP counters, map fill
+ * levels by list, family and kind, and the daemon's counters. */
+static void cli_prometheus(struct kmap *km, const struct mxs_stats *s)
+{
+	static const char *const lists[] = { "allow", "block" };
+	static const char *const kinds[] = { "host", "prefix" };
+
+	stats_print_prometheus(stdout, s);
+	printf("# HELP mxscreen_entries Entries in a list map.\n"
+	       "# TYPE mxscreen_entries gauge\n");
+	for (int l = 0; l < 2; l++)
+		for (int f = 0; f < 2; f++)
+			for (int k = 0; k < 2; k++) {
+				uint32_t used, cap;
+
+				if (kmap_fill(km, l + 1, f, (enum kmap_kind)k,
+					      &used, &cap))
+					continue;
+				printf("mxscreen_entries{list=\"%s\",family=\"ipv%d\","
+				       "kind=\"%s\"} %u\n",
+				       lists[l], f ? 6 : 4, kinds[k], used);
+			}
+	cli_daemon_prometheus(km, stdout);
+	fflush(stdout);
+}
+
 static volatile sig_atomic_t cli_stop;
 
 static void cli_on_signal(int sig)
@@ -235,6 +261,8 @@ int cli_cmd_stats(const struct cli_args *a)
 	if (!a->watch_seconds) {
 		if (a->json)
 			stats_print_json(stdout, &cur);
+		else if (a->prometheus)
+			cli_prometheus(&km, &cur);
 		else
 			stats_print_text(stdout, &cur);
 		kmap_close(&km);
@@ -256,6 +284,8 @@ int cli_cmd_stats(const struct cli_args *a)
 		t_cur = cli_now_seconds();
 		if (a->json) {
 			stats_print_json(stdout, &cur);
+		} else if (a->prometheus) {
+			cli_prometheus(&km, &cur);
 		} else {
 			time_t now = time(NULL);
 			char when[32];

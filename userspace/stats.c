@@ -235,3 +235,28 @@ void stats_print_rates(FILE *out, const struct mxs_stats *prev,
 			 derived[i].fn(cur), seconds);
 	print_lines(out, lines, n, "/s");
 }
+
+void stats_print_prometheus(FILE *out, const struct mxs_stats *s)
+{
+	fprintf(out,
+		"# HELP mxscreen_packets_total Packets the XDP program saw.\n"
+		"# TYPE mxscreen_packets_total counter\n"
+		"mxscreen_packets_total %llu\n",
+		(unsigned long long)s->packets);
+	fprintf(out,
+		"# HELP mxscreen_outcomes_total Packets by what became of them; "
+		"they add up to mxscreen_packets_total.\n"
+		"# TYPE mxscreen_outcomes_total counter\n");
+	/* every field after packets is VERDICT_REASON */
+	for (size_t i = 1; i < NR_FIELDS; i++) {
+		const char *name = stats_fields[i].name;
+		const char *us = strchr(name, '_');
+
+		if (!us)
+			continue;
+		fprintf(out,
+			"mxscreen_outcomes_total{verdict=\"%.*s\",reason=\"%s\"} %llu\n",
+			(int)(us - name), name, us + 1,
+			(unsigned long long)stats_value(s, i));
+	}
+}

@@ -60,6 +60,12 @@ void stats_print_text(FILE *out, const struct mxs_stats *s);
 /* One JSON object, one line: every field, then "smtp_attempts", "refused"
  * and "observed". */
 void stats_print_json(FILE *out, const struct mxs_stats *s);
+/* Prometheus text exposition format: mxscreen_packets_total and
+ * mxscreen_outcomes_total{verdict="pass|drop|reset|observe",reason="..."},
+ * one sample per outcome field ("pass_clean" -> verdict pass, reason
+ * clean).  No per-address labels, ever. */
+void stats_print_prometheus(FILE *out, const struct mxs_stats *s);
+
 /* Per-second rates between two samples taken `seconds` apart, as
  * "name  12.5/s" lines laid out like stats_print_text() (fields, then the
  * derived totals after a blank line); fields that did not change are left

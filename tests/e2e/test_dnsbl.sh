@@ -72,6 +72,17 @@ mxs check "$bot" | grep -q "refused (drop) by block $bot (dnsbl" ||
 	fail "check $bot: $(mxs check "$bot")"
 pass "check shows the dnsbl block entry"
 
+# Prometheus text: well-formed samples, the verdict and the zone counted,
+# no per-address label.
+prom=$(mxs stats --prometheus)
+bad=$(grep -v '^#' <<<"$prom" | grep -Ev '^[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? [0-9]+$' || true)
+[ -z "$bad" ] || fail "malformed Prometheus lines: $bad"
+grep -q '^mxscreen_dnsbl_verdicts_total{verdict="block"} [1-9]' <<<"$prom" || fail "no block verdict in: $prom"
+grep -q '^mxscreen_dnsbl_zone_listed_total{zone="bl.test",site="0"} [1-9]' <<<"$prom" || fail "no bl.test listing in: $prom"
+grep -q '^mxscreen_outcomes_total{verdict="drop",reason="dnsbl"} [1-9]' <<<"$prom" || fail "no dnsbl drop in: $prom"
+grep -q "$bot" <<<"$prom" && fail "an address in the metrics"
+pass "stats --prometheus"
+
 # IPv6: reversed nibbles.
 expect banner "$bot6" 25 "listed IPv6 source, first connection"
 wait_until 50 test "$(dnsbl_verdict "$bot6")" = block ||

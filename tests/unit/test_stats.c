@@ -228,6 +228,43 @@ static void test_json(void **state)
 	CHECK_DONE();
 }
 
+/* Prometheus: the samples a scraper gets, with labels split from the
+ * field names, and nothing per address. */
+static void test_prometheus(void **state)
+{
+	static const struct {
+		const char *line;
+	} want[] = {
+		{ "# TYPE mxscreen_packets_total counter\n" },
+		{ "\nmxscreen_packets_total 1\n" },
+		{ "# TYPE mxscreen_outcomes_total counter\n" },
+		{ "\nmxscreen_outcomes_total{verdict=\"pass\",reason=\"not_ip\"} 2\n" },
+		{ "\nmxscreen_outcomes_total{verdict=\"pass\",reason=\"other_class\"} 9\n" },
+		{ "\nmxscreen_outcomes_total{verdict=\"drop\",reason=\"manual\"} 10\n" },
+		{ "\nmxscreen_outcomes_total{verdict=\"reset\",reason=\"rate\"} 17\n" },
+		{ "\nmxscreen_outcomes_total{verdict=\"observe\",reason=\"unparsed\"} 24\n" },
+	};
+	struct mxs_stats s;
+	char *text = NULL, *p;
+	size_t len, samples = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	fill_sequence(&s);
+	stats_print_prometheus(f, &s);
+	fclose(f);
+	for (size_t i = 0; i < ARRAY_LEN(want); i++)
+		CHECK_CONTAINS("sequence", "prometheus", text, want[i].line);
+	/* one sample per outcome field, and the packets sample */
+	for (p = text; (p = strstr(p, "\nmxscreen_")); p++)
+		samples++;
+	CHECK_UINT("sequence", "samples", samples, MXS_STATS_NR_FIELDS);
+	CHECK(strstr(text, "addr") == NULL && strstr(text, "src") == NULL,
+	      "case sequence: a per-address label in %s", text);
+	free(text);
+	CHECK_DONE();
+}
+
 /* Every line "name<spaces>value", all of the same length (values right
  * aligned), fields in table order, then "" and the derived totals. */
 static void test_text(void **state)
@@ -356,6 +393,7 @@ int main(void)
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_rates),
+		cmocka_unit_test(test_prometheus),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
