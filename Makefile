@@ -15,6 +15,7 @@ SBINDIR ?= $(PREFIX)/sbin
 LIBDIR ?= $(PREFIX)/lib
 MANDIR ?= $(PREFIX)/share/man
 DOCDIR ?= $(PREFIX)/share/doc/mxscreen
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 
 CC ?= gcc
 CLANG ?= clang
@@ -48,7 +49,7 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 # --- userspace modules -------------------------------------------------------
 # Pure modules (no kernel access): unit tested one by one.
 PURE_MODULES = errbuf addr duration listfile settings json stats log \
-	       dnsbl_sites config inflight
+	       dnsbl_sites config inflight state
 # Modules of the CLI that touch the kernel or glue things together.
 CLI_MODULES = kmap cli cli_args cli_lists cli_attach cli_info cli_daemon
 
@@ -63,7 +64,7 @@ CLI_OBJS = $(call obj,$(PURE_MODULES) $(CLI_MODULES)) \
 	   $(BUILD)/obj/loader/loader.o
 
 # mxscreend: the DNSBL daemon.  c-ares does its DNS.
-MXSCREEND_MODULES = kmap handshake dnsbl daemon mxscreend
+MXSCREEND_MODULES = kmap handshake dnsbl daemon daemon_state mxscreend
 MXSCREEND_OBJS = $(call obj,$(PURE_MODULES) $(MXSCREEND_MODULES)) \
 		 $(BUILD)/obj/loader/loader.o
 CARES_LIBS = $(shell $(PKG_CONFIG) --libs libcares)
@@ -116,6 +117,7 @@ UNIT_DEPS_config = dnsbl_sites duration settings addr errbuf
 UNIT_DEPS_listfile = addr errbuf
 UNIT_DEPS_stats = json
 UNIT_DEPS_cli_args = addr duration settings errbuf
+UNIT_DEPS_state = addr settings duration errbuf
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
 $(BUILD)/tests/unit/test_%: tests/unit/test_%.c tests/unit/check.h \
@@ -173,10 +175,19 @@ test-install: all
 	for f in usr/sbin/mxscreen usr/lib/mxscreen/mxscreen.bpf.o \
 		 usr/share/man/man8/mxscreen.8 usr/share/man/man8/mxscreend.8 \
 		 usr/share/man/man5/mxscreen.conf.5 usr/share/doc/mxscreen/LICENSE \
-		 usr/share/doc/mxscreen/mxscreen.conf.example; do \
+		 usr/share/doc/mxscreen/examples/mxscreen.conf.example \
+		 usr/share/doc/mxscreen/examples/mxscreend.conf \
+		 usr/lib/systemd/system/mxscreend.service \
+		 usr/lib/systemd/system/mxscreen@.service; do \
 		test -f $(BUILD)/install-test/$$f || { echo "missing $$f"; exit 1; }; \
 	done; $(BUILD)/install-test/usr/sbin/mxscreen --version; \
-	rm -rf $(BUILD)/install-test
+	$(BUILD)/install-test/usr/sbin/mxscreend --version; \
+	rm -rf $(BUILD)/install-test; \
+	echo "== systemd units"; \
+	out=$$(systemd-analyze verify scripts/systemd/mxscreend.service \
+		scripts/systemd/mxscreen@.service 2>&1 | \
+		grep -v -e "is not executable" -e "Command 'man " || true); \
+	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; echo "units: ok"
 
 # Every manual page renders without a single warning.
 test-man:
@@ -217,13 +228,18 @@ demo-run: all $(BUILD)/tests/xdp_pass.bpf.o
 # --- install -----------------------------------------------------------------
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR)/mxscreen \
-		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DOCDIR)
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DOCDIR) \
+		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(UNITDIR)
 	install -m 0755 $(BUILD)/mxscreen $(DESTDIR)$(SBINDIR)/mxscreen
 	install -m 0755 $(BUILD)/mxscreend $(DESTDIR)$(SBINDIR)/mxscreend
 	install -m 0644 $(BPF_OBJ) $(DESTDIR)$(LIBDIR)/mxscreen/mxscreen.bpf.o
 	install -m 0644 man/mxscreen.8 man/mxscreend.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 man/mxscreen.conf.5 $(DESTDIR)$(MANDIR)/man5/
-	install -m 0644 README.md LICENSE docs/mxscreen.conf.example $(DESTDIR)$(DOCDIR)/
+	install -m 0644 README.md LICENSE $(DESTDIR)$(DOCDIR)/
+	install -m 0644 docs/mxscreen.conf.example scripts/fail2ban/mxscreend.conf \
+		$(DESTDIR)$(DOCDIR)/examples/
+	install -m 0644 scripts/systemd/mxscreend.service \
+		scripts/systemd/mxscreen@.service $(DESTDIR)$(UNITDIR)/
 
 clean:
 	rm -rf $(BUILD)

@@ -92,8 +92,8 @@ e2e_start_mxscreend "$E2E_TMP/mxscreen.conf"
 echo "  ... only completed handshakes are looked up, so the first connection gets in:"
 try 192.0.2.13 25
 try 2001:db8::12 25
-wait_until 50 test "$(dnsbl_verdict 192.0.2.13)" = block
-wait_until 50 test "$(dnsbl_verdict 2001:db8::12)" = block
+wait_until 50 verdict_is 192.0.2.13 block
+wait_until 50 verdict_is 2001:db8::12 block
 grep -E "BLOCK|DNSBL" "$DAEMON_LOG" | sed 's/^/  /'
 echo "  ... and from now on the bot dies at the NIC:"
 try 192.0.2.13 25

@@ -1,21 +1,33 @@
 #!/bin/sh
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 # deps.sh - install every build and test dependency of mxscreen from Debian
-# packages.  Idempotent and fast when everything is present: it asks dpkg
-# first and runs apt-get only for what is missing.
+# packages (`deps.sh bench`: also those of the mail benchmark).  Idempotent
+# and fast when everything is present: it asks dpkg first and runs apt-get
+# only for what is missing.
 set -eu
 
 # build: compilers, libbpf/libxdp, bpftool for the skeleton, c-ares for
 # the daemon's DNS;
 # tests: cmocka, iproute2 (namespaces, ss), util-linux (nsenter, unshare),
 # python3 (test client, listener, SYN flood), jq, man-db/groff (manual page
-# check), rbldnsd (the DNSBL server the tests query) and dig.
+# check), rbldnsd (the DNSBL server the tests query) and dig, fail2ban
+# (fail2ban-regex checks that the daemon's log lines parse), systemd
+# (systemd-analyze checks the unit files; nothing is started).
 PACKAGES="
 make gcc clang llvm pkg-config
 libbpf-dev libxdp-dev libelf-dev zlib1g-dev libc-ares-dev libcmocka-dev
 bpftool xdp-tools iproute2 procps util-linux coreutils
-jq python3 man-db groff-base rbldnsd bind9-dnsutils
+jq python3 man-db groff-base rbldnsd bind9-dnsutils fail2ban systemd
 "
+
+# `deps.sh bench`: also what `make bench-mail` needs: a real Postfix (3.7,
+# with postscreen, dnsblog, postlogd), gnuplot for its chart, nftables and
+# perf for looking closer.  Postfix is preseeded to "No configuration": it
+# gets no /etc/postfix/main.cf and no running instance of its own; the
+# benchmark runs a private one with `postfix -c DIR`.
+if [ "${1:-}" = bench ]; then
+	PACKAGES="$PACKAGES postfix gnuplot-nox nftables linux-perf"
+fi
 
 missing=""
 for p in $PACKAGES; do
@@ -37,6 +49,12 @@ fi
 
 echo "deps.sh: installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
+case " $missing " in
+*" postfix "*)
+	echo 'postfix postfix/main_mailer_type select No configuration' |
+		debconf-set-selections
+	;;
+esac
 apt-get update -q >/dev/null
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing >/dev/null

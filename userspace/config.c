@@ -75,6 +75,7 @@ enum kind {
 	KIND_CLASSES,  /* uint8_t MXS_CLASS_BIT mask */
 	KIND_RATE,     /* struct mxs_rate, N/DURATION or 0 */
 	KIND_PREFIX_V6, /* uint32_t IPv6 prefix length, 48..128 */
+	KIND_PATH,     /* char[CONFIG_PATH_LEN], absolute, or empty for none */
 };
 
 struct setting {
@@ -105,6 +106,8 @@ enum {
 	S_BAN_TIME,
 	S_BAN_TIME_MAX,
 	S_BAN_MEMORY,
+	S_STATE_FILE,
+	S_STATE_INTERVAL,
 	NR_SETTINGS
 };
 
@@ -145,6 +148,9 @@ static const struct setting settings[NR_SETTINGS] = {
 			     FIELD(ban_time_max), 1, BAN_TIME_MAX_MAX },
 	[S_BAN_MEMORY] = { "ban_memory", KIND_DURATION, FIELD(ban_memory), 1,
 			   BAN_MEMORY_MAX },
+	[S_STATE_FILE] = { "state_file", KIND_PATH, FIELD(state_file), 0, 0 },
+	[S_STATE_INTERVAL] = { "state_interval", KIND_DURATION,
+			       FIELD(state_interval), 1, DAY },
 };
 
 void config_defaults(struct config *cfg)
@@ -168,6 +174,9 @@ void config_defaults(struct config *cfg)
 	cfg->ban_time = 10 * 60;
 	cfg->ban_time_max = DAY;
 	cfg->ban_memory = DAY;
+	snprintf(cfg->state_file, sizeof(cfg->state_file), "%s",
+		 CONFIG_DEFAULT_STATE_FILE);
+	cfg->state_interval = 60;
 }
 
 void config_conn_rate(const struct config *cfg, struct mxs_rate *out)
@@ -413,6 +422,32 @@ static int parse_servers(char *text, struct config *cfg, char *err,
 	return 0;
 }
 
+/* An absolute path of a file (not a directory: no trailing "/") in
+ * printable ASCII, or empty for none. */
+static int parse_path(const char *text, char *out, char *err, size_t errlen)
+{
+	char q[QUOTE_MAX + 4];
+	size_t len = strlen(text), i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)text[i] < 0x20 || (unsigned char)text[i] >= 0x7f)
+			break;
+	if (len && (text[0] != '/' || text[len - 1] == '/' || i < len)) {
+		errbuf_set(err, errlen,
+			"bad path \"%s\": expected an absolute file name (starting with /, not ending with /, printable ASCII), or nothing for none",
+			quote(text, len, q));
+		return -EINVAL;
+	}
+	if (len >= CONFIG_PATH_LEN) {
+		errbuf_set(err, errlen,
+			"path \"%s\" is too long: expected at most %d bytes",
+			quote(text, len, q), CONFIG_PATH_LEN - 1);
+		return -ERANGE;
+	}
+	memcpy(out, text, len + 1);
+	return 0;
+}
+
 /* Parse value (mutable, trimmed, maybe empty) into the setting's field of
  * cfg.  Only lists may be empty. */
 static int parse_value(const struct setting *s, char *value,
@@ -448,6 +483,8 @@ static int parse_value(const struct setting *s, char *value,
 		return settings_parse_rate(value, field, err, errlen);
 	case KIND_PREFIX_V6:
 		return settings_parse_prefix_v6(value, field, err, errlen);
+	case KIND_PATH:
+		return parse_path(value, field, err, errlen);
 	}
 	return -EINVAL;
 }

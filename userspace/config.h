@@ -25,7 +25,10 @@
  *     ban_connections [0 = off] per ban_window [1m] is an offence; the
  *     first ban lasts ban_time [10m], each further offence twice the last
  *     ban up to ban_time_max [1d]; offences are forgotten after
- *     ban_memory [1d].
+ *     ban_memory [1d];
+ *   kept across restarts (state.h):
+ *     state_file [/var/lib/mxscreen/state; empty = none], written every
+ *     state_interval [1m] and at shutdown.
  *
  * Contract: every problem is reported through the error callback as
  * "FILE:LINE: what is wrong; what was expected", all of them, not only the
@@ -43,6 +46,9 @@
 #include "settings.h"
 
 #define CONFIG_DEFAULT_PATH "/etc/mxscreen/mxscreen.conf"
+#define CONFIG_DEFAULT_STATE_FILE "/var/lib/mxscreen/state"
+/* Longest state_file path, NUL included. */
+#define CONFIG_PATH_LEN 256
 #define CONFIG_MAX_DNS_SERVERS 8
 /* "[ffff:...:ffff]:65535" fits */
 #define CONFIG_SERVER_LEN 48
@@ -75,6 +81,9 @@ struct config {
 					   * <= ban_time_max */
 	uint64_t ban_time_max;            /* ban_time_max (1d), 1s..365d */
 	uint64_t ban_memory;              /* ban_memory (1d), 1s..365d */
+	char state_file[CONFIG_PATH_LEN]; /* state_file (/var/lib/mxscreen/
+					   * state), absolute; "" = none */
+	uint64_t state_interval;          /* state_interval (1m), 1s..1d */
 };
 
 /* Called once per problem with "FILE:LINE: message". */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "daemon_state.h"
 #include "duration.h"
 #include "log.h"
 #include "settings.h"
@@ -184,6 +185,22 @@ static void daemon_ban_prefix(const struct daemon *d,
 		cidr->addr[bit / 8] &= (uint8_t)~(0x80u >> (bit % 8));
 }
 
+/* Postfix style: "[192.0.2.7]" for a host, "[2001:db8::]/64" for a
+ * prefix, so log parsers find a plain address between the brackets. */
+static void daemon_bracketed(const struct addr_cidr *cidr, char *buf,
+			     size_t len)
+{
+	struct addr_cidr host = *cidr;
+	char text[ADDR_CIDR_STRLEN];
+
+	host.prefixlen = cidr->family == MXS_FAMILY_V6 ? 128 : 32;
+	addr_format_cidr(&host, text, sizeof(text));
+	if (addr_is_host(cidr))
+		snprintf(buf, len, "[%s]", text);
+	else
+		snprintf(buf, len, "[%s]/%u", text, cidr->prefixlen);
+}
+
 /* ban_time doubled per earlier offence, at most ban_time_max. */
 static uint64_t daemon_ban_seconds(const struct config *cfg, uint32_t offences)
 {
@@ -209,7 +226,7 @@ static void daemon_on_rate_event(struct daemon *d, const struct mxs_event *ev)
 	uint64_t now = kmap_now_ns(), ban;
 	struct mxs_offence off = { 0 };
 	struct mxs_entry old, entry;
-	char who[ADDR_CIDR_STRLEN], len[DURATION_STRLEN], rate[48];
+	char who[ADDR_CIDR_STRLEN + 8], len[DURATION_STRLEN], rate[48];
 	struct addr_cidr cidr;
 	bool have_old;
 	int err;
@@ -221,7 +238,7 @@ static void daemon_on_rate_event(struct daemon *d, const struct mxs_event *ev)
 	if (kmap_allowed(&d->km, &cidr, now))
 		return;
 	daemon_ban_prefix(d, &ev->src, &cidr);
-	addr_format_cidr(&cidr, who, sizeof(who));
+	daemon_bracketed(&cidr, who, sizeof(who));
 	have_old = kmap_entry_get(&d->km, MXS_LIST_BLOCK, &cidr, &old) == 0;
 	/* an administrator's entry, live or expired, is never replaced */
 	if (have_old && (old.reason == MXS_REASON_MANUAL ||
@@ -245,7 +262,7 @@ static void daemon_on_rate_event(struct daemon *d, const struct mxs_event *ev)
 	duration_format(ban, len, sizeof(len));
 	snprintf(rate, sizeof(rate), "%u/%llus", d->cfg.ban_connections,
 		 (unsigned long long)d->cfg.ban_window);
-	log_info("RATE [%s] class=%s connections>%s offence=%u ban=%s%s", who,
+	log_info("RATE %s class=%s connections>%s offence=%u ban=%s%s", who,
 		 settings_class_name((enum mxs_class)ev->class_), rate,
 		 off.count, len,
 		 d->cfg.observe ? " (observe: not written)" : "");
@@ -256,7 +273,7 @@ static void daemon_on_rate_event(struct daemon *d, const struct mxs_event *ev)
 		err = kmap_offence_put(&d->km, &cidr, &off);
 	if (err) {
 		d->status.map_errors++;
-		log_warn("cannot write the rate ban for [%s]: %s", who,
+		log_warn("cannot write the rate ban for %s: %s", who,
 			 strerror(-err));
 		return;
 	}
@@ -356,6 +373,12 @@ void daemon_tick(struct daemon *d)
 				 "rate bans; forgot %zu old offences",
 				 removed, bans, forgotten);
 	}
+	/* observe mode writes nothing, the state file included */
+	if (d->cfg.state_file[0] && !d->cfg.observe &&
+	    now - d->last_state_ns >= d->cfg.state_interval * NS_PER_S) {
+		d->last_state_ns = now;
+		daemon_state_save(&d->km, d->cfg.state_file);
+	}
 	daemon_publish(d);
 }
 
@@ -423,6 +446,7 @@ static void daemon_config_error(const char *message, void *ctx)
 int daemon_start(struct daemon *d, const struct config *cfg,
 		 const char *config_path, const char *pin_path, int epoll_fd)
 {
+	bool fresh_maps = true;
 	int err;
 
 	memset(&d->status, 0, sizeof(d->status));
@@ -434,6 +458,7 @@ int daemon_start(struct daemon *d, const struct config *cfg,
 	d->last_lookups = 0;
 	memset(&d->base, 0, sizeof(d->base));
 	d->last_expire_ns = kmap_now_ns();
+	d->last_state_ns = d->last_expire_ns;
 	err = kmap_open(&d->km, pin_path);
 	if (err) {
 		log_error("cannot open the maps under %s: %s", pin_path,
@@ -446,6 +471,7 @@ int daemon_start(struct daemon *d, const struct config *cfg,
 	 * their site indexes would be misread. */
 	memset(&d->base, 0, sizeof(d->base));
 	if (kmap_daemon_get(&d->km, &d->status) == 0) {
+		fresh_maps = !d->status.started_ns && !d->status.heartbeat_ns;
 		d->base.lookups = d->status.lookups;
 		d->base.merged = d->status.merged;
 		d->base.skipped_rate = d->status.skipped_rate;
@@ -461,6 +487,18 @@ int daemon_start(struct daemon *d, const struct config *cfg,
 			kmap_cache_flush(&d->km, &removed);
 		}
 	}
+	/* The state file is for maps that were lost (a reboot, a purge);
+	 * maps a previous run left are newer than any file, and restoring
+	 * into them would bring back entries removed since. */
+	if (d->cfg.state_file[0] && d->cfg.observe)
+		log_info("observe mode: state file %s not restored",
+			 d->cfg.state_file);
+	else if (d->cfg.state_file[0] && fresh_maps)
+		daemon_state_restore(&d->km, d->cfg.state_file,
+				     d->cfg.ban_memory);
+	else if (d->cfg.state_file[0])
+		log_info("the maps hold a previous run's verdicts: state file "
+			 "%s not needed", d->cfg.state_file);
 	d->status.started_ns = kmap_now_ns();
 	d->status.pid = (uint32_t)getpid();
 	daemon_apply_rates(d);
@@ -511,6 +549,9 @@ void daemon_stop(struct daemon *d)
 {
 	dnsbl_engine_free(d->engine);
 	d->engine = NULL;
+	if (d->cfg.state_file[0] && !d->cfg.observe &&
+	    daemon_state_save(&d->km, d->cfg.state_file) == 0)
+		log_info("saved the verdicts to %s", d->cfg.state_file);
 	/* pid 0: the CLI reports the daemon as stopped, not as hung */
 	d->status.pid = 0;
 	d->status.heartbeat_ns = kmap_now_ns();

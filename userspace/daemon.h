@@ -29,6 +29,7 @@ struct daemon {
 				     * published counters only ever grow */
 	uint64_t last_lookups;   /* for lookups_per_sec */
 	uint64_t last_expire_ns; /* last sweep of expired entries */
+	uint64_t last_state_ns;  /* last save of the state file */
 };
 
 /* Open the maps (pinned by the handshake module before), start the
@@ -39,16 +40,17 @@ int daemon_start(struct daemon *d, const struct config *cfg,
 /* A handshake reported by the kernel. */
 void daemon_on_event(struct daemon *d, const struct mxs_event *ev);
 
-/* Once a second: probes, heartbeat, and every dnsbl_min_ttl (5..60 s)
- * the sweep of expired dnsbl entries. */
+/* Once a second: probes, heartbeat, every dnsbl_min_ttl (5..60 s)
+ * the sweep of expired dnsbl entries, every state_interval the state
+ * file. */
 void daemon_tick(struct daemon *d);
 
 /* SIGHUP: re-read config_path; a bad file is reported and the running
  * configuration kept. */
 void daemon_reload(struct daemon *d);
 
-/* Stop: mark the heartbeat as stopped, free everything.  The kernel
- * program and maps stay. */
+/* Stop: save the state file, mark the heartbeat as stopped, free
+ * everything.  The kernel program and maps stay. */
 void daemon_stop(struct daemon *d);
 
 #endif /* MXS_DAEMON_H */

@@ -974,6 +974,27 @@ int kmap_offence_delete(struct kmap *km, const struct addr_cidr *cidr)
 	return 0;
 }
 
+int kmap_offences_walk(struct kmap *km, kmap_offence_fn fn, void *ctx)
+{
+	struct mxs_prefix key, next, *prev = NULL;
+	int rc = 0;
+
+	while (!rc && bpf_map_get_next_key(km->offences_fd, prev, &next) == 0) {
+		struct mxs_offence off;
+		struct addr_cidr cidr = { 0 };
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(km->offences_fd, &key, &off))
+			continue; /* deleted meanwhile */
+		cidr.family = key.family;
+		cidr.prefixlen = key.prefixlen;
+		memcpy(cidr.addr, key.addr, sizeof(cidr.addr));
+		rc = fn(&cidr, &off, ctx);
+	}
+	return rc;
+}
+
 int kmap_offences_prune(struct kmap *km, uint64_t before_ns, size_t *removed)
 {
 	struct mxs_prefix key, next, *prev = NULL, *doomed = NULL;

@@ -171,6 +171,12 @@ int kmap_offence_delete(struct kmap *km, const struct addr_cidr *cidr);
 int kmap_rate_forget(struct kmap *km, const struct addr_cidr *cidr,
 		     uint32_t prefix_v6);
 
+/* Visit every remembered offence; the callback's non-zero return stops
+ * the walk and is returned. */
+typedef int (*kmap_offence_fn)(const struct addr_cidr *cidr,
+			       const struct mxs_offence *off, void *ctx);
+int kmap_offences_walk(struct kmap *km, kmap_offence_fn fn, void *ctx);
+
 /* Forget offences last seen before before_ns; *removed counts them. */
 int kmap_offences_prune(struct kmap *km, uint64_t before_ns, size_t *removed);
 

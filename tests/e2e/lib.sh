@@ -91,6 +91,8 @@ e2e_topology() {
 
 # Poll a condition (a command) until it succeeds: at most $1 tries, 0.1 s
 # apart.  Used instead of fixed sleeps wherever a state can be observed.
+# The condition must be a command that looks afresh each time: a "$(...)"
+# among its arguments would be expanded once, before the first try.
 wait_until() {
 	local tries=$1
 	shift
@@ -251,9 +253,28 @@ e2e_start_mxscreend() {
 		fail "mxscreend did not come up: $(cat "$DAEMON_LOG")"
 }
 
+# Conditions for wait_until.
+verdict_is() { [ "$(dnsbl_verdict "$1")" = "$2" ]; }
+counter_grew() { [ "$(($(counter "$1") - $2))" -ge "$3" ]; }
+daemon_idle() { [ "$(daemon_json .in_flight)" = 0 ]; }
+
 # The daemon's cached verdict for an address ("" when none yet, or when
 # the cached one is no longer fresh).
 dnsbl_verdict() {
 	mxs check "$1" --json |
 		jq -r 'if .dnsbl != null and .dnsbl.fresh_for > 0 then .dnsbl.verdict else "" end'
+}
+
+# fail2ban_matches LOG: how many of mxscreend's lines in LOG (as written
+# with -f: "mxscreend: ...") the fail2ban filter in scripts/fail2ban finds,
+# once given the syslog prefix they have on a server.
+fail2ban_matches() {
+	# installed as fail2ban has it: beside its common.conf
+	mkdir -p "$E2E_TMP/filter.d"
+	cp /etc/fail2ban/filter.d/common.conf "$E2E_DIR/../../scripts/fail2ban/mxscreend.conf" \
+		"$E2E_TMP/filter.d/"
+	sed -n 's/^mxscreend: /Nov 22 14:00:00 mx mxscreend[4711]: /p' "$1" \
+		>"$E2E_TMP/syslog.txt"
+	fail2ban-regex "$E2E_TMP/syslog.txt" "$E2E_TMP/filter.d/mxscreend.conf" |
+		sed -n 's/^Failregex: \([0-9]*\) total.*/\1/p'
 }

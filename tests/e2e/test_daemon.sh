@@ -35,7 +35,7 @@ assert_eq "$rc" 1 "exit status with a missing -c file"
 
 # Daemon mode: the command returns, the daemon runs on in the background.
 good=$E2E_TMP/good.conf
-printf 'dnsbl_sites =\nobserve = no\n' >"$good"
+printf 'dnsbl_sites =\nobserve = no\nstate_file =\n' >"$good"
 mxsd -c "$good"
 wait_until 50 daemon_json '.running == true' || fail "daemon not running: $(mxs status)"
 pid=$(daemon_json .pid)
@@ -52,8 +52,10 @@ assert_eq "$(mxs status --json | jq -r .daemon.state)" "not running (no heartbea
 expect timeout "${CLIENTS4[1]}" 25 "blocked while the daemon is dead"
 expect banner "${CLIENTS4[0]}" 25 "others still connect while the daemon is dead"
 
-# No configuration file at all: built-in defaults, and it says so.
-if [ ! -e /etc/mxscreen/mxscreen.conf ]; then
+# No configuration file at all: built-in defaults, and it says so.  The
+# default state file is the system's, so only where there is none yet,
+# and it is removed again afterwards.
+if [ ! -e /etc/mxscreen/mxscreen.conf ] && [ ! -e /var/lib/mxscreen ]; then
 	# nsenter itself in the background (it execs the daemon), so that
 	# the pid recorded for cleanup is the daemon's
 	nsenter --net="/run/netns/$SRV_NS" "$MXSCREEND" --pin-path "$PIN" -f \
@@ -65,4 +67,7 @@ if [ ! -e /etc/mxscreen/mxscreen.conf ]; then
 	grep -q "no dnsbl_sites configured" "$E2E_TMP/defaults.log" ||
 		fail "does not say no zones are configured"
 	pass "runs on built-in defaults and says so"
+	kill "${E2E_PIDS[-1]}"
+	wait "${E2E_PIDS[-1]}" 2>/dev/null || true
+	rm -rf /var/lib/mxscreen
 fi

@@ -39,6 +39,8 @@ dns_servers = 127.0.0.1:$RBL_PORT
 dnsbl_min_ttl = 2s
 dnsbl_max_ttl = 3s
 dnsbl_timeout = 2s
+# no state file: a test never touches /var/lib
+state_file =
 CONF
 e2e_start_mxscreend "$conf"
 # a manual entry that expires at once: the daemon must never remove it
@@ -60,7 +62,7 @@ pass "misbehaving zones are disabled and logged"
 
 # A listed source connects once, then dies at XDP.
 expect banner "$bot" 25 "listed source, first connection"
-wait_until 50 test "$(dnsbl_verdict "$bot")" = block ||
+wait_until 50 verdict_is "$bot" block ||
 	fail "no block verdict for $bot: $(cat "$DAEMON_LOG")"
 expect timeout "$bot" 25 "listed source after its verdict"
 expect banner "$bot" 587 "dnsbl entries block the mx class only"
@@ -82,21 +84,23 @@ grep -q '^mxscreen_dnsbl_zone_listed_total{zone="bl.test",site="0"} [1-9]' <<<"$
 grep -q '^mxscreen_outcomes_total{verdict="drop",reason="dnsbl"} [1-9]' <<<"$prom" || fail "no dnsbl drop in: $prom"
 grep -q "$bot" <<<"$prom" && fail "an address in the metrics"
 pass "stats --prometheus"
+assert_eq "$(fail2ban_matches "$DAEMON_LOG")" "$(grep -c "^mxscreend: BLOCK " "$DAEMON_LOG")" \
+	"BLOCK lines fail2ban's filter parses"
 
 # IPv6: reversed nibbles.
 expect banner "$bot6" 25 "listed IPv6 source, first connection"
-wait_until 50 test "$(dnsbl_verdict "$bot6")" = block ||
+wait_until 50 verdict_is "$bot6" block ||
 	fail "no block verdict for $bot6: $(cat "$DAEMON_LOG")"
 expect timeout "$bot6" 25 "listed IPv6 source after its verdict"
 
 # An unlisted source keeps connecting, and is looked up once.
 for i in 1 2 3; do expect banner "$clean" 25 "unlisted source, connection $i"; done
-wait_until 50 test "$(dnsbl_verdict "$clean")" = clean || fail "no clean verdict for $clean"
+wait_until 50 verdict_is "$clean" clean || fail "no clean verdict for $clean"
 assert_eq "$(rbl_queries "10.2.0.192.bl.test")" 1 "bl.test queries for $clean (cached after the first)"
 
 # DNSWL outweighs the blocklist: 2 - 5 = -3 <= -1 -> allow entry.
 expect banner "$friend" 25 "listed and DNSWL-listed source"
-wait_until 50 test "$(dnsbl_verdict "$friend")" = allow || fail "no allow verdict for $friend"
+wait_until 50 verdict_is "$friend" allow || fail "no allow verdict for $friend"
 expect banner "$friend" 25 "DNSWL-listed source, again"
 mxs list allow --json | jq -e ".[] | select(.prefix == \"$friend\" and .reason == \"dnsbl\")" >/dev/null ||
 	fail "no dnsbl allow entry: $(mxs list allow)"
@@ -104,7 +108,7 @@ pass "DNSWL weight wins, allow entry written"
 
 # Zones that list everyone, or refuse us, block no one.
 for i in 1 2; do expect banner "$other" 25 "listed only by disabled zones, $i"; done
-wait_until 50 test "$(dnsbl_verdict "$other")" = clean || fail "no clean verdict for $other"
+wait_until 50 verdict_is "$other" clean || fail "no clean verdict for $other"
 assert_eq "$(rbl_queries "13.2.0.192.refuse.test")" 0 "queries to the disabled refuse.test"
 
 # Entries expire (max ttl 3s) and the source gets in again.
@@ -127,15 +131,15 @@ pass "expired manual entry left alone"
 # Spoofed SYNs from 2000 addresses: no handshake, so no event, no query.
 # First let the bot's new connection be looked up again, so that nothing
 # is in flight when the counting starts.
-wait_until 50 test "$(dnsbl_verdict "$bot")" = block || fail "no new verdict for $bot"
-wait_until 50 test "$(daemon_json .in_flight)" = 0 || fail "lookups stuck in flight"
+wait_until 50 verdict_is "$bot" block || fail "no new verdict for $bot"
+wait_until 50 daemon_idle || fail "lookups stuck in flight"
 hs_ours() {
 	mxs status --json | jq '.daemon | .handshakes - .handshakes_other_netns'
 }
 hs_before=$(hs_ours)
 clean_before=$(counter pass_clean)
 sent=$(ip netns exec "$CLI_NS" python3 "$E2E_DIR/synflood.py" "$SERVER4" 25 2000 198.18)
-wait_until 100 test "$(($(counter pass_clean) - clean_before))" -ge "$sent" ||
+wait_until 100 counter_grew pass_clean "$clean_before" "$sent" ||
 	fail "the flood did not arrive: pass_clean grew by $(($(counter pass_clean) - clean_before))"
 # (handshakes in other namespaces, e.g. a benchmark running beside the
 # test, are counted by the kernel program but not reported to us)
@@ -159,7 +163,7 @@ cp "$conf.good" "$conf"
 kill "$RBLDNSD_PID"
 wait "$RBLDNSD_PID" 2>/dev/null || true
 expect banner "$late" 25 "new source while the DNS server is dead"
-wait_until 100 test "$(dnsbl_verdict "$late")" = failed ||
+wait_until 100 verdict_is "$late" failed ||
 	fail "no failed verdict for $late: $(cat "$DAEMON_LOG")"
 expect banner "$late" 25 "after the failed lookup"
 assert_eq "$(daemon_json .running)" true "daemon running after DNS failures"

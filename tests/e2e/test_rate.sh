@@ -52,6 +52,7 @@ ban_window = 60s
 ban_time = 2s
 ban_time_max = 1h
 ban_memory = 1h
+state_file =
 CONF
 nsenter --net="/run/netns/$SRV_NS" "$MXSCREEND" -f -c "$conf" --pin-path "$PIN" \
 	>"$E2E_TMP/mxscreend.log" 2>&1 &
@@ -63,7 +64,8 @@ ban_expires_in() {
 	mxs list block --json | jq -r ".[] | select(.prefix == \"$1\" and .reason == \"rate\") | .expires_in"
 }
 for i in 1 2 3 4; do expect banner "$hammer" 25 "hammering, $i"; done
-wait_until 50 test -n "$(ban_expires_in "$hammer")" ||
+rate_banned() { [ -n "$(ban_expires_in "$1")" ]; }
+wait_until 50 rate_banned "$hammer" ||
 	fail "no rate ban for $hammer: $(cat "$E2E_TMP/mxscreend.log")"
 grep -q "RATE \[$hammer\] class=mx connections>3/60s offence=1 ban=2s" "$E2E_TMP/mxscreend.log" ||
 	fail "no RATE line: $(cat "$E2E_TMP/mxscreend.log")"
@@ -92,7 +94,9 @@ pass "second offence: banned for 4s ($left s left)"
 for i in 1 2 3 4 5 6; do expect banner "$friend" 25 "allowed source, connection $i"; done
 grep -q "RATE \[$friend\]" "$E2E_TMP/mxscreend.log" && fail "the allowed $friend got a rate offence"
 pass "an allowed source gets no offence"
-mxs status --json | jq -e '.daemon.rate_bans >= 2 and .settings.rate_mx == "0"' >/dev/null ||
+# (the daemon publishes its counters once a second)
+wait_until 30 bash -c "nsenter --net=/run/netns/$SRV_NS $MXSCREEN --pin-path $PIN status --json |
+	jq -e '.daemon.rate_bans >= 2 and .settings.rate_mx == \"0\"'" ||
 	fail "status: $(mxs status --json | jq -c '{daemon: .daemon.rate_bans, s: .settings}')"
 # unblock clears the ban and the memory
 mxs unblock "$hammer" | grep -q "forgot the rate offences" || fail "unblock did not forget"
@@ -108,3 +112,8 @@ expect banner "$innocent" 25 "innocent address, again"
 grep -q "RATE \[$innocent\]" "$E2E_TMP/mxscreend.log" && fail "the innocent address was banned"
 [ -z "$(ban_expires_in "$innocent")" ] || fail "rate ban for $innocent"
 pass "a spoofed flood banned nobody"
+
+# The log lines are stable enough for fail2ban: its filter finds every RATE
+# line, and only those (no BLOCK lines in this run).
+assert_eq "$(fail2ban_matches "$E2E_TMP/mxscreend.log")" \
+	"$(grep -c "^mxscreend: RATE " "$E2E_TMP/mxscreend.log")" "RATE lines fail2ban's filter parses"

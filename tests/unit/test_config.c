@@ -36,7 +36,7 @@ static const char *const names[] = {
 	"max_lookups_per_second", "observe",	  "rate_limit_mx",
 	"rate_limit_submission", "rate_prefix_v6", "ban_connections",
 	"ban_window",	 "ban_time",		  "ban_time_max",
-	"ban_memory",
+	"ban_memory",	 "state_file",		  "state_interval",
 };
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -159,6 +159,10 @@ static void show(const struct config *c, const char *name, char *buf,
 		snprintf(buf, len, "%llu", (unsigned long long)c->ban_time_max);
 	} else if (strcmp(name, "ban_memory") == 0) {
 		snprintf(buf, len, "%llu", (unsigned long long)c->ban_memory);
+	} else if (strcmp(name, "state_file") == 0) {
+		snprintf(buf, len, "%s", c->state_file);
+	} else if (strcmp(name, "state_interval") == 0) {
+		snprintf(buf, len, "%llu", (unsigned long long)c->state_interval);
 	} else {
 		snprintf(buf, len, "(no such setting %s)", name);
 	}
@@ -598,6 +602,27 @@ static const struct value_case value_cases[] = {
 	  "t.conf:1: ban_memory: duration \"0\" is out of range" },
 	{ "ban_memory = -1d\n", "ban_memory", NULL,
 	  "t.conf:1: ban_memory: bad duration \"-1d\"" },
+	/* state_file: an absolute file name, or empty for none */
+	{ "observe = no\n", "state_file", "/var/lib/mxscreen/state", "" },
+	{ "state_file = /run/mxs/state\n", "state_file", "/run/mxs/state", "" },
+	{ "state_file =\n", "state_file", "", "" },
+	{ "state_file = var/state\n", "state_file", NULL,
+	  "t.conf:1: state_file: bad path \"var/state\": expected an absolute file name" },
+	{ "state_file = /var/lib/\n", "state_file", NULL,
+	  "t.conf:1: state_file: bad path \"/var/lib/\"" },
+	{ "state_file = /" /* 256 bytes */
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	  "a\n",
+	  "state_file", NULL, "t.conf:1: state_file: path \"/aaaa" },
+	/* state_interval: 1s..1d */
+	{ "observe = no\n", "state_interval", "60", "" },
+	{ "state_interval = 1s\n", "state_interval", "1", "" },
+	{ "state_interval = 1d\n", "state_interval", "86400", "" },
+	{ "state_interval = 0\n", "state_interval", NULL,
+	  "t.conf:1: state_interval: duration \"0\" is out of range: expected 1s to 1d" },
+	{ "state_interval = 25h\n", "state_interval", NULL,
+	  "t.conf:1: state_interval: duration \"25h\" is out of range" },
 };
 
 static void test_values(void **state)

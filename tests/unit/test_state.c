@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * test_state.c - unit tests of state.c: every kind of line, good and bad,
+ * read back the way it was written; whole files from memory (header,
+ * versions, truncated last line, NUL bytes); the clock conversions.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../userspace/duration.h"
+#include "../../userspace/state.h"
+#include "check.h"
+
+#define NS 1000000000ull
+
+/* A good line parses and formats back to want (NULL: to itself). */
+static void test_parse_good(void **unused)
+{
+	static const struct {
+		const char *name, *line, *want;
+	} cases[] = {
+		{ "dnsbl block host", "block 198.51.100.7/32 dnsbl mx 1767225600", NULL },
+		{ "dnsbl allow all", "allow 192.0.2.25/32 dnsbl all 1767225600", NULL },
+		{ "rate v6 prefix", "block 2001:db8::/64 rate submission 1767225000", NULL },
+		{ "never expires", "block 203.0.113.0/24 dnsbl mx 0", NULL },
+		{ "offence", "offence 2001:db8::/64 3 1767225000", NULL },
+		{ "offence v4", "offence 192.0.2.9/32 1 1", NULL },
+		{ "blanks and tabs", "  block\t198.51.100.7/32  rate mx\t5 ",
+		  "block 198.51.100.7/32 rate mx 5" },
+		{ "class list", "block 198.51.100.7/32 rate mx,submission 5",
+		  "block 198.51.100.7/32 rate all 5" },
+		{ "mapped v4", "block ::ffff:198.51.100.7/128 dnsbl mx 9",
+		  "block 198.51.100.7/32 dnsbl mx 9" },
+		{ "max time", "block 192.0.2.1/32 dnsbl mx 253402300799", NULL },
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		struct state_record r;
+		char err[512] = "", out[STATE_LINE_MAX];
+		int rc = state_parse_line(cases[i].line, &r, err, sizeof(err));
+
+		CHECK_INT(cases[i].name, "rc", rc, 1);
+		if (rc != 1) {
+			print_error("  (%s)\n", err);
+			continue;
+		}
+		CHECK_INT(cases[i].name, "format rc",
+			  state_format_record(&r, out, sizeof(out)), 0);
+		CHECK_STR(cases[i].name, "formatted", out,
+			  cases[i].want ? cases[i].want : cases[i].line);
+	}
+	CHECK_DONE();
+}
+
+static void test_parse_skip(void **unused)
+{
+	static const char *const lines[] = { "", "   ", "\t", "# comment",
+					     "  # indented comment" };
+
+	for (size_t i = 0; i < ARRAY_LEN(lines); i++) {
+		struct state_record r;
+		char err[512] = "";
+
+		CHECK_INT(lines[i], "rc", state_parse_line(lines[i], &r, err,
+							     sizeof(err)), 0);
+	}
+	CHECK_DONE();
+}
+
+static void test_parse_bad(void **unused)
+{
+	static const struct {
+		const char *name, *line, *err;
+	} cases[] = {
+		{ "unknown record", "deny 192.0.2.1/32 dnsbl mx 5", "unknown record \"deny\"" },
+		{ "manual reason", "block 192.0.2.1/32 manual mx 5", "bad reason \"manual\"" },
+		{ "list reason", "block 192.0.2.1/32 list mx 5", "expected dnsbl or rate" },
+		{ "no length", "block 192.0.2.1 dnsbl mx 5", "expected ADDRESS/LENGTH" },
+		{ "host bits", "block 192.0.2.1/24 dnsbl mx 5", "did you mean 192.0.2.0/24" },
+		{ "bad address", "block 192.0.2.300/32 dnsbl mx 5", "bad prefix" },
+		{ "bad classes", "block 192.0.2.1/32 dnsbl smtp 5", "bad classes" },
+		{ "negative time", "block 192.0.2.1/32 dnsbl mx -5", "bad expiry \"-5\"" },
+		{ "time too big", "block 192.0.2.1/32 dnsbl mx 253402300800", "bad expiry" },
+		{ "time garbage", "block 192.0.2.1/32 dnsbl mx 17x", "bad expiry \"17x\"" },
+		{ "cut entry", "block 192.0.2.1/32 dnsbl", "missing fields" },
+		{ "extra field", "block 192.0.2.1/32 dnsbl mx 5 6", "too many fields" },
+		{ "offence count 0", "offence 192.0.2.1/32 0 5", "bad offence count \"0\"" },
+		{ "offence count big", "offence 192.0.2.1/32 1000001 5", "expected 1 to 1000000" },
+		{ "offence time 0", "offence 192.0.2.1/32 2 0", "bad last offence time" },
+		{ "offence cut", "offence 192.0.2.1/32 2", "missing fields" },
+		{ "unprintable", "\x01\xff garbage", "unknown record \"??\"" },
+		{ "long", "block 192.0.2.1/32 dnsbl mx 5                                                                                                                                                                                                                                                            ",
+		  "line too long" },
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		struct state_record r;
+		char err[512] = "";
+
+		CHECK_INT(cases[i].name, "rc",
+			  state_parse_line(cases[i].line, &r, err, sizeof(err)),
+			  -EINVAL);
+		CHECK_CONTAINS(cases[i].name, "error", err, cases[i].err);
+	}
+	CHECK_DONE();
+}
+
+static void test_format_bad(void **unused)
+{
+	static const struct {
+		const char *name;
+		struct state_record r;
+		size_t len;
+		int want;
+	} cases[] = {
+		{ "manual", { .kind = STATE_ENTRY, .list = MXS_LIST_BLOCK,
+			      .reason = MXS_REASON_MANUAL, .classes = 1,
+			      .cidr = { .family = MXS_FAMILY_V4, .prefixlen = 32 } },
+		  STATE_LINE_MAX, -EINVAL },
+		{ "no classes", { .kind = STATE_ENTRY, .list = MXS_LIST_BLOCK,
+				  .reason = MXS_REASON_DNSBL,
+				  .cidr = { .family = MXS_FAMILY_V4, .prefixlen = 32 } },
+		  STATE_LINE_MAX, -EINVAL },
+		{ "no list", { .kind = STATE_ENTRY, .reason = MXS_REASON_RATE,
+			       .classes = 1,
+			       .cidr = { .family = MXS_FAMILY_V4, .prefixlen = 32 } },
+		  STATE_LINE_MAX, -EINVAL },
+		{ "offence count 0", { .kind = STATE_OFFENCE, .unix_s = 5,
+				       .cidr = { .family = MXS_FAMILY_V4, .prefixlen = 32 } },
+		  STATE_LINE_MAX, -EINVAL },
+		{ "small buffer", { .kind = STATE_OFFENCE, .unix_s = 5, .count = 1,
+				    .cidr = { .family = MXS_FAMILY_V4, .prefixlen = 32 } },
+		  10, -ENOSPC },
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		char out[STATE_LINE_MAX];
+
+		CHECK_INT(cases[i].name, "rc",
+			  state_format_record(&cases[i].r, out, cases[i].len),
+			  cases[i].want);
+	}
+	CHECK_DONE();
+}
+
+/* What state_read() reported: records as their lines joined by '|',
+ * bad lines as "N: why|". */
+struct seen {
+	char records[2048];
+	char bad[4096];
+};
+
+static void append(char *dst, size_t size, const char *s)
+{
+	size_t used = strlen(dst);
+
+	snprintf(dst + used, size - used, "%s", s);
+}
+
+static int on_record(const struct state_record *r, void *ctx)
+{
+	struct seen *s = ctx;
+	char line[STATE_LINE_MAX];
+
+	state_format_record(r, line, sizeof(line));
+	append(s->records, sizeof(s->records), line);
+	append(s->records, sizeof(s->records), "|");
+	return 0;
+}
+
+static void on_bad(unsigned long lineno, const char *why, void *ctx)
+{
+	struct seen *s = ctx;
+	char buf[600];
+
+	snprintf(buf, sizeof(buf), "%lu: %s|", lineno, why);
+	append(s->bad, sizeof(s->bad), buf);
+}
+
+#define IN(s) s, sizeof(s) - 1
+
+static void test_read(void **unused)
+{
+	static const struct {
+		const char *name;
+		const char *in;
+		size_t len;
+		int rc;
+		unsigned long records, bad;
+		const char *want_records, *want_bad;
+	} cases[] = {
+		{ "empty file", IN(""), 0, 0, 0, "", "" },
+		{ "header only", IN("mxscreen-state 1\n"), 0, 0, 0, "", "" },
+		{ "good file",
+		  IN("mxscreen-state 1\n# comment\n\nblock 192.0.2.1/32 dnsbl mx 5\r\noffence 192.0.2.1/32 2 4\n"),
+		  0, 2, 0, "block 192.0.2.1/32 dnsbl mx 5|offence 192.0.2.1/32 2 4|", "" },
+		{ "garbage and truncated last line",
+		  IN("mxscreen-state 1\nblock 192.0.2.1/32 dnsbl mx 5\n%%garbage%%\nblock 192.0.2.2/32 rate mx 6\nblock 192.0.2.3/32 dnsbl mx 17672"),
+		  0, 2, 2,
+		  "block 192.0.2.1/32 dnsbl mx 5|block 192.0.2.2/32 rate mx 6|",
+		  "3: unknown record \"%%garbage%%\": expected block, allow or offence|5: truncated line (no newline at the end)|" },
+		{ "NUL byte",
+		  IN("mxscreen-state 1\nblock 192.0.2.1/32\0 dnsbl mx 5\nallow 192.0.2.9/32 dnsbl all 7\n"),
+		  0, 1, 1, "allow 192.0.2.9/32 dnsbl all 7|", "2: line contains a NUL byte|" },
+		{ "missing header",
+		  IN("block 192.0.2.1/32 dnsbl mx 5\n"), 0, 1, 1,
+		  "block 192.0.2.1/32 dnsbl mx 5|", "1: missing header" },
+		{ "other version",
+		  IN("mxscreen-state 2\nblock 192.0.2.1/32 dnsbl mx 5\n"), -EPROTO, 0, 1,
+		  "", "1: unsupported version \"mxscreen-state 2\"" },
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		struct seen s = { "", "" };
+		struct state_report rep;
+		char buf[512];
+		FILE *f;
+		int rc;
+
+		memcpy(buf, cases[i].in, cases[i].len);
+		f = fmemopen(buf, cases[i].len ? cases[i].len : 1, "r");
+		if (!cases[i].len) {
+			/* fmemopen needs a size; read nothing */
+			fclose(f);
+			f = fopen("/dev/null", "r");
+		}
+		rc = state_read(f, on_record, on_bad, &s, &rep);
+		fclose(f);
+		CHECK_INT(cases[i].name, "rc", rc, cases[i].rc);
+		CHECK_UINT(cases[i].name, "records", rep.records, cases[i].records);
+		CHECK_UINT(cases[i].name, "bad", rep.bad, cases[i].bad);
+		CHECK_STR(cases[i].name, "records seen", s.records,
+			  cases[i].want_records);
+		CHECK_CONTAINS(cases[i].name, "bad lines", s.bad, cases[i].want_bad);
+	}
+	CHECK_DONE();
+}
+
+static void test_clocks(void **unused)
+{
+	/* t is ns (boot) for to_unix, seconds (unix) for to_boot; the
+	 * wall clock is in ns: 1000 s and a bit. */
+	static const struct {
+		const char *name;
+		uint64_t t, now_ns, now_unix_ns, want;
+	} to_unix[] = {
+		{ "future", 100 * NS, 40 * NS, 1000 * NS, 1060 },
+		{ "now", 40 * NS, 40 * NS, 1000 * NS, 1000 },
+		{ "rounds up", 41 * NS + NS / 2, 40 * NS, 1000 * NS, 1002 },
+		{ "rounds down", 41 * NS + NS / 2 - 1, 40 * NS, 1000 * NS, 1001 },
+		{ "wall ns count", 41 * NS, 40 * NS, 1000 * NS + NS / 2, 1002 },
+		{ "past", 10 * NS, 40 * NS, 1000 * NS, 970 },
+		{ "before 1970", 10 * NS, 4000 * NS, 1000 * NS, 1 },
+	}, to_boot[] = {
+		{ "future", 1060, 40 * NS, 1000 * NS, 100 * NS },
+		{ "future, wall ns", 1060, 40 * NS, 1000 * NS + NS / 4,
+		  100 * NS - NS / 4 },
+		{ "now", 1000, 40 * NS, 1000 * NS, 40 * NS },
+		{ "past", 970, 40 * NS, 1000 * NS, 10 * NS },
+		{ "before boot", 900, 40 * NS, 1000 * NS, 1 },
+		{ "at boot", 960, 40 * NS, 1000 * NS, 1 },
+		{ "far future", STATE_UNIX_MAX, 40 * NS, 1000 * NS,
+		  40 * NS + DURATION_MAX_SECONDS * NS },
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(to_unix); i++)
+		CHECK_UINT(to_unix[i].name, "unix",
+			   state_unix_from_boot(to_unix[i].t, to_unix[i].now_ns,
+						to_unix[i].now_unix_ns),
+			   to_unix[i].want);
+	for (size_t i = 0; i < ARRAY_LEN(to_boot); i++)
+		CHECK_UINT(to_boot[i].name, "boot",
+			   state_boot_from_unix(to_boot[i].t, to_boot[i].now_ns,
+						to_boot[i].now_unix_ns),
+			   to_boot[i].want);
+	CHECK_DONE();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_good),
+		cmocka_unit_test(test_parse_skip),
+		cmocka_unit_test(test_parse_bad),
+		cmocka_unit_test(test_format_bad),
+		cmocka_unit_test(test_read),
+		cmocka_unit_test(test_clocks),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

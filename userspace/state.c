@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * state.c - writing and reading state file lines (see state.h).
+ *
+ * Pure text: no kernel maps, no clock reads (the caller passes the
+ * clocks in), so every rule is unit tested.  File text quoted back in a
+ * message is cut to QUOTE_MAX bytes and every unprintable byte becomes
+ * '?': a corrupt file ends up in logs and terminals.
+ */
+#include "state.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "duration.h"
+#include "errbuf.h"
+#include "settings.h"
+
+#define NS_PER_S 1000000000ull
+#define QUOTE_MAX 40
+/* An entry line has 5 fields, an offence line 4; one more is caught. */
+#define MAX_FIELDS 6
+
+void state_format_header(char *buf, size_t len)
+{
+	snprintf(buf, len, "%s %d", STATE_MAGIC, STATE_VERSION);
+}
+
+static const char *list_name(uint8_t list)
+{
+	return list == MXS_LIST_ALLOW ? "allow" : "block";
+}
+
+int state_format_record(const struct state_record *r, char *buf, size_t len)
+{
+	char text[ADDR_CIDR_STRLEN];
+	struct addr_cidr host;
+	int w;
+
+	/* always with /LEN, so that a reader sees hosts and nets alike */
+	host = r->cidr;
+	host.prefixlen = r->cidr.family == MXS_FAMILY_V6 ? 128 : 32;
+	addr_format_cidr(&host, text, sizeof(text));
+	if (r->kind == STATE_OFFENCE) {
+		if (r->count == 0 || r->unix_s == 0 || r->unix_s > STATE_UNIX_MAX)
+			return -EINVAL;
+		w = snprintf(buf, len, "offence %s/%u %u %llu", text,
+			     r->cidr.prefixlen, r->count,
+			     (unsigned long long)r->unix_s);
+	} else {
+		if ((r->list != MXS_LIST_ALLOW && r->list != MXS_LIST_BLOCK) ||
+		    (r->reason != MXS_REASON_DNSBL &&
+		     r->reason != MXS_REASON_RATE) ||
+		    r->classes == 0 || (r->classes & ~MXS_CLASSES_ALL) ||
+		    r->unix_s > STATE_UNIX_MAX)
+			return -EINVAL;
+		w = snprintf(buf, len, "%s %s/%u %s %s %llu", list_name(r->list),
+			     text, r->cidr.prefixlen,
+			     settings_reason_name(r->reason),
+			     settings_classes_name(r->classes),
+			     (unsigned long long)r->unix_s);
+	}
+	if (w < 0 || (size_t)w >= len)
+		return -ENOSPC;
+	return 0;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* text cut to QUOTE_MAX bytes ("..." when cut), unprintables as '?';
+ * buf holds QUOTE_MAX + 4. */
+static const char *quote(const char *text, char *buf)
+{
+	size_t n = strnlen(text, QUOTE_MAX + 1), i;
+
+	if (n > QUOTE_MAX)
+		n = QUOTE_MAX;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		buf[i] = c < 0x20 || c >= 0x7f ? '?' : (char)c;
+	}
+	if (text[n]) {
+		memcpy(buf + n, "...", 3);
+		n += 3;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Split copy (mutable) at blanks into at most MAX_FIELDS fields. */
+static size_t split(char *copy, char **field)
+{
+	size_t n = 0;
+	char *p = copy;
+
+	for (;;) {
+		while (is_blank(*p))
+			p++;
+		if (!*p || n == MAX_FIELDS)
+			return n;
+		field[n++] = p;
+		while (*p && !is_blank(*p))
+			p++;
+		if (*p)
+			*p++ = '\0';
+	}
+}
+
+static int parse_time(const char *text, const char *what, uint64_t min,
+		      uint64_t *out, char *err, size_t errlen)
+{
+	char q[QUOTE_MAX + 4];
+
+	if (settings_parse_uint(text, min, STATE_UNIX_MAX, out, NULL, 0) == 0)
+		return 0;
+	errbuf_set(err, errlen,
+		   "bad %s \"%s\": expected unix seconds from %llu to %llu",
+		   what, quote(text, q), (unsigned long long)min,
+		   STATE_UNIX_MAX);
+	return -EINVAL;
+}
+
+static int parse_prefix(const char *text, struct addr_cidr *cidr, char *err,
+			size_t errlen)
+{
+	char why[256], q[QUOTE_MAX + 4];
+
+	if (!strchr(text, '/')) {
+		errbuf_set(err, errlen,
+			   "bad prefix \"%s\": expected ADDRESS/LENGTH",
+			   quote(text, q));
+		return -EINVAL;
+	}
+	if (addr_parse_cidr(text, cidr, why, sizeof(why)) == 0)
+		return 0;
+	errbuf_set(err, errlen, "bad prefix: %s", why);
+	return -EINVAL;
+}
+
+static int parse_entry(char **f, size_t n, struct state_record *r, char *err,
+		       size_t errlen)
+{
+	char why[256], q[QUOTE_MAX + 4];
+
+	if (n != 5) {
+		errbuf_set(err, errlen,
+			   "%s fields: expected LIST PREFIX REASON CLASSES EXPIRES",
+			   n < 5 ? "missing" : "too many");
+		return -EINVAL;
+	}
+	r->kind = STATE_ENTRY;
+	r->list = strcmp(f[0], "allow") == 0 ? MXS_LIST_ALLOW : MXS_LIST_BLOCK;
+	if (parse_prefix(f[1], &r->cidr, err, errlen))
+		return -EINVAL;
+	if (strcmp(f[2], "dnsbl") == 0) {
+		r->reason = MXS_REASON_DNSBL;
+	} else if (strcmp(f[2], "rate") == 0) {
+		r->reason = MXS_REASON_RATE;
+	} else {
+		errbuf_set(err, errlen, "bad reason \"%s\": expected dnsbl or rate",
+			   quote(f[2], q));
+		return -EINVAL;
+	}
+	if (settings_parse_classes(f[3], &r->classes, why, sizeof(why))) {
+		errbuf_set(err, errlen, "bad classes: %s", why);
+		return -EINVAL;
+	}
+	return parse_time(f[4], "expiry", 0, &r->unix_s, err, errlen);
+}
+
+static int parse_offence(char **f, size_t n, struct state_record *r,
+			 char *err, size_t errlen)
+{
+	char q[QUOTE_MAX + 4];
+	uint64_t count;
+
+	if (n != 4) {
+		errbuf_set(err, errlen,
+			   "%s fields: expected offence PREFIX COUNT LAST",
+			   n < 4 ? "missing" : "too many");
+		return -EINVAL;
+	}
+	r->kind = STATE_OFFENCE;
+	r->list = MXS_LIST_BLOCK;
+	if (parse_prefix(f[1], &r->cidr, err, errlen))
+		return -EINVAL;
+	if (settings_parse_uint(f[2], 1, STATE_COUNT_MAX, &count, NULL, 0)) {
+		errbuf_set(err, errlen,
+			   "bad offence count \"%s\": expected 1 to %u",
+			   quote(f[2], q), STATE_COUNT_MAX);
+		return -EINVAL;
+	}
+	r->count = (uint32_t)count;
+	return parse_time(f[3], "last offence time", 1, &r->unix_s, err,
+			  errlen);
+}
+
+int state_parse_line(const char *line, struct state_record *r, char *err,
+		     size_t errlen)
+{
+	char copy[STATE_LINE_MAX + 1], q[QUOTE_MAX + 4];
+	char *f[MAX_FIELDS];
+	size_t len = strlen(line), n;
+
+	if (len > STATE_LINE_MAX) {
+		errbuf_set(err, errlen,
+			   "line too long (%zu bytes): expected at most %d",
+			   len, STATE_LINE_MAX);
+		return -EINVAL;
+	}
+	memcpy(copy, line, len + 1);
+	n = split(copy, f);
+	if (n == 0 || f[0][0] == '#')
+		return 0;
+	memset(r, 0, sizeof(*r));
+	if (strcmp(f[0], "block") == 0 || strcmp(f[0], "allow") == 0) {
+		if (parse_entry(f, n, r, err, errlen))
+			return -EINVAL;
+	} else if (strcmp(f[0], "offence") == 0) {
+		if (parse_offence(f, n, r, err, errlen))
+			return -EINVAL;
+	} else {
+		errbuf_set(err, errlen,
+			   "unknown record \"%s\": expected block, allow or offence",
+			   quote(f[0], q));
+		return -EINVAL;
+	}
+	return 1;
+}
+
+/* The header line: 1 when it is ours, 0 when it is not a header at all,
+ * -EPROTO for another version (with the reason in err). */
+static int parse_header(const char *line, char *err, size_t errlen)
+{
+	size_t m = strlen(STATE_MAGIC);
+	char q[QUOTE_MAX + 4], want[32];
+
+	state_format_header(want, sizeof(want));
+	if (strcmp(line, want) == 0)
+		return 1;
+	if (strncmp(line, STATE_MAGIC, m) == 0 && is_blank(line[m])) {
+		errbuf_set(err, errlen,
+			   "unsupported version \"%s\": expected \"%s\"; file ignored",
+			   quote(line, q), want);
+		return -EPROTO;
+	}
+	errbuf_set(err, errlen,
+		   "missing header: expected \"%s\" as the first line; reading on as version %d",
+		   want, STATE_VERSION);
+	return 0;
+}
+
+int state_read(FILE *in, state_record_fn on_record, state_bad_fn on_bad,
+	       void *ctx, struct state_report *report)
+{
+	struct state_report rep = { 0 };
+	struct state_record r;
+	char *line = NULL, why[512];
+	size_t cap = 0, len;
+	ssize_t n;
+	int rc = 0, got;
+
+	if (!in)
+		return -EINVAL;
+	for (;;) {
+		errno = 0;
+		n = getline(&line, &cap, in);
+		if (n < 0)
+			break;
+		rep.lines++;
+		len = (size_t)n;
+		why[0] = '\0';
+		if (len == 0 || line[len - 1] != '\n') {
+			/* the writer ends every line: this one was cut */
+			errbuf_set(why, sizeof(why),
+				   "truncated line (no newline at the end)");
+			got = -EINVAL;
+		} else if (memchr(line, '\0', len)) {
+			errbuf_set(why, sizeof(why), "line contains a NUL byte");
+			got = -EINVAL;
+		} else {
+			line[--len] = '\0';
+			if (len && line[len - 1] == '\r')
+				line[--len] = '\0';
+			if (rep.lines == 1) {
+				got = parse_header(line, why, sizeof(why));
+				if (got == 1)
+					continue;
+				rep.bad++;
+				if (on_bad)
+					on_bad(rep.lines, why, ctx);
+				if (got < 0) {
+					rc = got;
+					goto out;
+				}
+			}
+			got = state_parse_line(line, &r, why, sizeof(why));
+		}
+		if (got < 0) {
+			rep.bad++;
+			if (on_bad)
+				on_bad(rep.lines, why, ctx);
+		} else if (got == 1) {
+			rep.records++;
+			if (on_record)
+				rc = on_record(&r, ctx);
+			if (rc)
+				goto out;
+		}
+	}
+	/* getline() returns -1 at the end and on errors alike. */
+	if (ferror(in))
+		rc = -EIO;
+	else if (!feof(in))
+		rc = errno ? -errno : -EIO;
+out:
+	free(line);
+	if (report)
+		*report = rep;
+	return rc;
+}
+
+uint64_t state_unix_from_boot(uint64_t t_ns, uint64_t now_ns,
+			      uint64_t now_unix_ns)
+{
+	uint64_t wall;
+
+	if (t_ns >= now_ns) {
+		wall = now_unix_ns + (t_ns - now_ns);
+	} else {
+		if (now_ns - t_ns >= now_unix_ns)
+			return 1;
+		wall = now_unix_ns - (now_ns - t_ns);
+	}
+	wall = (wall + NS_PER_S / 2) / NS_PER_S;
+	return wall ? wall : 1;
+}
+
+uint64_t state_boot_from_unix(uint64_t t_unix, uint64_t now_ns,
+			      uint64_t now_unix_ns)
+{
+	uint64_t now_s = now_unix_ns / NS_PER_S, d;
+
+	/* far ahead: clamped before the ns arithmetic can overflow */
+	if (t_unix > now_s && t_unix - now_s > DURATION_MAX_SECONDS)
+		return now_ns + DURATION_MAX_SECONDS * NS_PER_S;
+	if (t_unix * NS_PER_S >= now_unix_ns)
+		return now_ns + (t_unix * NS_PER_S - now_unix_ns);
+	d = now_unix_ns - t_unix * NS_PER_S;
+	return d < now_ns ? now_ns - d : 1; /* before this boot: at it */
+}
