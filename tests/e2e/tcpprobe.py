@@ -4,13 +4,19 @@
 
 Usage: tcpprobe.py SRC DST PORT TIMEOUT
 Prints one word and exits with its code:
-  banner  0  connected and read the server's first line
-  reset   1  refused (the server side answered the SYN with a RST)
-  timeout 2  no answer within TIMEOUT seconds (SYNs dropped)
-  error   3  anything else (message on stderr)
+  banner   0  connected and read the server's first line
+  reset    1  refused (the server side answered the SYN with a RST)
+  timeout  2  no answer to the SYN within TIMEOUT seconds (SYNs dropped)
+  error    3  anything else (message on stderr)
+  nobanner 4  connected, but no banner within BANNER_TIMEOUT seconds
+TIMEOUT bounds only the connect: a connection that was made is given
+BANNER_TIMEOUT (5 s) for the banner, so that a slow server on a busy
+machine is never mistaken for a dropped SYN.
 """
 import socket
 import sys
+
+BANNER_TIMEOUT = 5.0
 
 
 def main():
@@ -21,6 +27,21 @@ def main():
     try:
         s.bind((src, 0))
         s.connect((dst, port))
+    except ConnectionRefusedError:
+        print("reset")
+        s.close()
+        return 1
+    except (socket.timeout, TimeoutError):
+        print("timeout")
+        s.close()
+        return 2
+    except OSError as e:
+        print("error")
+        print(f"{src} -> {dst}:{port}: {e}", file=sys.stderr)
+        s.close()
+        return 3
+    s.settimeout(BANNER_TIMEOUT)
+    try:
         line = s.makefile("rb").readline()
         if not line.startswith(b"220"):
             print("error")
@@ -29,15 +50,12 @@ def main():
         s.sendall(b"QUIT\r\n")
         print("banner")
         return 0
-    except ConnectionRefusedError:
-        print("reset")
-        return 1
     except (socket.timeout, TimeoutError):
-        print("timeout")
-        return 2
+        print("nobanner")
+        return 4
     except OSError as e:
         print("error")
-        print(f"{src} -> {dst}:{port}: {e}", file=sys.stderr)
+        print(f"{src} -> {dst}:{port} after connecting: {e}", file=sys.stderr)
         return 3
     finally:
         s.close()
