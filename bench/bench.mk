@@ -11,6 +11,12 @@
 #   BENCH_XDP_ARGS=...   extra bench_xdp options (--only ipv4-1M, --runs 9, ...)
 #   BENCH_DNSBL_RATES="1000 2000 5000 8000 10000"  offered new sources/s per step
 #   BENCH_DNSBL_SECONDS=5                   seconds per step
+#   make bench-mail      a botnet floods real Postfix/postscreen, without and
+#                        with mxscreen (not part of `make bench`: about 15
+#                        minutes; scripts/deps.sh bench installs Postfix):
+#                        build/bench/mail.json, mail.png + a table
+#   BENCH_MAIL_SCENARIOS="a b" BENCH_MAIL_RUNS=3 BENCH_MAIL_SECONDS=25
+#   BENCH_MAIL_RATE_A=300 BENCH_MAIL_B_RATES="600 1000 1500 2000 3000"
 
 BENCH_BUILD = $(BUILD)/bench
 BENCH_XDP = $(BENCH_BUILD)/bench_xdp
@@ -22,7 +28,7 @@ BENCH_XDP_ARGS ?=
 BENCH_XDP_OBJS = $(call obj,stats json settings duration errbuf)
 BENCH_XDP_SRCS = bench/bench_xdp.c tests/bpf/packets.c
 
-.PHONY: bench-xdp bench-load bench-dnsbl
+.PHONY: bench-xdp bench-load bench-dnsbl bench-mail
 
 # The floor: the end-to-end tests' XDP_PASS program, built by the top-level
 # Makefile with the same compiler and flags as the real program.
@@ -73,3 +79,41 @@ bench: $(BENCH_XDP) $(BUILD)/mxscreen $(BENCH_DNSBL_DEPS)
 	$(Q)$(BENCH_RUN_XDP)
 	$(Q)$(BENCH_RUN_LOAD)
 	$(Q)$(BENCH_RUN_DNSBL)
+
+# --- bench-pps: packets per second dropped at 1k/100k/1M list entries by
+# mxscreen, nftables (netdev ingress, ip prerouting) and the bare TCP stack.
+#   BENCH_PPS_SIZES="1000 100000 1000000"   list sizes
+#   BENCH_PPS_SECONDS=5                      seconds per measurement
+BENCH_PKTGEN = $(BENCH_BUILD)/pktgen
+BENCH_PKTGEN_OBJ = $(BENCH_BUILD)/pktgen.bpf.o
+BENCH_PKTGEN_SKEL = $(BENCH_BUILD)/pktgen.skel.h
+
+.PHONY: bench-pps
+
+$(BENCH_PKTGEN_OBJ): bench/pktgen.bpf.c
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BENCH_PKTGEN_SKEL): $(BENCH_PKTGEN_OBJ)
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name pktgen_bpf > $@
+
+$(BENCH_PKTGEN): bench/pktgen.c tests/bpf/packets.c tests/bpf/packets.h \
+		$(BENCH_PKTGEN_SKEL)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -I$(BENCH_BUILD) -Itests/bpf -o $@ \
+		bench/pktgen.c tests/bpf/packets.c $(LDLIBS)
+
+bench-pps: $(BUILD)/mxscreen $(BPF_OBJ) $(BENCH_PKTGEN)
+	$(Q)MXSCREEN=$(BUILD)/mxscreen PKTGEN=$(BENCH_PKTGEN) bench/pps.sh $(BENCH_BUILD)
+
+# Real Postfix behind mxscreen: its own package set (postfix, gnuplot).
+BENCH_MAIL_DEPS = $(BUILD)/mxscreen $(BUILD)/mxscreend \
+	$(BUILD)/tests/xdp_pass.bpf.o $(BENCH_LOADGEN)
+
+bench-mail: $(BENCH_MAIL_DEPS)
+	$(Q)scripts/deps.sh bench
+	$(Q)MXSCREEN=$(BUILD)/mxscreen MXSCREEND=$(BUILD)/mxscreend \
+		XDP_PASS_OBJ=$(BUILD)/tests/xdp_pass.bpf.o LOADGEN=$(BENCH_LOADGEN) \
+		bench/mail.sh $(BENCH_BUILD)

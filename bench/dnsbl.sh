@@ -154,6 +154,8 @@ dnsbl_max_ttl = 1h
 dnsbl_timeout = 5s
 max_lookups_per_second = 100000
 max_lookups_in_flight = 20000
+# no state file: nothing from another run comes in, nothing goes out
+state_file =
 CONF
 # at its default log level, as on a server: BLOCK lines only (-v would add
 # two debug lines per source, six write()s)

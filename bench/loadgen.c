@@ -545,8 +545,18 @@ static bool lg_reply_complete(const char *buf, size_t len)
 	return len >= LG_REPLY_MAX;
 }
 
+/* The code of the reply's last line: a server may start a greeting with
+ * "220-" and end it with a refusal (postscreen after a DNSBL hit: "220-..."
+ * then "521 ..."), which is a rejection, not a banner. */
 static uint16_t lg_reply_code(const char *buf, size_t len)
 {
+	size_t last = 0;
+
+	for (size_t i = 0; i + 1 < len; i++)
+		if (buf[i] == '\n')
+			last = i + 1;
+	buf += last;
+	len -= last;
 	if (len < 3 || buf[0] < '1' || buf[0] > '5' || buf[1] < '0' ||
 	    buf[1] > '9' || buf[2] < '0' || buf[2] > '9')
 		return 0;

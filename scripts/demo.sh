@@ -82,6 +82,7 @@ dnsbl_sites = bl.test*2
 dnsbl_threshold = 2
 dns_servers = 127.0.0.1:$RBL_PORT
 rate_limit_mx = 0
+state_file =
 ban_connections = 5
 ban_window = 60s
 ban_time = 10m
