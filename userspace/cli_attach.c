@@ -161,36 +161,6 @@ int cli_cmd_detach(const struct cli_args *a)
 	return rc;
 }
 
-int cli_cmd_observe(const struct cli_args *a)
-{
-	struct mxs_config cfg;
-	struct kmap km;
-	int rc = cli_open_maps(a, &km), err;
-
-	if (rc)
-		return rc;
-	err = kmap_config_get(&km, &cfg);
-	if (!err && a->observe >= 0) {
-		if (a->observe)
-			cfg.flags |= MXS_CFG_OBSERVE;
-		else
-			cfg.flags &= ~MXS_CFG_OBSERVE;
-		err = kmap_config_set(&km, &cfg);
-	}
-	if (err) {
-		log_error("cannot access the config map under %s: %s",
-			  a->pin_path, strerror(-err));
-		rc = CLI_EXIT_FAIL;
-	} else {
-		printf("observe: %s%s\n", (cfg.flags & MXS_CFG_OBSERVE) ? "on" : "off",
-		       (cfg.flags & MXS_CFG_OBSERVE)
-			       ? " (nothing is refused; would-be refusals are counted)"
-			       : "");
-	}
-	kmap_close(&km);
-	return rc;
-}
-
 int cli_cmd_ports(const struct cli_args *a)
 {
 	struct settings_ports ports;
@@ -215,7 +185,15 @@ int cli_cmd_ports(const struct cli_args *a)
 	return rc;
 }
 
-int cli_cmd_action(const struct cli_args *a)
+/*
+ * The shape of observe, action and rate: read the config map, let edit
+ * change it (it returns false when the command only shows), write it back,
+ * print it.
+ */
+static int cli_config_command(const struct cli_args *a,
+			      bool (*edit)(const struct cli_args *,
+					   struct mxs_config *),
+			      void (*print)(const struct mxs_config *))
 {
 	struct mxs_config cfg;
 	struct kmap km;
@@ -223,21 +201,60 @@ int cli_cmd_action(const struct cli_args *a)
 
 	if (rc)
 		return rc;
-	if (a->have_action)
-		rc = cli_set_action(&km, a->action);
-	if (!rc) {
-		err = kmap_config_get(&km, &cfg);
-		if (err) {
-			log_error("cannot read the config map under %s: %s",
-				  a->pin_path, strerror(-err));
-			rc = CLI_EXIT_FAIL;
-		} else {
-			printf("action: %s\n",
-			       settings_action_name((enum mxs_action)cfg.action));
-		}
+	err = kmap_config_get(&km, &cfg);
+	if (!err && edit(a, &cfg))
+		err = kmap_config_set(&km, &cfg);
+	if (err) {
+		log_error("cannot access the config map under %s: %s",
+			  a->pin_path, strerror(-err));
+		rc = CLI_EXIT_FAIL;
+	} else {
+		print(&cfg);
 	}
 	kmap_close(&km);
 	return rc;
+}
+
+static bool cli_edit_observe(const struct cli_args *a, struct mxs_config *cfg)
+{
+	if (a->observe < 0)
+		return false;
+	if (a->observe)
+		cfg->flags |= MXS_CFG_OBSERVE;
+	else
+		cfg->flags &= ~MXS_CFG_OBSERVE;
+	return true;
+}
+
+static void cli_print_observe(const struct mxs_config *cfg)
+{
+	printf("observe: %s%s\n", (cfg->flags & MXS_CFG_OBSERVE) ? "on" : "off",
+	       (cfg->flags & MXS_CFG_OBSERVE)
+		       ? " (nothing is refused; would-be refusals are counted)"
+		       : "");
+}
+
+int cli_cmd_observe(const struct cli_args *a)
+{
+	return cli_config_command(a, cli_edit_observe, cli_print_observe);
+}
+
+static bool cli_edit_action(const struct cli_args *a, struct mxs_config *cfg)
+{
+	if (!a->have_action)
+		return false;
+	cfg->action = a->action;
+	return true;
+}
+
+static void cli_print_action(const struct mxs_config *cfg)
+{
+	printf("action: %s\n", settings_action_name((enum mxs_action)cfg->action));
+}
+
+int cli_cmd_action(const struct cli_args *a)
+{
+	return cli_config_command(a, cli_edit_action, cli_print_action);
 }
 
 static void cli_print_rates(const struct mxs_config *cfg)
@@ -257,31 +274,25 @@ static void cli_print_rates(const struct mxs_config *cfg)
 				   : MXS_DEFAULT_RATE_PREFIX_V6);
 }
 
+static bool cli_edit_rate(const struct cli_args *a, struct mxs_config *cfg)
+{
+	switch (a->rate_target) {
+	case CLI_RATE_SHOW:
+		return false;
+	case CLI_RATE_MX:
+		cfg->syn_rate[MXS_CLASS_MX] = a->rate;
+		break;
+	case CLI_RATE_SUBMISSION:
+		cfg->syn_rate[MXS_CLASS_SUBMISSION] = a->rate;
+		break;
+	case CLI_RATE_PREFIX6:
+		cfg->rate_prefix_v6 = a->rate_prefix6;
+		break;
+	}
+	return true;
+}
+
 int cli_cmd_rate(const struct cli_args *a)
 {
-	struct mxs_config cfg;
-	struct kmap km;
-	int rc = cli_open_maps(a, &km), err;
-
-	if (rc)
-		return rc;
-	err = kmap_config_get(&km, &cfg);
-	if (!err && a->rate_target != CLI_RATE_SHOW) {
-		if (a->rate_target == CLI_RATE_MX)
-			cfg.syn_rate[MXS_CLASS_MX] = a->rate;
-		else if (a->rate_target == CLI_RATE_SUBMISSION)
-			cfg.syn_rate[MXS_CLASS_SUBMISSION] = a->rate;
-		else
-			cfg.rate_prefix_v6 = a->rate_prefix6;
-		err = kmap_config_set(&km, &cfg);
-	}
-	if (err) {
-		log_error("cannot access the config map under %s: %s",
-			  a->pin_path, strerror(-err));
-		rc = CLI_EXIT_FAIL;
-	} else {
-		cli_print_rates(&cfg);
-	}
-	kmap_close(&km);
-	return rc;
+	return cli_config_command(a, cli_edit_rate, cli_print_rates);
 }
