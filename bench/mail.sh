@@ -516,18 +516,20 @@ set style histogram clustered gap 1
 set style fill solid 0.8 border -1
 set key below
 set grid ytics
+# the same colour for the same mode in every panel
+WITHOUT = "#a040c0"; WITH = "#30a080"; IDLE = "#80b0e0"
 set yrange [0:*]
 set title "Postfix CPU (s per run)"
-plot "$RAW/chart.dat" using 2:xtic("scenario "."".stringcolumn(1)) title "without", \
-     "" using 3 title "with mxscreen"
+plot "$RAW/chart.dat" using 2:xtic("scenario "."".stringcolumn(1)) title "without" lc rgb WITHOUT, \
+     "" using 3 title "with mxscreen" lc rgb WITH
 set title "legitimate clients turned away"
-plot "$RAW/chart.dat" using 4:xtic("scenario "."".stringcolumn(1)) title "without", \
-     "" using 5 title "with mxscreen"
+plot "$RAW/chart.dat" using 4:xtic("scenario "."".stringcolumn(1)) title "without" lc rgb WITHOUT, \
+     "" using 5 title "with mxscreen" lc rgb WITH
 set title "legitimate time to 220, p99 (ms, log scale)"
 set logscale y
 set yrange [1:*]
-plot "$RAW/chart.dat" using 6:xtic("scenario "."".stringcolumn(1)) title "idle server", \
-     "" using 7 title "without", "" using 8 title "with mxscreen"
+plot "$RAW/chart.dat" using 6:xtic("scenario "."".stringcolumn(1)) title "idle server" lc rgb IDLE, \
+     "" using 7 title "without" lc rgb WITHOUT, "" using 8 title "with mxscreen" lc rgb WITH
 unset multiplot
 GP
 echo "results: $OUTDIR/mail.json, chart $OUTDIR/mail.png (per run: $RAW/)"
