@@ -216,7 +216,7 @@ mech_dropped() {
 	case $1 in
 	mxscreen)
 		mxs stats --json |
-			jq '[.drop_manual, .drop_list, .drop_dnsbl, .drop_rate, .drop_unparsed] | add' ;;
+			jq '[.drop_manual, .drop_list, .drop_dnsbl, .drop_rate, .drop_file, .drop_unparsed] | add' ;;
 	nft-ingress | nft-prerouting)
 		local fam=netdev
 		[ "$1" = nft-prerouting ] && fam=ip

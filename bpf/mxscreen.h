@@ -95,10 +95,13 @@ enum mxs_class {
 enum mxs_reason {
 	MXS_REASON_NONE = 0,
 	MXS_REASON_MANUAL = 1, /* mxscreen block/allow */
-	MXS_REASON_LIST = 2,   /* mxscreen load, list files */
+	MXS_REASON_LIST = 2,   /* mxscreen load */
 	MXS_REASON_DNSBL = 3,  /* mxscreend DNSBL/DNSWL verdict */
 	MXS_REASON_RATE = 4,   /* rate limit or rate ban */
-	MXS_NR_REASONS = 5,
+	MXS_REASON_FILE = 5,   /* mxscreend's list files and mynetworks: the
+				* daemon owns these, and replaces them when
+				* the files change */
+	MXS_NR_REASONS = 6,
 };
 
 /* What happens to a refused connection attempt. */
@@ -306,14 +309,17 @@ struct mxs_stats {
 	__u64 drop_list;
 	__u64 drop_dnsbl;
 	__u64 drop_rate;
+	__u64 drop_file;
 	__u64 reset_manual; /* action=reset: answered with RST */
 	__u64 reset_list;
 	__u64 reset_dnsbl;
 	__u64 reset_rate;
+	__u64 reset_file;
 	__u64 observe_manual; /* observe mode: would have been refused, passed */
 	__u64 observe_list;
 	__u64 observe_dnsbl;
 	__u64 observe_rate;
+	__u64 observe_file;
 
 	/* packets not parsable past the IP header (non-first fragments,
 	 * truncated headers, too many IPv6 extension headers, bad lengths) */

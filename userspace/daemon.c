@@ -242,7 +242,8 @@ static void daemon_on_rate_event(struct daemon *d, const struct mxs_event *ev)
 	have_old = kmap_entry_get(&d->km, MXS_LIST_BLOCK, &cidr, &old) == 0;
 	/* an administrator's entry, live or expired, is never replaced */
 	if (have_old && (old.reason == MXS_REASON_MANUAL ||
-			 old.reason == MXS_REASON_LIST))
+			 old.reason == MXS_REASON_LIST ||
+			 old.reason == MXS_REASON_FILE))
 		return;
 	have_old = have_old && (old.expires_ns == 0 || old.expires_ns > now);
 	/* already refused (events raced the ban), or a live dnsbl entry */

@@ -42,7 +42,7 @@ static const char *const mode_names[] = {
 static const char *const reason_names[MXS_NR_REASONS] = {
 	[MXS_REASON_NONE] = "none",   [MXS_REASON_MANUAL] = "manual",
 	[MXS_REASON_LIST] = "list",   [MXS_REASON_DNSBL] = "dnsbl",
-	[MXS_REASON_RATE] = "rate",
+	[MXS_REASON_RATE] = "rate",   [MXS_REASON_FILE] = "file",
 };
 
 /* Name of all classes together, and of none. */

@@ -39,9 +39,10 @@ static const char *const stat_names[] = {
     "packets",		"pass_not_ip",	  "pass_not_tcp",  "pass_not_smtp",
     "pass_established", "pass_clean",	  "pass_allowed",  "pass_expired",
     "pass_other_class", "drop_manual",	  "drop_list",	   "drop_dnsbl",
-    "drop_rate",	"reset_manual",	  "reset_list",	   "reset_dnsbl",
-    "reset_rate",	"observe_manual", "observe_list",  "observe_dnsbl",
-    "observe_rate",	"pass_unparsed",  "drop_unparsed", "observe_unparsed",
+    "drop_rate",	"drop_file",	  "reset_manual",  "reset_list",
+    "reset_dnsbl",	"reset_rate",	  "reset_file",	   "observe_manual",
+    "observe_list",	"observe_dnsbl",  "observe_rate",  "observe_file",
+    "pass_unparsed",	"drop_unparsed",  "observe_unparsed",
 };
 _Static_assert(sizeof(stat_names) / sizeof(stat_names[0]) ==
 		   MXS_STATS_NR_FIELDS,

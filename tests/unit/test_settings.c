@@ -372,7 +372,8 @@ static void test_reason_names(void **state)
 	} cases[] = {
 		{ MXS_REASON_NONE, "none" },   { MXS_REASON_MANUAL, "manual" },
 		{ MXS_REASON_LIST, "list" },   { MXS_REASON_DNSBL, "dnsbl" },
-		{ MXS_REASON_RATE, "rate" },   { MXS_NR_REASONS, "unknown" },
+		{ MXS_REASON_RATE, "rate" },   { MXS_REASON_FILE, "file" },
+		{ MXS_NR_REASONS, "unknown" },
 		{ UINT_MAX, "unknown" },
 	};
 	size_t i;

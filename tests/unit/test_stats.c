@@ -145,14 +145,17 @@ static const struct {
 	{ "drop_list", 1, 1, 0, 1 },
 	{ "drop_dnsbl", 1, 1, 0, 1 },
 	{ "drop_rate", 1, 1, 0, 1 },
+	{ "drop_file", 1, 1, 0, 1 },
 	{ "reset_manual", 1, 1, 0, 1 },
 	{ "reset_list", 1, 1, 0, 1 },
 	{ "reset_dnsbl", 1, 1, 0, 1 },
 	{ "reset_rate", 1, 1, 0, 1 },
+	{ "reset_file", 1, 1, 0, 1 },
 	{ "observe_manual", 1, 0, 1, 1 },
 	{ "observe_list", 1, 0, 1, 1 },
 	{ "observe_dnsbl", 1, 0, 1, 1 },
 	{ "observe_rate", 1, 0, 1, 1 },
+	{ "observe_file", 1, 0, 1, 1 },
 	{ "pass_unparsed", 0, 0, 0, 1 },
 	{ "drop_unparsed", 0, 0, 0, 1 },
 	{ "observe_unparsed", 0, 0, 0, 1 },
@@ -182,7 +185,7 @@ static void test_derived(void **state)
 	CHECK_DONE();
 }
 
-/* Field i holds i + 1: derived totals are 216, 108 and 78. */
+/* Field i holds i + 1: derived totals are 285, 145 and 110. */
 static void fill_sequence(struct mxs_stats *s)
 {
 	size_t i;
@@ -198,12 +201,13 @@ static void test_json(void **state)
 		"\"pass_not_smtp\":4,\"pass_established\":5,\"pass_clean\":6,"
 		"\"pass_allowed\":7,\"pass_expired\":8,\"pass_other_class\":9,"
 		"\"drop_manual\":10,\"drop_list\":11,\"drop_dnsbl\":12,"
-		"\"drop_rate\":13,\"reset_manual\":14,\"reset_list\":15,"
-		"\"reset_dnsbl\":16,\"reset_rate\":17,\"observe_manual\":18,"
-		"\"observe_list\":19,\"observe_dnsbl\":20,\"observe_rate\":21,"
-		"\"pass_unparsed\":22,\"drop_unparsed\":23,"
-		"\"observe_unparsed\":24,\"smtp_attempts\":216,\"refused\":108,"
-		"\"observed\":78}\n";
+		"\"drop_rate\":13,\"drop_file\":14,\"reset_manual\":15,"
+		"\"reset_list\":16,\"reset_dnsbl\":17,\"reset_rate\":18,"
+		"\"reset_file\":19,\"observe_manual\":20,\"observe_list\":21,"
+		"\"observe_dnsbl\":22,\"observe_rate\":23,\"observe_file\":24,"
+		"\"pass_unparsed\":25,\"drop_unparsed\":26,"
+		"\"observe_unparsed\":27,\"smtp_attempts\":285,\"refused\":145,"
+		"\"observed\":110}\n";
 	struct mxs_stats s;
 	char *text = NULL;
 	size_t len;
@@ -241,8 +245,9 @@ static void test_prometheus(void **state)
 		{ "\nmxscreen_outcomes_total{verdict=\"pass\",reason=\"not_ip\"} 2\n" },
 		{ "\nmxscreen_outcomes_total{verdict=\"pass\",reason=\"other_class\"} 9\n" },
 		{ "\nmxscreen_outcomes_total{verdict=\"drop\",reason=\"manual\"} 10\n" },
-		{ "\nmxscreen_outcomes_total{verdict=\"reset\",reason=\"rate\"} 17\n" },
-		{ "\nmxscreen_outcomes_total{verdict=\"observe\",reason=\"unparsed\"} 24\n" },
+		{ "\nmxscreen_outcomes_total{verdict=\"reset\",reason=\"rate\"} 18\n" },
+		{ "\nmxscreen_outcomes_total{verdict=\"drop\",reason=\"file\"} 14\n" },
+		{ "\nmxscreen_outcomes_total{verdict=\"observe\",reason=\"unparsed\"} 27\n" },
 	};
 	struct mxs_stats s;
 	char *text = NULL, *p;
@@ -275,7 +280,7 @@ static void test_text(void **state)
 	FILE *f = open_memstream(&text, &len);
 	static const char *const derived_names[] = { "smtp_attempts",
 						     "refused", "observed" };
-	static const uint64_t derived_values[] = { 216, 108, 78 };
+	static const uint64_t derived_values[] = { 285, 145, 110 };
 
 	assert_non_null(f);
 	fill_sequence(&s);
@@ -288,9 +293,9 @@ static void test_text(void **state)
 	CHECK_CONTAINS("text", "widest line", text,
 		       "pass_not_smtp     1234567\n");
 	CHECK_CONTAINS("text", "blank then totals", text,
-		       "\n\nsmtp_attempts         216\n"
-		       "refused               108\n"
-		       "observed               78\n");
+		       "\n\nsmtp_attempts         285\n"
+		       "refused               145\n"
+		       "observed              110\n");
 	CHECK(text[strlen(text) - 1] == '\n',
 	      "case text: got no final newline, want one");
 
