@@ -76,6 +76,11 @@ enum kind {
 	KIND_RATE,     /* struct mxs_rate, N/DURATION or 0 */
 	KIND_PREFIX_V6, /* uint32_t IPv6 prefix length, 48..128 */
 	KIND_PATH,     /* char[CONFIG_PATH_LEN], absolute, or empty for none */
+	KIND_NETS,     /* nr_mynetworks and mynetworks[] */
+	KIND_LIST_FILES, /* unsigned int count, then config_list_file[] */
+	KIND_REASONS,  /* uint8_t bit per enum mxs_reason */
+	KIND_IFACES,   /* nr_interfaces and interfaces[] */
+	KIND_MODE,     /* uint8_t enum settings_mode */
 };
 
 struct setting {
@@ -108,6 +113,17 @@ enum {
 	S_BAN_MEMORY,
 	S_STATE_FILE,
 	S_STATE_INTERVAL,
+	S_MYNETWORKS,
+	S_BLOCKLIST_FILES,
+	S_ALLOWLIST_FILES,
+	S_EXPORT_FILE,
+	S_EXPORT_INTERVAL,
+	S_EXPORT_REASONS,
+	S_PROMETHEUS_FILE,
+	S_PROMETHEUS_INTERVAL,
+	S_INTERFACES,
+	S_XDP_MODE,
+	S_DETACH_ON_STOP,
 	NR_SETTINGS
 };
 
@@ -151,7 +167,33 @@ static const struct setting settings[NR_SETTINGS] = {
 	[S_STATE_FILE] = { "state_file", KIND_PATH, FIELD(state_file), 0, 0 },
 	[S_STATE_INTERVAL] = { "state_interval", KIND_DURATION,
 			       FIELD(state_interval), 1, DAY },
+	[S_MYNETWORKS] = { "mynetworks", KIND_NETS, 0, 0, 0 },
+	[S_BLOCKLIST_FILES] = { "blocklist_files", KIND_LIST_FILES,
+				FIELD(nr_blocklist_files), 0, 0 },
+	[S_ALLOWLIST_FILES] = { "allowlist_files", KIND_LIST_FILES,
+				FIELD(nr_allowlist_files), 0, 0 },
+	[S_EXPORT_FILE] = { "export_file", KIND_PATH, FIELD(export_file), 0,
+			    0 },
+	[S_EXPORT_INTERVAL] = { "export_interval", KIND_DURATION,
+				FIELD(export_interval), 1, DAY },
+	[S_EXPORT_REASONS] = { "export_reasons", KIND_REASONS,
+			       FIELD(export_reasons), 0, 0 },
+	[S_PROMETHEUS_FILE] = { "prometheus_file", KIND_PATH,
+				FIELD(prometheus_file), 0, 0 },
+	[S_PROMETHEUS_INTERVAL] = { "prometheus_interval", KIND_DURATION,
+				    FIELD(prometheus_interval), 1, 3600 },
+	[S_INTERFACES] = { "interfaces", KIND_IFACES, 0, 0, 0 },
+	[S_XDP_MODE] = { "xdp_mode", KIND_MODE, FIELD(xdp_mode), 0, 0 },
+	[S_DETACH_ON_STOP] = { "detach_on_stop", KIND_BOOL,
+			       FIELD(detach_on_stop), 0, 0 },
 };
+
+/* The two lists of list files: the count, then the array right after. */
+_Static_assert(offsetof(struct config, blocklist_files) >
+			       offsetof(struct config, nr_blocklist_files) &&
+		       offsetof(struct config, allowlist_files) >
+			       offsetof(struct config, nr_allowlist_files),
+	       "list file counts precede their arrays");
 
 void config_defaults(struct config *cfg)
 {
@@ -177,6 +219,15 @@ void config_defaults(struct config *cfg)
 	snprintf(cfg->state_file, sizeof(cfg->state_file), "%s",
 		 CONFIG_DEFAULT_STATE_FILE);
 	cfg->state_interval = 60;
+	cfg->export_interval = 60;
+	/* Decisions taken here, not verdicts of DNSBLs every MX host can
+	 * ask itself: exporting those would let a fleet zone keep listing
+	 * an address from its own answers after every DNSBL dropped it. */
+	cfg->export_reasons = (uint8_t)((1u << MXS_REASON_MANUAL) |
+					(1u << MXS_REASON_RATE));
+	cfg->prometheus_interval = 15;
+	cfg->xdp_mode = SETTINGS_MODE_AUTO;
+	cfg->detach_on_stop = false;
 }
 
 void config_conn_rate(const struct config *cfg, struct mxs_rate *out)
@@ -448,6 +499,204 @@ static int parse_path(const char *text, char *out, char *err, size_t errlen)
 	return 0;
 }
 
+/* text is normalised: "a,b,c" or empty.  Postfix's mynetworks syntax for
+ * addresses: "192.0.2.0/24", "2001:db8::/32" or "[2001:db8::]/32";
+ * Postfix's "/file" and "type:table" forms are not understood here (use
+ * allowlist_files). */
+static int parse_nets(char *text, struct config *cfg, char *err,
+		      size_t errlen)
+{
+	char q[QUOTE_MAX + 4], buf[ADDR_CIDR_STRLEN + 2], why[256];
+	struct addr_cidr nets[CONFIG_MAX_MYNETWORKS];
+	unsigned int n = 0;
+	char *item = text, *comma, *close;
+	int rc;
+
+	while (*item) {
+		const char *p = item;
+
+		comma = strchr(item, ',');
+		if (comma)
+			*comma = '\0';
+		if (item[0] == '[') {
+			/* "[ADDR]/LEN" or "[ADDR]" into "ADDR/LEN" */
+			close = strchr(item, ']');
+			if (!close || (close[1] && close[1] != '/') ||
+			    strlen(item) >= sizeof(buf)) {
+				errbuf_set(err, errlen,
+					"bad network \"%s\": expected ADDR, ADDR/LEN or [IPV6]/LEN",
+					quote(item, strlen(item), q));
+				return -EINVAL;
+			}
+			snprintf(buf, sizeof(buf), "%.*s%s",
+				 (int)(close - item - 1), item + 1, close + 1);
+			p = buf;
+		}
+		if (n >= CONFIG_MAX_MYNETWORKS) {
+			errbuf_set(err, errlen,
+				"too many networks: expected at most %d (put more in an allowlist_files file)",
+				CONFIG_MAX_MYNETWORKS);
+			return -ERANGE;
+		}
+		rc = addr_parse_cidr(p, &nets[n], why, sizeof(why));
+		if (rc) {
+			errbuf_set(err, errlen, "bad network \"%s\": %s",
+				quote(item, strlen(item), q), why);
+			return rc;
+		}
+		n++;
+		if (!comma)
+			break;
+		item = comma + 1;
+	}
+	memcpy(cfg->mynetworks, nets, n * sizeof(nets[0]));
+	memset(cfg->mynetworks + n, 0,
+	       (CONFIG_MAX_MYNETWORKS - n) * sizeof(nets[0]));
+	cfg->nr_mynetworks = n;
+	return 0;
+}
+
+#define RBLDNSD_PREFIX "rbldnsd:"
+
+/* text is normalised; each item "PATH" or "rbldnsd:PATH". */
+static int parse_list_files(char *text, unsigned int *count,
+			    struct config_list_file *files, char *err,
+			    size_t errlen)
+{
+	struct config_list_file got[CONFIG_MAX_LIST_FILES];
+	size_t plen = strlen(RBLDNSD_PREFIX);
+	unsigned int n = 0, i;
+	char *item = text, *comma;
+	int rc;
+
+	memset(got, 0, sizeof(got));
+	while (*item) {
+		const char *path = item;
+		uint8_t format = LISTFILE_PLAIN;
+
+		comma = strchr(item, ',');
+		if (comma)
+			*comma = '\0';
+		if (strncmp(item, RBLDNSD_PREFIX, plen) == 0) {
+			path = item + plen;
+			format = LISTFILE_RBLDNSD;
+		}
+		if (n >= CONFIG_MAX_LIST_FILES) {
+			errbuf_set(err, errlen,
+				"too many files: expected at most %d",
+				CONFIG_MAX_LIST_FILES);
+			return -ERANGE;
+		}
+		if (!*path) {
+			errbuf_set(err, errlen,
+				"missing path after \"%s\"; expected PATH or rbldnsd:PATH",
+				RBLDNSD_PREFIX);
+			return -EINVAL;
+		}
+		rc = parse_path(path, got[n].path, err, errlen);
+		if (rc)
+			return rc;
+		for (i = 0; i < n; i++) {
+			if (strcmp(got[i].path, got[n].path) == 0) {
+				errbuf_set(err, errlen,
+					"file %s is listed twice; expected each file once",
+					got[n].path);
+				return -EINVAL;
+			}
+		}
+		got[n++].format = format;
+		if (!comma)
+			break;
+		item = comma + 1;
+	}
+	memcpy(files, got, sizeof(got));
+	*count = n;
+	return 0;
+}
+
+/* text is normalised: reason names ("manual, list, dnsbl, rate, file"),
+ * or empty for none. */
+static int parse_reasons(char *text, uint8_t *out, char *err, size_t errlen)
+{
+	char q[QUOTE_MAX + 4];
+	uint8_t bits = 0;
+	char *item = text, *comma;
+	unsigned int r;
+
+	while (*item) {
+		comma = strchr(item, ',');
+		if (comma)
+			*comma = '\0';
+		for (r = MXS_REASON_MANUAL; r < MXS_NR_REASONS; r++)
+			if (strcmp(item, settings_reason_name(r)) == 0)
+				break;
+		if (r == MXS_NR_REASONS) {
+			errbuf_set(err, errlen,
+				"unknown reason \"%s\": expected manual, list, dnsbl, rate or file",
+				quote(item, strlen(item), q));
+			return -EINVAL;
+		}
+		bits |= (uint8_t)(1u << r);
+		if (!comma)
+			break;
+		item = comma + 1;
+	}
+	*out = bits;
+	return 0;
+}
+
+/* text is normalised: interface names as ip-link(8) accepts them. */
+static int parse_ifaces(char *text, struct config *cfg, char *err,
+			size_t errlen)
+{
+	char q[QUOTE_MAX + 4];
+	char names[CONFIG_MAX_INTERFACES][CONFIG_IFNAME_LEN];
+	unsigned int n = 0, i;
+	char *item = text, *comma;
+	size_t len, j;
+
+	memset(names, 0, sizeof(names));
+	while (*item) {
+		comma = strchr(item, ',');
+		if (comma)
+			*comma = '\0';
+		len = strlen(item);
+		for (j = 0; j < len; j++)
+			if (item[j] == '/' || item[j] == ':' ||
+			    (unsigned char)item[j] <= 0x20 ||
+			    (unsigned char)item[j] >= 0x7f)
+				break;
+		if (len >= CONFIG_IFNAME_LEN || j < len ||
+		    strcmp(item, ".") == 0 || strcmp(item, "..") == 0) {
+			errbuf_set(err, errlen,
+				"bad interface name \"%s\": expected a name of 1 to %d printable characters without / or :",
+				quote(item, len, q), CONFIG_IFNAME_LEN - 1);
+			return -EINVAL;
+		}
+		if (n >= CONFIG_MAX_INTERFACES) {
+			errbuf_set(err, errlen,
+				"too many interfaces: expected at most %d",
+				CONFIG_MAX_INTERFACES);
+			return -ERANGE;
+		}
+		for (i = 0; i < n; i++) {
+			if (strcmp(names[i], item) == 0) {
+				errbuf_set(err, errlen,
+					"interface %s is listed twice; expected each interface once",
+					item);
+				return -EINVAL;
+			}
+		}
+		memcpy(names[n++], item, len + 1);
+		if (!comma)
+			break;
+		item = comma + 1;
+	}
+	memcpy(cfg->interfaces, names, sizeof(names));
+	cfg->nr_interfaces = n;
+	return 0;
+}
+
 /* Parse value (mutable, trimmed, maybe empty) into the setting's field of
  * cfg.  Only lists may be empty. */
 static int parse_value(const struct setting *s, char *value,
@@ -485,6 +734,31 @@ static int parse_value(const struct setting *s, char *value,
 		return settings_parse_prefix_v6(value, field, err, errlen);
 	case KIND_PATH:
 		return parse_path(value, field, err, errlen);
+	case KIND_NETS:
+		normalise_list(value);
+		return parse_nets(value, cfg, err, errlen);
+	case KIND_LIST_FILES:
+		normalise_list(value);
+		if (s->offset == FIELD(nr_blocklist_files))
+			return parse_list_files(value, &cfg->nr_blocklist_files,
+						cfg->blocklist_files, err,
+						errlen);
+		return parse_list_files(value, &cfg->nr_allowlist_files,
+					cfg->allowlist_files, err, errlen);
+	case KIND_REASONS:
+		normalise_list(value);
+		return parse_reasons(value, field, err, errlen);
+	case KIND_IFACES:
+		normalise_list(value);
+		return parse_ifaces(value, cfg, err, errlen);
+	case KIND_MODE: {
+		enum settings_mode mode;
+		int rc = settings_parse_mode(value, &mode, err, errlen);
+
+		if (rc == 0)
+			*(uint8_t *)field = (uint8_t)mode;
+		return rc;
+	}
 	}
 	return -EINVAL;
 }

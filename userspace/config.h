@@ -28,7 +28,17 @@
  *     ban_memory [1d];
  *   kept across restarts (state.h):
  *     state_file [/var/lib/mxscreen/state; empty = none], written every
- *     state_interval [1m] and at shutdown.
+ *     state_interval [1m] and at shutdown;
+ *   static lists, entries of reason "file" (listsync.h):
+ *     mynetworks [none] (always allowed), blocklist_files [none],
+ *     allowlist_files [none]; re-read on SIGHUP and when they change;
+ *   fleet sharing (export.h):
+ *     export_file [none], an rbldnsd data file of this host's verdicts of
+ *     export_reasons [manual, rate], written every export_interval [1m];
+ *   monitoring: prometheus_file [none], written every
+ *     prometheus_interval [15s];
+ *   interfaces [none] to attach at start in xdp_mode [auto], detached at
+ *     stop when detach_on_stop [no].
  *
  * Contract: every problem is reported through the error callback as
  * "FILE:LINE: what is wrong; what was expected", all of them, not only the
@@ -42,7 +52,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "addr.h"
 #include "dnsbl_sites.h"
+#include "listfile.h"
 #include "settings.h"
 
 #define CONFIG_DEFAULT_PATH "/etc/mxscreen/mxscreen.conf"
@@ -52,6 +64,19 @@
 #define CONFIG_MAX_DNS_SERVERS 8
 /* "[ffff:...:ffff]:65535" fits */
 #define CONFIG_SERVER_LEN 48
+#define CONFIG_MAX_MYNETWORKS 256
+#define CONFIG_MAX_LIST_FILES 16
+#define CONFIG_MAX_INTERFACES 16
+/* IFNAMSIZ, NUL included */
+#define CONFIG_IFNAME_LEN 16
+
+/* One of blocklist_files or allowlist_files: "PATH" (one address or
+ * prefix per line, Spamhaus DROP/EDROP included) or "rbldnsd:PATH" (an
+ * rbldnsd ip4set, ip4trie, ip6trie or ip6tset data file). */
+struct config_list_file {
+	char path[CONFIG_PATH_LEN];
+	uint8_t format; /* enum listfile_format */
+};
 
 /* Durations are in seconds. */
 struct config {
@@ -84,6 +109,24 @@ struct config {
 	char state_file[CONFIG_PATH_LEN]; /* state_file (/var/lib/mxscreen/
 					   * state), absolute; "" = none */
 	uint64_t state_interval;          /* state_interval (1m), 1s..1d */
+	unsigned int nr_mynetworks;       /* mynetworks (none) */
+	struct addr_cidr mynetworks[CONFIG_MAX_MYNETWORKS];
+	unsigned int nr_blocklist_files;  /* blocklist_files (none) */
+	struct config_list_file blocklist_files[CONFIG_MAX_LIST_FILES];
+	unsigned int nr_allowlist_files;  /* allowlist_files (none) */
+	struct config_list_file allowlist_files[CONFIG_MAX_LIST_FILES];
+	char export_file[CONFIG_PATH_LEN]; /* export_file ("" = none) */
+	uint64_t export_interval;         /* export_interval (1m), 1s..1d */
+	uint8_t export_reasons;           /* export_reasons (manual, rate):
+					   * bit (1 << enum mxs_reason) */
+	char prometheus_file[CONFIG_PATH_LEN]; /* prometheus_file ("") */
+	uint64_t prometheus_interval;     /* prometheus_interval (15s),
+					   * 1s..1h */
+	unsigned int nr_interfaces;       /* interfaces (none) */
+	char interfaces[CONFIG_MAX_INTERFACES][CONFIG_IFNAME_LEN];
+	uint8_t xdp_mode;                 /* xdp_mode (auto): enum
+					   * settings_mode */
+	bool detach_on_stop;              /* detach_on_stop (no) */
 };
 
 /* Called once per problem with "FILE:LINE: message". */

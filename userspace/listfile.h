@@ -15,6 +15,12 @@
 
 #include "addr.h"
 
+/* What a list file holds. */
+enum listfile_format {
+	LISTFILE_PLAIN = 0,   /* one address or prefix per line; DROP/EDROP */
+	LISTFILE_RBLDNSD = 1, /* rbldnsd ip4set/ip4trie/ip6trie/ip6tset data */
+};
+
 /* Called for every good entry.  Returning non-zero stops parsing and makes
  * listfile_parse() return that value. */
 typedef int (*listfile_entry_fn)(const struct addr_cidr *cidr, void *ctx);
