@@ -37,6 +37,10 @@ static const char *const names[] = {
 	"rate_limit_submission", "rate_prefix_v6", "ban_connections",
 	"ban_window",	 "ban_time",		  "ban_time_max",
 	"ban_memory",	 "state_file",		  "state_interval",
+	"mynetworks",	 "blocklist_files",	  "allowlist_files",
+	"export_file",	 "export_interval",	  "export_reasons",
+	"prometheus_file", "prometheus_interval", "interfaces",
+	"xdp_mode",	 "detach_on_stop",
 };
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -163,6 +167,52 @@ static void show(const struct config *c, const char *name, char *buf,
 		snprintf(buf, len, "%s", c->state_file);
 	} else if (strcmp(name, "state_interval") == 0) {
 		snprintf(buf, len, "%llu", (unsigned long long)c->state_interval);
+	} else if (strcmp(name, "mynetworks") == 0) {
+		for (i = 0; i < c->nr_mynetworks && n < len; i++) {
+			char a[ADDR_CIDR_STRLEN];
+
+			addr_format_cidr(&c->mynetworks[i], a, sizeof(a));
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+					      i ? "," : "", a);
+		}
+	} else if (strcmp(name, "blocklist_files") == 0 ||
+		   strcmp(name, "allowlist_files") == 0) {
+		bool block = name[0] == 'b';
+		unsigned int nr = block ? c->nr_blocklist_files :
+					  c->nr_allowlist_files;
+		const struct config_list_file *f =
+			block ? c->blocklist_files : c->allowlist_files;
+
+		for (i = 0; i < nr && i < CONFIG_MAX_LIST_FILES && n < len; i++)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s%s",
+					      i ? "," : "",
+					      f[i].format == LISTFILE_RBLDNSD ?
+						      "rbldnsd:" : "",
+					      f[i].path);
+	} else if (strcmp(name, "export_file") == 0) {
+		snprintf(buf, len, "%s", c->export_file);
+	} else if (strcmp(name, "export_interval") == 0) {
+		snprintf(buf, len, "%llu", (unsigned long long)c->export_interval);
+	} else if (strcmp(name, "export_reasons") == 0) {
+		for (i = 0; i < MXS_NR_REASONS && n < len; i++)
+			if (c->export_reasons & (1u << i))
+				n += (size_t)snprintf(buf + n, len - n, "%s%s",
+						      n ? "," : "",
+						      settings_reason_name(i));
+	} else if (strcmp(name, "prometheus_file") == 0) {
+		snprintf(buf, len, "%s", c->prometheus_file);
+	} else if (strcmp(name, "prometheus_interval") == 0) {
+		snprintf(buf, len, "%llu",
+			 (unsigned long long)c->prometheus_interval);
+	} else if (strcmp(name, "interfaces") == 0) {
+		for (i = 0; i < c->nr_interfaces && n < len; i++)
+			n += (size_t)snprintf(buf + n, len - n, "%s%.*s",
+					      i ? "," : "", CONFIG_IFNAME_LEN,
+					      c->interfaces[i]);
+	} else if (strcmp(name, "xdp_mode") == 0) {
+		snprintf(buf, len, "%s", settings_mode_name(c->xdp_mode));
+	} else if (strcmp(name, "detach_on_stop") == 0) {
+		snprintf(buf, len, "%s", c->detach_on_stop ? "yes" : "no");
 	} else {
 		snprintf(buf, len, "(no such setting %s)", name);
 	}
@@ -623,6 +673,87 @@ static const struct value_case value_cases[] = {
 	  "t.conf:1: state_interval: duration \"0\" is out of range: expected 1s to 1d" },
 	{ "state_interval = 25h\n", "state_interval", NULL,
 	  "t.conf:1: state_interval: duration \"25h\" is out of range" },
+	/* mynetworks: Postfix's address forms, IPv6 with or without [] */
+	{ "observe = no\n", "mynetworks", "", "" },
+	{ "mynetworks = 127.0.0.0/8 [::1]/128, 192.0.2.0/24\n"
+	  "\t[2001:db8::]/32 2001:db8:1::/48 198.51.100.7 [2001:db8::25]\n",
+	  "mynetworks",
+	  "127.0.0.0/8,::1,192.0.2.0/24,2001:db8::/32,2001:db8:1::/48,198.51.100.7,2001:db8::25",
+	  "" },
+	{ "mynetworks =\n", "mynetworks", "", "" },
+	{ "mynetworks = 192.0.2.1/24\n", "mynetworks", NULL,
+	  "t.conf:1: mynetworks: bad network \"192.0.2.1/24\": 192.0.2.1/24 has host bits set; did you mean 192.0.2.0/24?" },
+	{ "mynetworks = [192.0.2.0/24\n", "mynetworks", NULL,
+	  "t.conf:1: mynetworks: bad network \"[192.0.2.0/24\": expected ADDR, ADDR/LEN or [IPV6]/LEN" },
+	{ "mynetworks = [2001:db8::]x\n", "mynetworks", NULL,
+	  "t.conf:1: mynetworks: bad network \"[2001:db8::]x\"" },
+	{ "mynetworks = /etc/postfix/nets\n", "mynetworks", NULL,
+	  "t.conf:1: mynetworks: bad network \"/etc/postfix/nets\"" },
+	{ "mynetworks = hash:/etc/postfix/nets\n", "mynetworks", NULL,
+	  "t.conf:1: mynetworks: bad network \"hash:/etc/postfix/nets\"" },
+	/* blocklist_files, allowlist_files: PATH or rbldnsd:PATH */
+	{ "observe = no\n", "blocklist_files", "", "" },
+	{ "blocklist_files = /etc/mxscreen/drop.txt, rbldnsd:/var/lib/rbl/bots\n",
+	  "blocklist_files", "/etc/mxscreen/drop.txt,rbldnsd:/var/lib/rbl/bots",
+	  "" },
+	{ "allowlist_files = /etc/mxscreen/partners\n", "allowlist_files",
+	  "/etc/mxscreen/partners", "" },
+	{ "blocklist_files = drop.txt\n", "blocklist_files", NULL,
+	  "t.conf:1: blocklist_files: bad path \"drop.txt\": expected an absolute file name" },
+	{ "blocklist_files = rbldnsd:\n", "blocklist_files", NULL,
+	  "t.conf:1: blocklist_files: missing path after \"rbldnsd:\"" },
+	{ "blocklist_files = /a /b /a\n", "blocklist_files", NULL,
+	  "t.conf:1: blocklist_files: file /a is listed twice" },
+	{ "allowlist_files = /a rbldnsd:/a\n", "allowlist_files", NULL,
+	  "t.conf:1: allowlist_files: file /a is listed twice" },
+	{ "allowlist_files = /1 /2 /3 /4 /5 /6 /7 /8 /9 /10 /11 /12 /13 /14 /15 /16 /17\n",
+	  "allowlist_files", NULL,
+	  "t.conf:1: allowlist_files: too many files: expected at most 16" },
+	/* export */
+	{ "observe = no\n", "export_file", "", "" },
+	{ "export_file = /var/lib/mxscreen/fleet.zone\n", "export_file",
+	  "/var/lib/mxscreen/fleet.zone", "" },
+	{ "observe = no\n", "export_interval", "60", "" },
+	{ "export_interval = 10s\n", "export_interval", "10", "" },
+	{ "export_interval = 0\n", "export_interval", NULL,
+	  "t.conf:1: export_interval: duration \"0\" is out of range" },
+	{ "observe = no\n", "export_reasons", "manual,rate", "" },
+	{ "export_reasons = rate\n", "export_reasons", "rate", "" },
+	{ "export_reasons = dnsbl, manual file list rate\n", "export_reasons",
+	  "manual,list,dnsbl,rate,file", "" },
+	{ "export_reasons =\n", "export_reasons", "", "" },
+	{ "export_reasons = none\n", "export_reasons", NULL,
+	  "t.conf:1: export_reasons: unknown reason \"none\": expected manual, list, dnsbl, rate or file" },
+	{ "export_reasons = bans\n", "export_reasons", NULL,
+	  "t.conf:1: export_reasons: unknown reason \"bans\"" },
+	/* prometheus */
+	{ "prometheus_file = /var/lib/prometheus/node-exporter/mxscreen.prom\n",
+	  "prometheus_file", "/var/lib/prometheus/node-exporter/mxscreen.prom",
+	  "" },
+	{ "observe = no\n", "prometheus_interval", "15", "" },
+	{ "prometheus_interval = 1h\n", "prometheus_interval", "3600", "" },
+	{ "prometheus_interval = 61m\n", "prometheus_interval", NULL,
+	  "t.conf:1: prometheus_interval: duration \"61m\" is out of range: expected 1s to 1h" },
+	/* interfaces */
+	{ "observe = no\n", "interfaces", "", "" },
+	{ "interfaces = eth0, enp1s0f1 bond0.25\n", "interfaces",
+	  "eth0,enp1s0f1,bond0.25", "" },
+	{ "interfaces = abcdefghijklmno\n", "interfaces", "abcdefghijklmno",
+	  "" },
+	{ "interfaces = abcdefghijklmnop\n", "interfaces", NULL,
+	  "t.conf:1: interfaces: bad interface name \"abcdefghijklmnop\": expected a name of 1 to 15 printable characters without / or :" },
+	{ "interfaces = eth0/1\n", "interfaces", NULL,
+	  "t.conf:1: interfaces: bad interface name \"eth0/1\"" },
+	{ "interfaces = ..\n", "interfaces", NULL,
+	  "t.conf:1: interfaces: bad interface name \"..\"" },
+	{ "interfaces = eth0 eth0\n", "interfaces", NULL,
+	  "t.conf:1: interfaces: interface eth0 is listed twice" },
+	{ "observe = no\n", "xdp_mode", "auto", "" },
+	{ "xdp_mode = skb\n", "xdp_mode", "skb", "" },
+	{ "xdp_mode = native\n", "xdp_mode", "native", "" },
+	{ "xdp_mode = offload\n", "xdp_mode", NULL, "t.conf:1: xdp_mode: " },
+	{ "observe = no\n", "detach_on_stop", "no", "" },
+	{ "detach_on_stop = yes\n", "detach_on_stop", "yes", "" },
 };
 
 static void test_values(void **state)
@@ -930,6 +1061,20 @@ static void test_defaults(void **state)
 	CHECK_UINT("defaults", "ban_time", d.ban_time, 600);
 	CHECK_UINT("defaults", "ban_time_max", d.ban_time_max, 86400);
 	CHECK_UINT("defaults", "ban_memory", d.ban_memory, 86400);
+	CHECK_UINT("defaults", "nr_mynetworks", d.nr_mynetworks, 0);
+	CHECK_UINT("defaults", "nr_blocklist_files", d.nr_blocklist_files, 0);
+	CHECK_UINT("defaults", "nr_allowlist_files", d.nr_allowlist_files, 0);
+	CHECK_STR("defaults", "export_file", d.export_file, "");
+	CHECK_UINT("defaults", "export_interval", d.export_interval, 60);
+	/* the host's own decisions only: never DNSBL verdicts (fleet loops) */
+	CHECK_UINT("defaults", "export_reasons", d.export_reasons,
+		   (1u << MXS_REASON_MANUAL) | (1u << MXS_REASON_RATE));
+	CHECK_STR("defaults", "prometheus_file", d.prometheus_file, "");
+	CHECK_UINT("defaults", "prometheus_interval", d.prometheus_interval,
+		   15);
+	CHECK_UINT("defaults", "nr_interfaces", d.nr_interfaces, 0);
+	CHECK_UINT("defaults", "xdp_mode", d.xdp_mode, SETTINGS_MODE_AUTO);
+	CHECK_INT("defaults", "detach_on_stop", d.detach_on_stop, false);
 	/* the defaults are what their text in config.h says */
 	{
 		struct mxs_rate r;
