@@ -261,7 +261,7 @@ static __always_inline int syn_rate_over(const struct parsed *p,
  * manual, since an entry without a known origin was put there by hand. */
 static __always_inline __u32 reason_index(__u8 reason)
 {
-	if (reason < MXS_REASON_MANUAL || reason > MXS_REASON_RATE)
+	if (reason < MXS_REASON_MANUAL || reason >= MXS_NR_REASONS)
 		return 0;
 	return reason - MXS_REASON_MANUAL;
 }
