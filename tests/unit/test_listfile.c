@@ -2,7 +2,9 @@
 /*
  * test_listfile.c - unit tests of listfile.c, fed from memory with
  * fmemopen(): comments, white space, line endings, bad lines and their
- * numbers, stopping early, read errors, lines of any length.
+ * numbers, stopping early, read errors, lines of any length; the rbldnsd
+ * format's abbreviations, ranges, values, directives and exclusions (the
+ * expected results are what `rbldnsd -d` makes of the same lines).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -20,7 +22,7 @@
 
 /* What the callbacks saw: entries as "a,b,c", bad lines as "N: why|". */
 struct seen {
-	char entries[1024];
+	char entries[4096];
 	char bad[2048];
 	int stop_after; /* on_entry returns 42 at this entry (1-based) */
 	int nentries;
@@ -156,6 +158,20 @@ static void test_parse(void **state)
 		rc = listfile_parse(f, on_entry, on_bad, &s, &r);
 		fclose(f);
 		CHECK_INT(cases[i].name, "rc", rc, 0);
+		/* the plain format through the other entry point: the same */
+		f = open_mem(cases[i].in, cases[i].len);
+		{
+			struct seen s2 = { .stop_after = -1 };
+
+			rc = listfile_parse_format(f, LISTFILE_PLAIN, on_entry,
+						   on_bad, &s2, NULL);
+			CHECK_INT(cases[i].name, "rc (plain format)", rc, 0);
+			CHECK_STR(cases[i].name, "entries (plain format)",
+				  s2.entries, s.entries);
+			CHECK_STR(cases[i].name, "bad (plain format)", s2.bad,
+				  s.bad);
+		}
+		fclose(f);
 		CHECK_STR(cases[i].name, "entries", s.entries,
 			  cases[i].entries);
 		if (cases[i].bad[0])
@@ -285,6 +301,211 @@ static void test_long_lines(void **state)
 	CHECK_DONE();
 }
 
+
+/* The rbldnsd format: what rbldnsd's ip4set/ip4trie/ip6trie/ip6tset
+ * parsers accept, checked against `rbldnsd -d` on the same lines. */
+static const struct {
+	const char *name;
+	const char *in;
+	size_t len;
+	const char *entries;
+	const char *bad; /* part of what on_bad saw; "" = nothing bad */
+	unsigned long lines, nbad;
+} rbl_cases[] = {
+	{ "empty", IN(""), "", "", 0, 0 },
+	{ "hosts and prefixes", IN("192.0.2.1\n198.51.100.0/24\n"),
+	  "192.0.2.1,198.51.100.0/24", "", 2, 0 },
+	{ "abbreviated prefixes", IN("192.0.2\n198.51\n"),
+	  "192.0.2.0/24,198.51.0.0/16", "", 2, 0 },
+	{ "abbreviated with length", IN("10/8\n172.16/12\n203.0.113/25\n"),
+	  "10.0.0.0/8,172.16.0.0/12,203.0.113.0/25", "", 3, 0 },
+	{ "bare number", IN("10\n"), "",
+	  "1: bad prefix \"10\": a bare number is not an address (rbldnsd refuses it too); write 10/8|",
+	  1, 1 },
+	{ "range of hosts", IN("192.0.2.4-192.0.2.10\n"),
+	  "192.0.2.4/30,192.0.2.8/31,192.0.2.10", "", 1, 0 },
+	{ "range, last octet only", IN("192.0.2.4-10\n"),
+	  "192.0.2.4/30,192.0.2.8/31,192.0.2.10", "", 1, 0 },
+	{ "range of one", IN("192.0.2.7-7\n"), "192.0.2.7", "", 1, 0 },
+	{ "range of prefixes", IN("192.0.2-192.0.3\n"), "192.0.2.0/23", "",
+	  1, 0 },
+	{ "range, suffix octet of a prefix", IN("127.16-31\n"),
+	  "127.16.0.0/12", "", 1, 0 },
+	{ "range, whole last octet", IN("192.0.2.0-255\n"), "192.0.2.0/24",
+	  "", 1, 0 },
+	{ "range from .1", IN("192.0.2.1-255\n"),
+	  "192.0.2.1,192.0.2.2/31,192.0.2.4/30,192.0.2.8/29,192.0.2.16/28,"
+	  "192.0.2.32/27,192.0.2.64/26,192.0.2.128/25",
+	  "", 1, 0 },
+	{ "range of everything", IN("0.0.0.0-255.255.255.255\n"), "0.0.0.0/0",
+	  "", 1, 0 },
+	{ "range backwards", IN("192.0.2.10-192.0.2.4\n"), "",
+	  "1: bad range \"192.0.2.10-192.0.2.4\": it ends before it starts|",
+	  1, 1 },
+	{ "range ends of different length", IN("192.0.2.1-192.0.3\n"), "",
+	  "both ends need the same number of octets", 1, 1 },
+	{ "range with a length", IN("192.0.2.0/24-192.0.3.0\n"), "",
+	  "1: bad prefix \"192.0.2.0/24-192.0.3.0\": the length after /",
+	  1, 1 },
+	{ "values after the address",
+	  IN("192.0.2.1 :127.0.0.3:listed for spam\n"
+	     "192.0.2.2 see http://example.test/$\n"
+	     "192.0.2.3:127.0.0.4:no space before the value\n"
+	     "2001:db8:7:8 :127.0.0.3:text\n"),
+	  "192.0.2.1,192.0.2.2,192.0.2.3,2001:db8:7:8::/64", "", 4, 0 },
+	{ "comments and directives",
+	  IN("$TTL 300\n"
+	     "$SOA 0 ns.example.test. hostmaster.example.test. 0 1h 1h 1d 1h\n"
+	     "#$NS 0 ns.example.test.\n"
+	     ":$TTL 60\n"
+	     "$MAXRANGE4 /16\n"
+	     ":127.0.0.2:Listed, see http://example.test/?$\n"
+	     "; semicolon comment\n"
+	     "# hash comment\n"
+	     "  192.0.2.1 # a host\n"
+	     "192.0.2.2;x\n"
+	     "192.0.2.3#x\n"),
+	  "192.0.2.1,192.0.2.2,192.0.2.3", "", 11, 0 },
+	{ "exclusion", IN("192.0.2.0/24\n!192.0.2.5 ; not this one\n"),
+	  "192.0.2.0/24",
+	  "2: exclusion \"!192.0.2.5\" is not supported: mxscreen lists whole ranges",
+	  2, 1 },
+	{ "ipv6 exclusion", IN("2001:db8:1:2\n!2001:db8:1:2::5\n"),
+	  "2001:db8:1:2::/64", "2: exclusion \"!2001:db8:1:2::5\"", 2, 1 },
+	{ "host bits", IN("192.0.2.1/24 ; SBL1\n"), "",
+	  "1: 192.0.2.1/24 has host bits set; did you mean 192.0.2.0/24?|", 1,
+	  1 },
+	{ "host bits, abbreviated", IN("10.1/8\n"), "",
+	  "1: 10.1.0.0/8 has host bits set; did you mean 10.0.0.0/8?|", 1, 1 },
+	{ "length too long", IN("192.0.2.0/33\n"), "",
+	  "1: bad prefix \"192.0.2.0/33\": the length after / must be a number from 0 to 32|",
+	  1, 1 },
+	{ "length with leading zero", IN("192.0.2.0/024\n"), "",
+	  "the length after / must be", 1, 1 },
+	{ "octet too big", IN("192.0.2.256\n"), "",
+	  "1: bad address \"192.0.2.256\": expected an IPv4 address", 1, 1 },
+	{ "five octets", IN("192.0.2.1.5\n"), "", "1: bad address", 1, 1 },
+	{ "ipv6 forms",
+	  IN("2001:db8::/32\n"
+	     "2001:db8:1:2\n"
+	     "2001:db8:3::1\n"
+	     "::1  # localhost\n"
+	     "2001:db8:5/48\n"
+	     "2001:db8\n"
+	     "2001:db8:0:0:0:0:0:1\n"
+	     "2001:DB8:A::/48\n"),
+	  "2001:db8::/32,2001:db8:1:2::/64,2001:db8:3::1,::1,2001:db8:5::/48,"
+	  "2001:db8::/32,2001:db8::1,2001:db8:a::/48",
+	  "", 8, 0 },
+	{ "ipv4-mapped", IN("::ffff:192.0.2.1\n"), "192.0.2.1", "", 1, 0 },
+	{ "ipv6 host bits", IN("2001:db8::1/64\n"), "",
+	  "1: 2001:db8::1/64 has host bits set; did you mean 2001:db8::/64?|",
+	  1, 1 },
+	{ "ipv6 abbreviated host bits", IN("2001:db8:1/32\n"), "",
+	  "has host bits set; did you mean 2001:db8::/32?", 1, 1 },
+	{ "ipv6 bad word", IN("2001:zz\n"), "",
+	  "1: bad address \"2001:zz\": expected an IPv6 address", 1, 1 },
+	{ "ipv6 word too long", IN("2001:db8:12345:1\n"), "",
+	  "1: bad address \"2001:db8:12345:1\"", 1, 1 },
+	{ "ipv6 empty word", IN("2001::db8::1\n"), "",
+	  "1: bad prefix \"2001::db8::1\"", 1, 1 },
+	{ "ipv6 value without space", IN("2001:db8::1:127.0.0.2:x\n"), "",
+	  "1: bad prefix", 1, 1 },
+	{ "crlf and bom", IN("\xef\xbb\xbf" "192.0.2\r\n2001:db8:1:2\r\n"),
+	  "192.0.2.0/24,2001:db8:1:2::/64", "", 2, 0 },
+	{ "nul byte", IN("192.0.2.1\0garbage\n192.0.2.2\n"), "192.0.2.2",
+	  "1: line contains a NUL byte|", 2, 1 },
+	{ "binary garbage", IN("\x01\x02\xff" "binary\n192.0.2.9\n"),
+	  "192.0.2.9", "1: bad address \"???binary\"", 2, 1 },
+	{ "bad then good", IN("nonsense\n192.0.2.1\n"), "192.0.2.1",
+	  "1: bad address \"nonsense\"", 2, 1 },
+};
+
+static void test_rbldnsd(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(rbl_cases); i++) {
+		struct seen s = { .stop_after = -1 };
+		struct listfile_report r;
+		FILE *f = open_mem(rbl_cases[i].in, rbl_cases[i].len);
+		int rc;
+
+		memset(&r, 0xa5, sizeof(r));
+		rc = listfile_parse_format(f, LISTFILE_RBLDNSD, on_entry, on_bad,
+					   &s, &r);
+		fclose(f);
+		CHECK_INT(rbl_cases[i].name, "rc", rc, 0);
+		CHECK_STR(rbl_cases[i].name, "entries", s.entries,
+			  rbl_cases[i].entries);
+		if (rbl_cases[i].bad[0])
+			CHECK_CONTAINS(rbl_cases[i].name, "bad", s.bad,
+				       rbl_cases[i].bad);
+		else
+			CHECK_STR(rbl_cases[i].name, "bad", s.bad, "");
+		CHECK_UINT(rbl_cases[i].name, "report.lines", r.lines,
+			   rbl_cases[i].lines);
+		CHECK_UINT(rbl_cases[i].name, "report.entries", r.entries,
+			   (unsigned long)s.nentries);
+		CHECK_UINT(rbl_cases[i].name, "report.bad", r.bad,
+			   rbl_cases[i].nbad);
+	}
+	CHECK_DONE();
+}
+
+/* The worst IPv4 range needs 62 blocks: exactly the bound, in order,
+ * adjacent and covering the range exactly. */
+static void test_rbldnsd_worst_range(void **state)
+{
+	static const char data[] = "0.0.0.1-255.255.255.254\n";
+	struct seen s = { .stop_after = -1 };
+	struct listfile_report r;
+	FILE *f = open_mem(data, sizeof(data) - 1);
+	int rc;
+
+	rc = listfile_parse_format(f, LISTFILE_RBLDNSD, on_entry, on_bad, &s,
+				   &r);
+	fclose(f);
+	CHECK_INT("worst range", "rc", rc, 0);
+	CHECK_UINT("worst range", "entries", r.entries,
+		   LISTFILE_MAX_LINE_PREFIXES);
+	CHECK_STR("worst range", "bad", s.bad, "");
+	CHECK(strncmp(s.entries, "0.0.0.1,0.0.0.2/31,0.0.0.4/30,", 30) == 0,
+	      "case worst range: got \"%.40s...\", want it to start with 0.0.0.1,0.0.0.2/31,0.0.0.4/30,",
+	      s.entries);
+	CHECK(strstr(s.entries, ",1.0.0.0/8,2.0.0.0/7,4.0.0.0/6,") != NULL,
+	      "case worst range: got \"%s\", want the /8, /7, /6 blocks in order",
+	      s.entries);
+	{
+		static const char tail[] = ",255.255.255.252/31,255.255.255.254";
+		size_t len = strlen(s.entries), tlen = sizeof(tail) - 1;
+		const char *end = len > tlen ? s.entries + len - tlen : s.entries;
+
+		CHECK_STR("worst range", "last blocks", end, tail);
+	}
+	CHECK_DONE();
+}
+
+/* An unknown format is refused before anything is read. */
+static void test_bad_format(void **state)
+{
+	static const char data[] = "192.0.2.1\n";
+	struct seen s = { .stop_after = -1 };
+	FILE *f = open_mem(data, sizeof(data) - 1);
+
+	CHECK_INT("format 7", "rc",
+		  listfile_parse_format(f, (enum listfile_format)7, on_entry,
+					on_bad, &s, NULL),
+		  -EINVAL);
+	CHECK_STR("format 7", "entries", s.entries, "");
+	fclose(f);
+	CHECK_STR("names", "plain", listfile_format_name(LISTFILE_PLAIN),
+		  "plain");
+	CHECK_STR("names", "rbldnsd", listfile_format_name(LISTFILE_RBLDNSD),
+		  "rbldnsd");
+	CHECK_DONE();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +514,9 @@ int main(void)
 		cmocka_unit_test(test_stop),
 		cmocka_unit_test(test_read_error),
 		cmocka_unit_test(test_long_lines),
+		cmocka_unit_test(test_rbldnsd),
+		cmocka_unit_test(test_rbldnsd_worst_range),
+		cmocka_unit_test(test_bad_format),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
