@@ -51,7 +51,8 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 PURE_MODULES = errbuf addr duration listfile settings json stats log \
 	       dnsbl_sites config inflight state
 # Modules of the CLI that touch the kernel or glue things together.
-CLI_MODULES = kmap cli cli_args cli_lists cli_attach cli_info cli_daemon
+CLI_MODULES = kmap cli cli_args cli_lists cli_attach cli_info cli_daemon \
+	      metrics
 
 BPF_OBJ = $(BUILD)/bpf/mxscreen.bpf.o
 BPF_SKEL = $(BUILD)/bpf/mxscreen.skel.h
@@ -64,7 +65,8 @@ CLI_OBJS = $(call obj,$(PURE_MODULES) $(CLI_MODULES)) \
 	   $(BUILD)/obj/loader/loader.o
 
 # mxscreend: the DNSBL daemon.  c-ares does its DNS.
-MXSCREEND_MODULES = kmap handshake dnsbl daemon daemon_state mxscreend
+MXSCREEND_MODULES = kmap handshake dnsbl daemon daemon_state mxscreend \
+		    metrics
 MXSCREEND_OBJS = $(call obj,$(PURE_MODULES) $(MXSCREEND_MODULES)) \
 		 $(BUILD)/obj/loader/loader.o
 CARES_LIBS = $(shell $(PKG_CONFIG) --libs libcares)
@@ -118,6 +120,8 @@ UNIT_DEPS_listfile = addr errbuf
 UNIT_DEPS_stats = json
 UNIT_DEPS_cli_args = addr duration settings errbuf
 UNIT_DEPS_state = addr settings duration errbuf
+# metrics: the kmap calls and log_msg are stubbed by the test
+UNIT_DEPS_metrics = stats json settings duration errbuf
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
 $(BUILD)/tests/unit/test_%: tests/unit/test_%.c tests/unit/check.h \

@@ -35,7 +35,6 @@ struct json_writer;
 void cli_daemon_status_text(struct kmap *km);
 void cli_daemon_status_json(struct kmap *km, struct json_writer *jw);
 void cli_daemon_check_text(struct kmap *km, const struct addr_cidr *ip);
-void cli_daemon_prometheus(struct kmap *km, FILE *out);
 void cli_daemon_check_json(struct kmap *km, struct json_writer *jw,
 			   const struct addr_cidr *ip);
 

@@ -13,10 +13,12 @@
 #include "cli.h"
 #include "duration.h"
 #include "json.h"
+#include "metrics.h"
 
 #define NS_PER_S 1000000000ull
-/* A heartbeat older than this means the daemon is not running. */
-#define CLI_HEARTBEAT_STALE_S 5
+/* A heartbeat older than this means the daemon is not running (the
+ * metrics' mxscreen_daemon_up says the same). */
+#define CLI_HEARTBEAT_STALE_S METRICS_HEARTBEAT_STALE_S
 
 enum cli_daemon_state {
 	CLI_DAEMON_NEVER,   /* no heartbeat ever written */
@@ -325,90 +327,4 @@ void cli_daemon_check_json(struct kmap *km, struct json_writer *jw,
 	}
 	json_array_end(jw);
 	json_object_end(jw);
-}
-
-void cli_daemon_prometheus(struct kmap *km, FILE *out)
-{
-	struct mxs_daemon_status st;
-	struct mxs_hs_stats hs = { 0 };
-	uint64_t now = kmap_now_ns();
-	const struct {
-		const char *metric, *label, *value;
-		uint64_t v;
-	} counters[] = {
-		{ "mxscreen_dnsbl_lookups_total", NULL, NULL, 0 },
-		{ "mxscreen_dnsbl_verdicts_total", "verdict", "block", 0 },
-		{ "mxscreen_dnsbl_verdicts_total", "verdict", "allow", 0 },
-		{ "mxscreen_dnsbl_verdicts_total", "verdict", "clean", 0 },
-		{ "mxscreen_dnsbl_verdicts_total", "verdict", "failed", 0 },
-		{ "mxscreen_dnsbl_skipped_total", "reason", "rate", 0 },
-		{ "mxscreen_dnsbl_skipped_total", "reason", "busy", 0 },
-		{ "mxscreen_dnsbl_skipped_total", "reason", "no_zone", 0 },
-		{ "mxscreen_rate_bans_total", NULL, NULL, 0 },
-		{ "mxscreen_handshakes_total", "outcome", "queued", 0 },
-		{ "mxscreen_handshakes_total", "outcome", "cached", 0 },
-		{ "mxscreen_handshakes_total", "outcome", "lost", 0 },
-		{ "mxscreen_handshakes_total", "outcome", "not_screened", 0 },
-		{ "mxscreen_handshakes_total", "outcome", "other_netns", 0 },
-		{ "mxscreen_handshakes_total", "outcome", "offence", 0 },
-		{ "mxscreen_handshakes_total", "outcome", "offence_lost", 0 },
-	};
-	uint64_t values[sizeof(counters) / sizeof(counters[0])];
-	const char *last = "";
-
-	if (kmap_daemon_get(km, &st))
-		memset(&st, 0, sizeof(st));
-	kmap_hs_stats_read(km, &hs);
-	{
-		const uint64_t v[] = {
-			st.lookups,	 st.blocked,	  st.allowed,
-			st.clean,	 st.failed,	  st.skipped_rate,
-			st.skipped_busy, st.skipped_nozone, st.rate_bans,
-			hs.queued,	 hs.cached,	  hs.lost,
-			hs.not_screened, hs.other_netns,  hs.offences,
-			hs.offences_lost,
-		};
-
-		memcpy(values, v, sizeof(values));
-	}
-	fprintf(out, "# TYPE mxscreen_daemon_up gauge\nmxscreen_daemon_up %d\n",
-		cli_daemon_state(&st, now) == CLI_DAEMON_RUNNING);
-	for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
-		if (strcmp(last, counters[i].metric) != 0)
-			fprintf(out, "# TYPE %s counter\n", counters[i].metric);
-		last = counters[i].metric;
-		if (counters[i].label)
-			fprintf(out, "%s{%s=\"%s\"} %llu\n", counters[i].metric,
-				counters[i].label, counters[i].value,
-				(unsigned long long)values[i]);
-		else
-			fprintf(out, "%s %llu\n", counters[i].metric,
-				(unsigned long long)values[i]);
-	}
-	/* one group per metric family, as the text format requires */
-	for (int m = 0; m < 4; m++) {
-		static const char *const names[] = {
-			"mxscreen_dnsbl_zone_queries_total",
-			"mxscreen_dnsbl_zone_listed_total",
-			"mxscreen_dnsbl_zone_failures_total",
-			"mxscreen_dnsbl_zone_usable",
-		};
-
-		fprintf(out, "# TYPE %s %s\n", names[m],
-			m == 3 ? "gauge" : "counter");
-		for (uint32_t i = 0; i < st.nr_sites && i < MXS_DNSBL_MAX_SITES;
-		     i++) {
-			const struct mxs_site_status *z = &st.site[i];
-			const uint64_t v[] = {
-				z->queries, z->listed, z->failures,
-				z->state == MXS_SITE_OK ||
-					z->state == MXS_SITE_NO_TESTPOINT,
-			};
-
-			/* the site's zone: its spec up to '=' or '*' */
-			fprintf(out, "%s{zone=\"%.*s\",site=\"%u\"} %llu\n",
-				names[m], (int)strcspn(z->spec, "=*"), z->spec, i,
-				(unsigned long long)v[m]);
-		}
-	}
 }

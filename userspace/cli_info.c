@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "json.h"
 #include "log.h"
+#include "metrics.h"
 #include "stats.h"
 #include "../loader/loader.h"
 
@@ -205,30 +206,14 @@ int cli_cmd_status(const struct cli_args *a)
 	return CLI_EXIT_OK;
 }
 
-/* Everything a node-exporter textfile wants: the XDP counters, map fill
- * levels by list, family and kind, and the daemon's counters. */
-static void cli_prometheus(struct kmap *km, const struct mxs_stats *s)
+/* Everything a node-exporter textfile wants, exactly as mxscreend's
+ * prometheus_file has it (metrics.c). */
+static int cli_prometheus(struct kmap *km)
 {
-	static const char *const lists[] = { "allow", "block" };
-	static const char *const kinds[] = { "host", "prefix" };
+	int err = metrics_write(km, stdout);
 
-	stats_print_prometheus(stdout, s);
-	printf("# HELP mxscreen_entries Entries in a list map.\n"
-	       "# TYPE mxscreen_entries gauge\n");
-	for (int l = 0; l < 2; l++)
-		for (int f = 0; f < 2; f++)
-			for (int k = 0; k < 2; k++) {
-				uint32_t used, cap;
-
-				if (kmap_fill(km, l + 1, f, (enum kmap_kind)k,
-					      &used, &cap))
-					continue;
-				printf("mxscreen_entries{list=\"%s\",family=\"ipv%d\","
-				       "kind=\"%s\"} %u\n",
-				       lists[l], f ? 6 : 4, kinds[k], used);
-			}
-	cli_daemon_prometheus(km, stdout);
 	fflush(stdout);
+	return err;
 }
 
 static volatile sig_atomic_t cli_stop;
@@ -262,9 +247,11 @@ int cli_cmd_stats(const struct cli_args *a)
 		if (a->json)
 			stats_print_json(stdout, &cur);
 		else if (a->prometheus)
-			cli_prometheus(&km, &cur);
+			err = cli_prometheus(&km);
 		else
 			stats_print_text(stdout, &cur);
+		if (err)
+			goto fail;
 		kmap_close(&km);
 		return CLI_EXIT_OK;
 	}
@@ -285,7 +272,9 @@ int cli_cmd_stats(const struct cli_args *a)
 		if (a->json) {
 			stats_print_json(stdout, &cur);
 		} else if (a->prometheus) {
-			cli_prometheus(&km, &cur);
+			err = cli_prometheus(&km);
+			if (err)
+				goto fail;
 		} else {
 			time_t now = time(NULL);
 			char when[32];
@@ -300,7 +289,7 @@ int cli_cmd_stats(const struct cli_args *a)
 	kmap_close(&km);
 	return CLI_EXIT_OK;
 fail:
-	log_error("cannot read the stats map under %s: %s", a->pin_path,
+	log_error("cannot read the maps under %s: %s", a->pin_path,
 		  strerror(-err));
 	kmap_close(&km);
 	return CLI_EXIT_FAIL;

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * metrics.h - everything the pinned maps know, in the Prometheus text
+ * exposition format: the XDP program's outcomes, the lists' fill levels
+ * and their live entries, and mxscreend's lookups, verdicts, zones and
+ * handshakes.  `mxscreen stats --prometheus` prints it and mxscreend
+ * writes it to prometheus_file; both call metrics_write(), so the two are
+ * the same by construction.
+ *
+ * Contract: counters are named mxscreen_..._total, gauges without the
+ * suffix; labels say verdict, reason, class, list, family, kind, outcome,
+ * zone and site (a zone's index in dnsbl_sites), never an address: the
+ * number of series is fixed by the configuration, not by the traffic.
+ * Every metric family is one block (# HELP, # TYPE, its samples), as the
+ * text format requires.  Reading functions return 0 or a negative errno
+ * and log nothing; metrics_file_write() logs (see there).
+ */
+#ifndef MXS_METRICS_H
+#define MXS_METRICS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "kmap.h"
+
+/* A block entry applies to mx, submission or both ("all"): index
+ * MXS_CLASS_BIT mask - 1. */
+#define METRICS_CLASS_MASKS 3
+
+/* One reading of the maps. */
+struct metrics_sample {
+	struct mxs_stats xdp; /* summed over CPUs */
+	/* entries and capacity per map: [list - 1][v4 = 0, v6 = 1][kind] */
+	struct {
+		uint32_t used, capacity;
+	} fill[2][2][2];
+	/* unexpired entries: [list - 1][family][reason][class mask - 1];
+	 * allow entries apply to every class and are all counted under
+	 * "all" */
+	uint64_t live[2][2][MXS_NR_REASONS][METRICS_CLASS_MASKS];
+	struct mxs_daemon_status daemon; /* the daemon's last heartbeat */
+	bool daemon_up;                  /* it is fresh and not "stopped" */
+	struct mxs_hs_stats hs;          /* summed over CPUs */
+	uint32_t cache_used, cache_capacity; /* dnsbl_cache */
+};
+
+/* A heartbeat older than this means the daemon is not running. */
+#define METRICS_HEARTBEAT_STALE_S 5
+
+/* Whether a daemon status record says the daemon runs at now_ns: a
+ * heartbeat was written, not the last one of a clean stop (pid 0), and
+ * less than METRICS_HEARTBEAT_STALE_S ago. */
+bool metrics_daemon_up(const struct mxs_daemon_status *st, uint64_t now_ns);
+
+/* Read every map the exposition needs.  Walks the list maps (batched: a
+ * million entries take a fraction of a second). */
+int metrics_collect(struct kmap *km, struct metrics_sample *s);
+
+/* The exposition of a sample. */
+void metrics_print(FILE *out, const struct metrics_sample *s);
+
+/* metrics_collect() then metrics_print(); nothing is printed when the
+ * maps cannot be read. */
+int metrics_write(struct kmap *km, FILE *out);
+
+/* What metrics_file_write() remembers between calls, so that a failure
+ * is logged once and not at every interval. */
+struct metrics_file {
+	int last_err;        /* 0, or the -errno last logged */
+	char last_path[CONFIG_PATH_LEN]; /* the file it was for */
+};
+
+/*
+ * Replace path with the current exposition, atomically: a temporary file
+ * beside it (path.XXXXXX, which a node-exporter textfile collector
+ * ignores, since it reads *.prom), mode 0644, fflush and fsync, rename
+ * over path.  A reader sees the old file or the new one, never a part.
+ * A failure is logged as a warning with what to do, once per distinct
+ * error and path; the first success after a failure is logged too.
+ * Returns 0 or -errno.
+ */
+int metrics_file_write(struct metrics_file *mf, struct kmap *km,
+		       const char *path);
+
+#endif /* MXS_METRICS_H */
