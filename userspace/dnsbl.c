@@ -13,12 +13,15 @@
  *     list 127.0.0.1 (a zone that lists the world blocks no one);
  *   - an answer in 127.255.255.0/24 (the list refuses us) or outside 127/8
  *     scores nothing and disables the zone for DNSBL_DISABLE_SECONDS;
- *   - timeouts, SERVFAIL and any other error score nothing.
+ *   - timeouts, SERVFAIL, malformed answers and any other error score
+ *     nothing; each is counted per zone, and logged at most once per
+ *     DNSBL_FAULT_LOG_SECONDS per zone.
  */
 #include <arpa/inet.h>
 #include <ares.h>
 #include <arpa/nameser.h>
 #include <errno.h>
+#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -31,6 +34,8 @@
 
 /* Probe again this soon while a zone has not passed its 127.0.0.1 check. */
 #define DNSBL_PROBE_RETRY_SECONDS 30
+/* At most one warning about failed lookups per zone this often. */
+#define DNSBL_FAULT_LOG_SECONDS 60
 #define NS_PER_S 1000000000ull
 /* Socket buffers for c-ares: a burst of answers after a scheduling gap
  * must not overflow the default 208 KB (a lost answer costs a retry a
@@ -51,6 +56,11 @@ struct dnsbl_zone_state {
 	uint64_t disabled_until_ns;
 	uint64_t next_probe_ns;
 	uint64_t queries, listed, failures;
+	/* failure warnings: one per DNSBL_FAULT_LOG_SECONDS at most, with a
+	 * count of those not logged, so a broken or hostile server cannot
+	 * flood the log; the status map counts every one (failures) */
+	uint64_t fault_logged_ns;
+	uint64_t faults_unlogged;
 };
 
 struct dnsbl_lookup;
@@ -152,18 +162,27 @@ int dnsbl_engine_timeout(struct dnsbl_engine *e)
 	return (int)(tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000);
 }
 
-/* The A records of a reply.  Returns the number (0: NODATA) or -1. */
+/* The A records of a reply.  Returns the number (0: NODATA), -1 for a
+ * malformed reply, or -2 for a CNAME chain that ends without an address
+ * (a loop, or a dangling alias: a broken zone, not a listing). */
 static int dnsbl_parse_reply(const unsigned char *abuf, int alen,
 			     struct dnsbl_zone_answer *ans)
 {
 	struct ares_addrttl rec[DNSBL_MAX_ANSWERS];
+	struct hostent *host = NULL;
 	int n = DNSBL_MAX_ANSWERS, rc;
+	bool aliased;
 
-	rc = ares_parse_a_reply(abuf, alen, NULL, rec, &n);
+	rc = ares_parse_a_reply(abuf, alen, &host, rec, &n);
+	aliased = host && host->h_aliases && host->h_aliases[0];
+	if (host)
+		ares_free_hostent(host);
 	if (rc == ARES_ENODATA)
-		return 0;
+		return aliased ? -2 : 0;
 	if (rc != ARES_SUCCESS)
 		return -1;
+	if (n == 0 && aliased)
+		return -2;
 	ans->nr = 0;
 	ans->ttl = UINT32_MAX;
 	for (int i = 0; i < n; i++) {
@@ -178,6 +197,36 @@ static const char *dnsbl_zone_name(const struct dnsbl_engine *e,
 				   unsigned int zone)
 {
 	return e->cfg.sites.zone[zone];
+}
+
+/* A lookup in zone got no usable answer (why: for the log).  Counted
+ * always; logged at most once per DNSBL_FAULT_LOG_SECONDS per zone. */
+static void dnsbl_zone_fault(struct dnsbl_engine *e, unsigned int zone,
+			     const struct mxs_source *src, const char *why)
+{
+	struct dnsbl_zone_state *z = &e->zone[zone];
+	uint64_t now = dnsbl_now_ns();
+	char who[INET6_ADDRSTRLEN];
+
+	z->failures++;
+	if (z->fault_logged_ns &&
+	    now - z->fault_logged_ns < DNSBL_FAULT_LOG_SECONDS * NS_PER_S) {
+		z->faults_unlogged++;
+		return;
+	}
+	dnsbl_format_source(src, who, sizeof(who));
+	if (z->faults_unlogged)
+		log_warn("DNSBL zone %s: no usable answer for [%s]: %s (and %llu "
+			 "more failures in this zone since the last such message); "
+			 "not listed as far as this zone goes",
+			 dnsbl_zone_name(e, zone), who, why,
+			 (unsigned long long)z->faults_unlogged);
+	else
+		log_warn("DNSBL zone %s: no usable answer for [%s]: %s; not listed "
+			 "as far as this zone goes",
+			 dnsbl_zone_name(e, zone), who, why);
+	z->fault_logged_ns = now;
+	z->faults_unlogged = 0;
 }
 
 static void dnsbl_disable_zone(struct dnsbl_engine *e, unsigned int zone,
@@ -309,17 +358,18 @@ static void dnsbl_query_done(void *arg, int status, int timeouts,
 			l->usable++;
 		} else {
 			ans->nr = 0;
-			z->failures++;
 			l->failed++;
+			dnsbl_zone_fault(e, q->zone, &l->node.src,
+					 n == -1 ? "malformed answer" :
+					 n == -2 ? "CNAME chain without an address (a loop?)" :
+						   "answer is not a DNSBL listing");
 		}
 	} else if (status == ARES_ENOTFOUND || status == ARES_ENODATA) {
 		l->usable++; /* NXDOMAIN: not listed here */
 	} else if (status != ARES_EDESTRUCTION && status != ARES_ECANCELLED) {
-		z->failures++;
 		l->failed++;
-		dnsbl_format_source(&l->node.src, who, sizeof(who));
-		log_debug("DNSBL zone %s: no answer for [%s]: %s",
-			  dnsbl_zone_name(e, q->zone), who, ares_strerror(status));
+		dnsbl_zone_fault(e, q->zone, &l->node.src,
+				 ares_strerror(status));
 	}
 	if (--l->pending == 0)
 		dnsbl_lookup_finish(e, l);
@@ -411,7 +461,10 @@ static void dnsbl_probe_done(void *arg, int status, int timeouts,
 	if (n < 0) {
 		z->failures++;
 		log_warn("DNSBL zone %s: probe 127.0.0.%u got no answer: %s",
-			 zone, p->last_octet, ares_strerror(status));
+			 zone, p->last_octet,
+			 status != ARES_SUCCESS ? ares_strerror(status) :
+			 n == -2 ? "CNAME chain without an address (a loop?)" :
+				   "malformed answer");
 		return;
 	}
 	if (n > 0) {
