@@ -70,6 +70,9 @@ MXSCREEND_MODULES = kmap handshake dnsbl daemon daemon_state mxscreend \
 MXSCREEND_OBJS = $(call obj,$(PURE_MODULES) $(MXSCREEND_MODULES)) \
 		 $(BUILD)/obj/loader/loader.o
 CARES_LIBS = $(shell $(PKG_CONFIG) --libs libcares)
+# The fleet export (docs/fleet.md): export.c writes the text and is pure,
+# export_file.c walks the maps and writes the file.
+PURE_MODULES += export
 
 .PHONY: all clean test test-unit test-bpf test-man test-install test-e2e \
 	demo demo-run bench install deps
@@ -120,6 +123,7 @@ UNIT_DEPS_listfile = addr errbuf
 UNIT_DEPS_stats = json
 UNIT_DEPS_cli_args = addr duration settings errbuf
 UNIT_DEPS_state = addr settings duration errbuf
+UNIT_DEPS_export = addr settings duration errbuf
 # metrics: the kmap calls and log_msg are stubbed by the test
 UNIT_DEPS_metrics = stats json settings duration errbuf
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
