@@ -162,11 +162,9 @@ int dnsbl_engine_timeout(struct dnsbl_engine *e)
 	return (int)(tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000);
 }
 
-/* The A records of a reply.  Returns the number (0: NODATA), -1 for a
- * malformed reply, or -2 for a CNAME chain that ends without an address
- * (a loop, or a dangling alias: a broken zone, not a listing). */
-static int dnsbl_parse_reply(const unsigned char *abuf, int alen,
-			     struct dnsbl_zone_answer *ans)
+/* See dnsbl.h.  The callbacks below are its only users in the daemon. */
+int dnsbl_answer_parse(const unsigned char *abuf, int alen,
+		       struct dnsbl_zone_answer *ans)
 {
 	struct ares_addrttl rec[DNSBL_MAX_ANSWERS];
 	struct hostent *host = NULL;
@@ -347,7 +345,7 @@ static void dnsbl_query_done(void *arg, int status, int timeouts,
 	char who[INET6_ADDRSTRLEN];
 
 	if (status == ARES_SUCCESS && !e->destroying) {
-		int n = dnsbl_parse_reply(abuf, alen, ans);
+		int n = dnsbl_answer_parse(abuf, alen, ans);
 
 		dnsbl_format_source(&l->node.src, who, sizeof(who));
 		if (n == 0) {
@@ -455,7 +453,7 @@ static void dnsbl_probe_done(void *arg, int status, int timeouts,
 	    status == ARES_ECANCELLED)
 		return;
 	if (status == ARES_SUCCESS)
-		n = dnsbl_parse_reply(abuf, alen, &ans);
+		n = dnsbl_answer_parse(abuf, alen, &ans);
 	else if (status == ARES_ENOTFOUND || status == ARES_ENODATA)
 		n = 0;
 	if (n < 0) {

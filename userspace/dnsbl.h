@@ -79,4 +79,19 @@ void dnsbl_engine_counters(const struct dnsbl_engine *e,
 void dnsbl_engine_sites(const struct dnsbl_engine *e,
 			struct mxs_site_status *out, uint32_t *nr_sites);
 
+/*
+ * The A records of a reply as c-ares hands it to a query callback with
+ * status ARES_SUCCESS: the raw DNS message abuf of alen bytes.  Returns
+ * the number of records (0: NODATA, no listing), -1 for a malformed
+ * reply, or -2 for a CNAME chain that ends without an address (a loop, or
+ * a dangling alias: a broken zone, not a listing); records after the
+ * first DNSBL_MAX_ANSWERS are not read.  For n > 0, ans->a[] holds them,
+ * ans->nr == n and ans->ttl is their smallest TTL (one with the top bit
+ * set counts as 0); otherwise ans is untouched.  Whether the records are a listing is
+ * dnsbl_answer_classify()'s to say.  Pure: no I/O, no engine state (the
+ * callbacks act on the result), so fuzzed and unit tested on its own.
+ */
+int dnsbl_answer_parse(const unsigned char *abuf, int alen,
+		       struct dnsbl_zone_answer *ans);
+
 #endif /* MXS_DNSBL_H */
