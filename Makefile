@@ -73,6 +73,7 @@ CARES_LIBS = $(shell $(PKG_CONFIG) --libs libcares)
 # The fleet export (docs/fleet.md): export.c writes the text and is pure,
 # export_file.c walks the maps and writes the file.
 PURE_MODULES += export
+CLI_MODULES += export_file cli_export
 
 .PHONY: all clean test test-unit test-bpf test-man test-install test-e2e \
 	demo demo-run bench install deps
@@ -121,7 +122,7 @@ UNIT_DEPS_dnsbl_sites = errbuf
 UNIT_DEPS_config = dnsbl_sites duration settings addr errbuf
 UNIT_DEPS_listfile = addr errbuf
 UNIT_DEPS_stats = json
-UNIT_DEPS_cli_args = addr duration settings errbuf
+UNIT_DEPS_cli_args = addr duration settings errbuf export
 UNIT_DEPS_state = addr settings duration errbuf
 UNIT_DEPS_export = addr settings duration errbuf
 # metrics: the kmap calls and log_msg are stubbed by the test

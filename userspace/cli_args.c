@@ -15,6 +15,7 @@
 #include "cli_args.h"
 #include "duration.h"
 #include "errbuf.h"
+#include "export.h"
 
 struct cli_command {
 	const char *name;
@@ -57,6 +58,10 @@ static const struct cli_command cli_commands[] = {
 	  "show or set what happens to a refused connection attempt" },
 	{ "rate", CLI_CMD_RATE, "[mx|submission N/DURATION|0] [prefix6 LEN]",
 	  "show or set the SYN rate limit per source, e.g. rate mx 20/60s" },
+	{ "export", CLI_CMD_EXPORT,
+	  "[--format rbldnsd] [--reasons LIST] [--ttl DURATION] [--name NAME]\n"
+	  "        [--output FILE|-]",
+	  "write the block entries as an rbldnsd zone file, to share with a fleet" },
 	{ "help", CLI_CMD_HELP, "[COMMAND]", "show help" },
 	{ "version", CLI_CMD_VERSION, "", "show the version" },
 };
@@ -133,6 +138,10 @@ enum cli_opt {
 	OPT_JSON,
 	OPT_WATCH,
 	OPT_PROMETHEUS,
+	OPT_FORMAT,
+	OPT_REASONS,
+	OPT_NAME,
+	OPT_OUTPUT,
 };
 
 static const struct option cli_all_options[] = {
@@ -152,6 +161,10 @@ static const struct option cli_all_options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "watch", required_argument, NULL, OPT_WATCH },
 	{ "prometheus", no_argument, NULL, OPT_PROMETHEUS },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "reasons", required_argument, NULL, OPT_REASONS },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "output", required_argument, NULL, OPT_OUTPUT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -174,7 +187,7 @@ static bool cli_option_allowed(enum cli_cmd cmd, int opt)
 		return cmd == CLI_CMD_DETACH;
 	case OPT_TTL:
 		return cmd == CLI_CMD_BLOCK || cmd == CLI_CMD_ALLOW ||
-		       cmd == CLI_CMD_LOAD;
+		       cmd == CLI_CMD_LOAD || cmd == CLI_CMD_EXPORT;
 	case OPT_CLASS:
 		return cmd == CLI_CMD_BLOCK || cmd == CLI_CMD_LOAD;
 	case OPT_COMMENT:
@@ -185,6 +198,11 @@ static bool cli_option_allowed(enum cli_cmd cmd, int opt)
 	case OPT_WATCH:
 	case OPT_PROMETHEUS:
 		return cmd == CLI_CMD_STATS;
+	case OPT_FORMAT:
+	case OPT_REASONS:
+	case OPT_NAME:
+	case OPT_OUTPUT:
+		return cmd == CLI_CMD_EXPORT;
 	}
 	return false;
 }
@@ -251,6 +269,11 @@ static int cli_parse_option(struct cli_args *a, int opt, const char *val,
 		if (a->ttl_seconds == 0)
 			return cli_usage_error(err, errlen,
 					       "--ttl: must be more than 0s; leave it out for an entry that never expires");
+		/* export: the DNS TTL of the zone */
+		if (a->cmd == CLI_CMD_EXPORT &&
+		    a->ttl_seconds > EXPORT_TTL_CLI_MAX)
+			return cli_usage_error(err, errlen,
+					       "--ttl: at most 1d for a DNS TTL");
 		a->have_ttl = true;
 		return CLI_EXIT_OK;
 	case OPT_CLASS:
@@ -279,6 +302,30 @@ static int cli_parse_option(struct cli_args *a, int opt, const char *val,
 		a->watch_seconds = (unsigned int)v;
 		return CLI_EXIT_OK;
 	}
+	case OPT_FORMAT:
+		if (strcmp(val, "rbldnsd") != 0)
+			return cli_usage_error(err, errlen,
+					       "--format: unknown format \"%s\": expected rbldnsd",
+					       val);
+		return CLI_EXIT_OK;
+	case OPT_REASONS:
+		if (export_parse_reasons(val, &a->reasons, why, sizeof(why)) < 0)
+			return cli_usage_error(err, errlen, "--reasons: %s", why);
+		return CLI_EXIT_OK;
+	case OPT_NAME:
+		if (!export_name_valid(val))
+			return cli_usage_error(err, errlen,
+					       "--name: \"%s\" is not a host name: 1 to %d letters, "
+					       "digits, '.', '-' or '_'",
+					       val, EXPORT_NAME_LEN - 1);
+		a->name = val;
+		return CLI_EXIT_OK;
+	case OPT_OUTPUT:
+		if (!val[0])
+			return cli_usage_error(err, errlen,
+					       "--output: name a file, or - for standard output");
+		a->output = val;
+		return CLI_EXIT_OK;
 	}
 	return cli_usage_error(err, errlen, "unknown option");
 }
@@ -455,6 +502,7 @@ static int cli_parse_operands(struct cli_args *a, int n, char **ops,
 	}
 	case CLI_CMD_STATUS:
 	case CLI_CMD_STATS:
+	case CLI_CMD_EXPORT:
 	case CLI_CMD_VERSION:
 	case CLI_CMD_NONE:
 		return cli_want_operands(a, n, 0, 0, err, errlen);
@@ -471,6 +519,7 @@ static void cli_args_defaults(struct cli_args *a)
 	a->mode = SETTINGS_MODE_AUTO;
 	a->classes = MXS_CLASSES_ALL;
 	a->observe = -1;
+	a->reasons = EXPORT_DEFAULT_REASONS;
 }
 
 /* Global options come before the command: --pin-path, -v, --help,

@@ -42,6 +42,7 @@ enum cli_cmd {
 	CLI_CMD_PORTS,
 	CLI_CMD_ACTION,
 	CLI_CMD_RATE,
+	CLI_CMD_EXPORT,
 	CLI_CMD_HELP,
 	CLI_CMD_VERSION,
 };
@@ -102,6 +103,12 @@ struct cli_args {
 	} rate_target;
 	struct mxs_rate rate;
 	uint32_t rate_prefix6;
+
+	/* export (also uses have_ttl, ttl_seconds) */
+	uint8_t reasons;    /* --reasons: bit (1 << enum mxs_reason);
+			     * EXPORT_DEFAULT_REASONS unless given */
+	const char *name;   /* --name; NULL: the host name */
+	const char *output; /* --output FILE; NULL or "-": stdout */
 };
 
 int cli_args_parse(int argc, char **argv, struct cli_args *args, char *err,

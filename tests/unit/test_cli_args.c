@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "../../userspace/cli_args.h"
+#include "../../userspace/export.h"
 #include "check.h"
 
 #define MAX_WORDS 16
@@ -77,7 +78,7 @@ static const char *const cmd_names[] = {
 	[CLI_CMD_STATS] = "stats",     [CLI_CMD_OBSERVE] = "observe",
 	[CLI_CMD_PORTS] = "ports",     [CLI_CMD_ACTION] = "action",
 	[CLI_CMD_RATE] = "rate",       [CLI_CMD_HELP] = "help",
-	[CLI_CMD_VERSION] = "version",
+	[CLI_CMD_VERSION] = "version", [CLI_CMD_EXPORT] = "export",
 };
 
 static void put(char *buf, size_t len, const char *fmt, ...)
@@ -170,6 +171,16 @@ static void describe(const struct cli_args *a, char *buf, size_t len)
 		put(buf, len, " rate_%s=%s",
 		    a->rate_target == CLI_RATE_MX ? "mx" : "submission", r);
 	}
+	if (a->reasons != EXPORT_DEFAULT_REASONS) {
+		char r[EXPORT_REASONS_STRLEN];
+
+		export_format_reasons(a->reasons, r, sizeof(r));
+		put(buf, len, " reasons=%s", r);
+	}
+	if (a->name)
+		put(buf, len, " name=%s", a->name);
+	if (a->output)
+		put(buf, len, " output=%s", a->output);
 }
 
 /* Parse one case and check rc, the result or the error. */
@@ -239,6 +250,7 @@ static void test_commands(void **state)
 		{ "observe", { "observe", NULL }, OK, "cmd=observe" },
 		{ "ports", { "ports", NULL }, OK, "cmd=ports" },
 		{ "action", { "action", NULL }, OK, "cmd=action" },
+		{ "export", { "export", NULL }, OK, "cmd=export" },
 		{ "help", { "help", NULL }, OK, "cmd=help" },
 		{ "version", { "version", NULL }, OK, "cmd=version" },
 		{ "unknown command", { "blok", "192.0.2.1", NULL }, USAGE,
@@ -858,6 +870,63 @@ static void test_setting_cmds(void **state)
 	run_cases(cases, ARRAY_LEN(cases));
 }
 
+/* export: the fleet's rbldnsd file. */
+static void test_export(void **state)
+{
+	static const struct parse_case cases[] = {
+		{ "all options",
+		  { "export", "--format", "rbldnsd", "--reasons", "manual,rate,dnsbl",
+		    "--ttl", "5m", "--name", "mx1.example.org", "--output",
+		    "/srv/rbldnsd/mx1.zone", NULL }, OK,
+		  "cmd=export ttl=300 reasons=manual,dnsbl,rate name=mx1.example.org "
+		  "output=/srv/rbldnsd/mx1.zone" },
+		{ "reasons with blanks", { "export", "--reasons=rate, manual", NULL },
+		  OK, "cmd=export" },
+		{ "reasons all", { "export", "--reasons", "all", NULL }, OK,
+		  "cmd=export reasons=all" },
+		{ "reasons one", { "export", "--reasons", "list", NULL }, OK,
+		  "cmd=export reasons=list" },
+		{ "stdout", { "export", "--output", "-", NULL }, OK,
+		  "cmd=export output=-" },
+		{ "ttl max", { "export", "--ttl", "1d", NULL }, OK,
+		  "cmd=export ttl=86400" },
+		{ "ttl over", { "export", "--ttl", "25h", NULL }, USAGE,
+		  "--ttl: at most 1d for a DNS TTL" },
+		{ "ttl 0", { "export", "--ttl", "0", NULL }, USAGE,
+		  "--ttl: must be more than 0s" },
+		{ "block ttl over 1d is fine",
+		  { "block", "192.0.2.1", "--ttl", "30d", NULL }, OK,
+		  "cmd=block list=block cidr=192.0.2.1 ttl=2592000" },
+		{ "format other", { "export", "--format", "bind", NULL }, USAGE,
+		  "--format: unknown format \"bind\": expected rbldnsd" },
+		{ "reasons unknown", { "export", "--reasons", "manual,spam", NULL },
+		  USAGE, "--reasons: unknown reason \"spam\"" },
+		{ "reasons none", { "export", "--reasons", "none", NULL }, USAGE,
+		  "--reasons: unknown reason \"none\"" },
+		{ "name bad", { "export", "--name", "mx 1", NULL }, USAGE,
+		  "--name: \"mx 1\" is not a host name" },
+		{ "name dollar", { "export", "--name", "mx$", NULL }, USAGE,
+		  "is not a host name" },
+		{ "name empty", { "export", "--name=", NULL }, USAGE,
+		  "is not a host name" },
+		{ "output empty", { "export", "--output=", NULL }, USAGE,
+		  "--output: name a file, or - for standard output" },
+		{ "operand", { "export", "mx1.zone", NULL }, USAGE,
+		  "export: too many operands" },
+		{ "json", { "export", "--json", NULL }, USAGE,
+		  "export: unknown option \"--json\"" },
+		{ "class", { "export", "--class", "mx", NULL }, USAGE,
+		  "export: unknown option \"--class\"" },
+		{ "export options elsewhere", { "stats", "--output", "x", NULL },
+		  USAGE, "stats: unknown option \"--output\"" },
+		{ "reasons elsewhere", { "list", "--reasons", "rate", NULL },
+		  USAGE, "list: unknown option \"--reasons\"" },
+		{ "help", { "help", "export", NULL }, OK, "cmd=export help" },
+	};
+
+	run_cases(cases, ARRAY_LEN(cases));
+}
+
 /* How getopt trouble is reported: the word at fault is named. */
 static void test_option_errors(void **state)
 {
@@ -982,6 +1051,10 @@ static void test_defaults(void **state)
 	CHECK_UINT("defaults", "ttl", a.ttl_seconds, 0);
 	CHECK_UINT("defaults", "watch", a.watch_seconds, 0);
 	CHECK_UINT("defaults", "block4", a.sizes.block4, 0);
+	CHECK_UINT("defaults", "reasons", a.reasons, EXPORT_DEFAULT_REASONS);
+	CHECK(a.name == NULL && a.output == NULL,
+	      "case defaults: name, output: got %p, %p, want NULL",
+	      (const void *)a.name, (const void *)a.output);
 	CHECK(a.comment == NULL && a.file == NULL,
 	      "case defaults: comment, file: got %p, %p, want NULL",
 	      (const void *)a.comment, (const void *)a.file);
@@ -1030,6 +1103,11 @@ static void test_usage(void **state)
 	CHECK_CONTAINS("block", "usage", text,
 		       "CIDR [--ttl DURATION] [--class mx|submission|all] [--comment TEXT]");
 	free(text);
+	text = usage_of(CLI_CMD_EXPORT);
+	CHECK_CONTAINS("export", "usage", text,
+		       "export [--format rbldnsd] [--reasons LIST] [--ttl DURATION]");
+	CHECK_CONTAINS("export", "usage", text, "[--output FILE|-]");
+	free(text);
 	CHECK_DONE();
 }
 
@@ -1047,6 +1125,7 @@ int main(void)
 		cmocka_unit_test(test_block_allow),
 		cmocka_unit_test(test_list_cmds),
 		cmocka_unit_test(test_setting_cmds),
+		cmocka_unit_test(test_export),
 		cmocka_unit_test(test_option_errors),
 		cmocka_unit_test(test_reparse),
 		cmocka_unit_test(test_points_into_argv),
