@@ -12,12 +12,14 @@ set -eu
 # python3 (test client, listener, SYN flood), jq, man-db/groff (manual page
 # check), rbldnsd (the DNSBL server the tests query) and dig, fail2ban
 # (fail2ban-regex checks that the daemon's log lines parse), systemd
-# (systemd-analyze checks the unit files; nothing is started).
+# (systemd-analyze checks the unit files; nothing is started),
+# python3-prometheus-client (its parser reads the Prometheus text).
 PACKAGES="
 make gcc clang llvm pkg-config
 libbpf-dev libxdp-dev libelf-dev zlib1g-dev libc-ares-dev libcmocka-dev
 bpftool xdp-tools iproute2 procps util-linux coreutils
 jq python3 man-db groff-base rbldnsd bind9-dnsutils fail2ban systemd
+python3-prometheus-client
 "
 
 # `deps.sh bench`: also what `make bench-mail` needs: a real Postfix (3.7,

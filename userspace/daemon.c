@@ -381,6 +381,14 @@ void daemon_tick(struct daemon *d)
 		daemon_state_save(&d->km, d->cfg.state_file);
 	}
 	daemon_publish(d);
+	/* after the heartbeat, so that the file has this second's counters;
+	 * half a second of slack for the timer's jitter */
+	if (d->cfg.prometheus_file[0] &&
+	    now - d->last_prom_ns + NS_PER_S / 2 >=
+		    d->cfg.prometheus_interval * NS_PER_S) {
+		d->last_prom_ns = now;
+		metrics_file_write(&d->prom, &d->km, d->cfg.prometheus_file);
+	}
 }
 
 static int daemon_engine_restart(struct daemon *d)
@@ -460,6 +468,8 @@ int daemon_start(struct daemon *d, const struct config *cfg,
 	memset(&d->base, 0, sizeof(d->base));
 	d->last_expire_ns = kmap_now_ns();
 	d->last_state_ns = d->last_expire_ns;
+	d->last_prom_ns = 0; /* written at the first tick */
+	memset(&d->prom, 0, sizeof(d->prom));
 	err = kmap_open(&d->km, pin_path);
 	if (err) {
 		log_error("cannot open the maps under %s: %s", pin_path,
@@ -530,6 +540,7 @@ void daemon_reload(struct daemon *d)
 	}
 	sites_changed = memcmp(&cfg.sites, &d->cfg.sites, sizeof(cfg.sites)) != 0;
 	d->cfg = cfg;
+	d->last_prom_ns = 0; /* a new prometheus_file or interval: now */
 	daemon_apply_rates(d);
 	if (sites_changed) {
 		d->generation++;
@@ -557,5 +568,8 @@ void daemon_stop(struct daemon *d)
 	d->status.pid = 0;
 	d->status.heartbeat_ns = kmap_now_ns();
 	kmap_daemon_put(&d->km, &d->status);
+	/* the last word for the scraper: mxscreen_daemon_up 0 */
+	if (d->cfg.prometheus_file[0])
+		metrics_file_write(&d->prom, &d->km, d->cfg.prometheus_file);
 	kmap_close(&d->km);
 }

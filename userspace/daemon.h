@@ -16,6 +16,7 @@
 #include "config.h"
 #include "dnsbl.h"
 #include "kmap.h"
+#include "metrics.h"
 
 struct daemon {
 	struct config cfg;
@@ -30,6 +31,8 @@ struct daemon {
 	uint64_t last_lookups;   /* for lookups_per_sec */
 	uint64_t last_expire_ns; /* last sweep of expired entries */
 	uint64_t last_state_ns;  /* last save of the state file */
+	uint64_t last_prom_ns;   /* last write of prometheus_file */
+	struct metrics_file prom; /* its failures, logged once each */
 };
 
 /* Open the maps (pinned by the handshake module before), start the
@@ -42,15 +45,16 @@ void daemon_on_event(struct daemon *d, const struct mxs_event *ev);
 
 /* Once a second: probes, heartbeat, every dnsbl_min_ttl (5..60 s)
  * the sweep of expired dnsbl entries, every state_interval the state
- * file. */
+ * file, every prometheus_interval the Prometheus file. */
 void daemon_tick(struct daemon *d);
 
 /* SIGHUP: re-read config_path; a bad file is reported and the running
  * configuration kept. */
 void daemon_reload(struct daemon *d);
 
-/* Stop: save the state file, mark the heartbeat as stopped, free
- * everything.  The kernel program and maps stay. */
+/* Stop: save the state file, mark the heartbeat as stopped, write the
+ * Prometheus file a last time, free everything.  The kernel program and
+ * maps stay. */
 void daemon_stop(struct daemon *d);
 
 #endif /* MXS_DAEMON_H */
