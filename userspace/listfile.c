@@ -353,9 +353,10 @@ static enum line_kind parse_rbldnsd_line(char *text, size_t len,
 		return LINE_EMPTY;
 	*end = '\0';
 	switch (*start) {
-	case '#': /* comments, "#$" directives */
+	case '#': /* comments, "#$" directives, whatever follows */
 	case ';':
 	case '$': /* $TTL, $SOA, $NS, $MAXRANGE4, $n, ... */
+		return LINE_EMPTY;
 	case ':': /* the default A and TXT value of what follows ... */
 		if (start[1] != ':') /* ... but "::1" is an address */
 			return LINE_EMPTY;

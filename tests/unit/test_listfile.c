@@ -366,6 +366,11 @@ static const struct {
 	     "192.0.2.2;x\n"
 	     "192.0.2.3#x\n"),
 	  "192.0.2.1,192.0.2.2,192.0.2.3", "", 11, 0 },
+	/* found by fuzz_listfile: the "::" check of ':' lines was applied
+	 * to '#' and ';' lines too */
+	{ "comments that start like an address",
+	  IN(";:x\n#:y\n#::1\n;::1 x\n$:z\n192.0.2.1\n"), "192.0.2.1", "", 6,
+	  0 },
 	{ "exclusion", IN("192.0.2.0/24\n!192.0.2.5 ; not this one\n"),
 	  "192.0.2.0/24",
 	  "2: exclusion \"!192.0.2.5\" is not supported: mxscreen lists whole ranges",
