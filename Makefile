@@ -70,6 +70,8 @@ MXSCREEND_MODULES = kmap handshake dnsbl daemon daemon_state mxscreend \
 MXSCREEND_OBJS = $(call obj,$(PURE_MODULES) $(MXSCREEND_MODULES)) \
 		 $(BUILD)/obj/loader/loader.o
 CARES_LIBS = $(shell $(PKG_CONFIG) --libs libcares)
+# Its static lists: mynetworks, allowlist_files, blocklist_files.
+MXSCREEND_MODULES += listsync
 # The fleet export (docs/fleet.md): export.c writes the text and is pure,
 # export_file.c walks the maps and writes the file.
 PURE_MODULES += export

@@ -18,6 +18,7 @@
 #include "daemon.h"
 #include "daemon_state.h"
 #include "duration.h"
+#include "listsync.h"
 #include "log.h"
 #include "settings.h"
 
@@ -340,6 +341,20 @@ static void daemon_publish(struct daemon *d)
 		log_warn("cannot write the heartbeat: %s", strerror(-err));
 }
 
+/* Bring the kernel's entries of reason file in line with the static
+ * lists.  Observe mode reads and reports them, and writes nothing: to see
+ * what a blocklist would refuse, write it with observe = no and put the
+ * kernel in observe mode (mxscreen observe on). */
+static void daemon_sync_lists(struct daemon *d)
+{
+	struct listsync_result res;
+
+	if (!d->lists)
+		return;
+	listsync_run(d->lists, &d->km, !d->cfg.observe, &res);
+	d->status.map_errors += res.map_errors;
+}
+
 void daemon_tick(struct daemon *d)
 {
 	uint64_t now = kmap_now_ns();
@@ -351,6 +366,9 @@ void daemon_tick(struct daemon *d)
 		sweep = DAEMON_SWEEP_MAX_SECONDS;
 	if (d->engine)
 		dnsbl_engine_probe(d->engine);
+	/* a list file written, replaced, gone or back */
+	if (d->lists && listsync_poll(d->lists))
+		daemon_sync_lists(d);
 	if (now - d->last_expire_ns >= sweep * NS_PER_S) {
 		size_t removed = 0, bans = 0, forgotten = 0;
 		int err = kmap_expire_reason(&d->km, MXS_REASON_DNSBL, now,
@@ -463,6 +481,7 @@ int daemon_start(struct daemon *d, const struct config *cfg,
 	d->config_path = config_path;
 	d->epoll_fd = epoll_fd;
 	d->engine = NULL;
+	d->lists = NULL;
 	d->generation = 1;
 	d->last_lookups = 0;
 	memset(&d->base, 0, sizeof(d->base));
@@ -510,11 +529,24 @@ int daemon_start(struct daemon *d, const struct config *cfg,
 	else if (d->cfg.state_file[0])
 		log_info("the maps hold a previous run's verdicts: state file "
 			 "%s not needed", d->cfg.state_file);
+	/* after the state file: a listed prefix replaces a restored dnsbl
+	 * or rate entry */
+	err = listsync_new(&d->lists);
+	if (!err)
+		err = listsync_configure(d->lists, &d->cfg);
+	if (err) {
+		log_error("cannot set up the static lists: %s", strerror(-err));
+		listsync_free(d->lists);
+		kmap_close(&d->km);
+		return err;
+	}
+	daemon_sync_lists(d);
 	d->status.started_ns = kmap_now_ns();
 	d->status.pid = (uint32_t)getpid();
 	daemon_apply_rates(d);
 	err = daemon_engine_restart(d);
 	if (err) {
+		listsync_free(d->lists);
 		kmap_close(&d->km);
 		return err;
 	}
@@ -542,6 +574,12 @@ void daemon_reload(struct daemon *d)
 	d->cfg = cfg;
 	d->last_prom_ns = 0; /* a new prometheus_file or interval: now */
 	daemon_apply_rates(d);
+	/* every list file read again, with the new settings */
+	if (listsync_configure(d->lists, &d->cfg))
+		log_warn("cannot take the new list settings: out of memory; the "
+			 "lists stay as they are");
+	else
+		daemon_sync_lists(d);
 	if (sites_changed) {
 		d->generation++;
 		kmap_cache_flush(&d->km, &removed);
@@ -561,6 +599,9 @@ void daemon_stop(struct daemon *d)
 {
 	dnsbl_engine_free(d->engine);
 	d->engine = NULL;
+	/* the file entries stay in the maps, as every entry does */
+	listsync_free(d->lists);
+	d->lists = NULL;
 	if (d->cfg.state_file[0] && !d->cfg.observe &&
 	    daemon_state_save(&d->km, d->cfg.state_file) == 0)
 		log_info("saved the verdicts to %s", d->cfg.state_file);

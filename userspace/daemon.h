@@ -4,6 +4,9 @@
  * events start DNSBL lookups; verdicts become block/allow entries (reason
  * dnsbl), cached results and log lines; every second the heartbeat; every
  * dnsbl_min_ttl the removal of its own expired entries; SIGHUP a reload.
+ * The static lists (listsync.h: mynetworks, allowlist_files,
+ * blocklist_files) are synced at start, on SIGHUP, and at the tick after
+ * a file changed on disk.
  *
  * The event loop itself is in mxscreend.c; this module never blocks.
  */
@@ -18,6 +21,8 @@
 #include "kmap.h"
 #include "metrics.h"
 
+struct listsync;
+
 struct daemon {
 	struct config cfg;
 	const char *config_path; /* NULL: built-in defaults */
@@ -26,6 +31,7 @@ struct daemon {
 	int epoll_fd;
 	uint32_t generation;
 	struct mxs_daemon_status status;
+	struct listsync *lists;  /* mynetworks and the list files */
 	struct dnsbl_counters base; /* of earlier engines and runs: the
 				     * published counters only ever grow */
 	uint64_t last_lookups;   /* for lookups_per_sec */
