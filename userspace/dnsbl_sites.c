@@ -6,9 +6,11 @@
  * Parsing is strict where postscreen is lenient, so that a typo is an
  * error at start-up rather than a list that silently never matches:
  *  - zone: letters, digits, hyphens and dots; labels of 1 to 63
- *    characters that neither start nor end with a hyphen; at most 253
- *    characters; one trailing dot allowed (and dropped); the last label
- *    not all digits (that is an address, not a zone).  Stored lower case.
+ *    characters that neither start nor end with a hyphen; at most 189
+ *    characters, so that every query name fits in a DNS name (253
+ *    characters; an IPv6 address adds 64); one trailing dot allowed (and
+ *    dropped); the last label not all digits (that is an address, not a
+ *    zone).  Stored lower case.
  *  - filter: exactly four octet patterns; numbers are decimal 0..255
  *    without leading zeros (other tools read "010" as octal); no "[...]"
  *    around the whole pattern (postscreen allows that; it is never needed).
@@ -34,6 +36,9 @@
 #define DNSBL_WEIGHT_MAX 1000000
 #define DNS_NAME_MAX 253  /* text form, no trailing dot */
 #define DNS_LABEL_MAX 63
+/* The longest zone every query name fits in: an IPv6 address adds 32
+ * nibbles and 32 dots. */
+#define ZONE_MAX (DNS_NAME_MAX - 64)
 
 #define FILTER_HELP "four octet patterns separated by dots, e.g. 127.0.0.[2..11]"
 #define OCTET_HELP "a number from 0 to 255 (no leading zeros) or a [...] list"
@@ -70,8 +75,9 @@ static const char *parse_zone(const char *s, size_t len,
 		len--;
 	if (!len)
 		return "a domain name before \"=\" or \"*\"";
-	if (len > DNS_NAME_MAX)
-		return "a domain name of at most 253 characters";
+	if (len > ZONE_MAX)
+		return "a domain name of at most 189 characters (a query name "
+		       "for an IPv6 address adds 64, and DNS allows 253)";
 	for (i = 0; i <= len; i++) {
 		char c = i < len ? s[i] : '.';
 
