@@ -94,9 +94,9 @@ e2e_topology() {
 # The condition must be a command that looks afresh each time: a "$(...)"
 # among its arguments would be expanded once, before the first try.
 wait_until() {
-	local tries=$1
+	local tries=$1 try
 	shift
-	for ((i = 0; i < tries; i++)); do
+	for ((try = 0; try < tries; try++)); do
 		if "$@" >/dev/null 2>&1; then
 			return 0
 		fi
@@ -277,4 +277,141 @@ fail2ban_matches() {
 		>"$E2E_TMP/syslog.txt"
 	fail2ban-regex "$E2E_TMP/syslog.txt" "$E2E_TMP/filter.d/mxscreend.conf" |
 		sed -n 's/^Failregex: \([0-9]*\) total.*/\1/p'
+}
+
+# ---- several hosts: named namespaces, each with its own pins ---------------
+# For tests with more than one server (test_fleet.sh).  After e2e_init,
+# e2e_host NAME makes the namespace mxs-NAME-$E2E_ID, whose screener (if
+# one is attached) is pinned under /sys/fs/bpf/mxs-test-$E2E_ID-NAME.  On
+# every exit, the processes the test started are stopped, then every host
+# is detached, purged and deleted, then e2e_cleanup does the rest.  Keep
+# NAME short: it is part of the namespace's name.
+
+declare -A E2E_HOST_NS=() E2E_HOST_PIN=()
+E2E_HOSTS=()
+
+e2e_host() {
+	local name=$1
+
+	[ ${#E2E_HOSTS[@]} -gt 0 ] || trap e2e_hosts_cleanup EXIT
+	E2E_HOSTS+=("$name")
+	E2E_HOST_NS[$name]=mxs-$name-$E2E_ID
+	E2E_HOST_PIN[$name]=/sys/fs/bpf/mxs-test-$E2E_ID-$name
+	ip netns add "${E2E_HOST_NS[$name]}"
+	ip -n "${E2E_HOST_NS[$name]}" link set lo up
+}
+
+e2e_hosts_cleanup() {
+	local rc=$? name pid
+
+	set +e
+	for pid in "${E2E_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	E2E_PIDS=()
+	for name in "${E2E_HOSTS[@]}"; do
+		if [ -e "/run/netns/${E2E_HOST_NS[$name]}" ]; then
+			mxs_on "$name" detach --all --purge >/dev/null 2>&1
+			ip netns del "${E2E_HOST_NS[$name]}"
+		fi
+		rm -rf "${E2E_HOST_PIN[$name]}"
+	done
+	(exit "$rc")
+	e2e_cleanup
+}
+
+# on HOST CMD...: a command in the host's namespace, with /sys/fs/bpf
+# visible (nsenter, not ip netns exec; see mxs).  nsenter execs CMD, so
+# "on HOST CMD &" records CMD's own pid in $!.
+on() {
+	local name=$1
+	shift
+	nsenter --net="/run/netns/${E2E_HOST_NS[$name]}" "$@"
+}
+
+# mxscreen on a host, with the host's pins.
+mxs_on() {
+	local name=$1
+	shift
+	on "$name" "$MXSCREEN" --pin-path "${E2E_HOST_PIN[$name]}" "$@"
+}
+
+# e2e_link HOST1 IF1 ADDR1/LEN HOST2 IF2 ADDR2/LEN: a veth pair between
+# two hosts, addressed and up (IPv6 addresses without DAD).
+e2e_link() {
+	local h1=$1 if1=$2 a1=$3 h2=$4 if2=$5 a2=$6 nodad=
+
+	ip -n "${E2E_HOST_NS[$h1]}" link add "$if1" type veth peer name "$if2" \
+		netns "${E2E_HOST_NS[$h2]}"
+	[[ $a1 == *:* ]] && nodad=nodad
+	ip -n "${E2E_HOST_NS[$h1]}" addr add "$a1" dev "$if1" $nodad
+	ip -n "${E2E_HOST_NS[$h2]}" addr add "$a2" dev "$if2" $nodad
+	ip -n "${E2E_HOST_NS[$h1]}" link set "$if1" up
+	ip -n "${E2E_HOST_NS[$h2]}" link set "$if2" up
+}
+
+host_listening() {
+	local name=$1 port
+	shift
+	for port in "$@"; do
+		on "$name" ss -Hltn "sport = :$port" | grep -q LISTEN || return 1
+	done
+}
+
+# e2e_host_smtpd HOST PORT...: the greeter on a host, logging to
+# $E2E_TMP/smtpd-HOST.log (reached_on counts what got there).
+e2e_host_smtpd() {
+	local name=$1
+	shift
+	: >"$E2E_TMP/smtpd-$name.log"
+	on "$name" python3 "$E2E_DIR/smtpd.py" "$E2E_TMP/smtpd-$name.log" "$@" &
+	E2E_PIDS+=($!)
+	wait_until 50 host_listening "$name" "$@" ||
+		fail "smtpd did not start on $name, ports $*"
+}
+
+# probe_on HOST SRC DST PORT -> banner|reset|timeout|error
+probe_on() {
+	on "$1" python3 "$E2E_DIR/tcpprobe.py" "$2" "$3" "$4" "$PROBE_TIMEOUT" || true
+}
+
+# expect_on WANT HOST SRC DST PORT [what]: one probe must end in WANT.
+expect_on() {
+	local want=$1 host=$2 src=$3 dst=$4 port=$5 what=${6:-}
+	local got
+	got=$(probe_on "$host" "$src" "$dst" "$port")
+	[ "$got" = "$want" ] ||
+		fail "$src -> $dst:$port${what:+ ($what)}: got $got, want $want"
+	pass "$src -> $dst:$port: $got${what:+ ($what)}"
+}
+
+# Connections from SRC that reached HOST's greeter.
+reached_on() {
+	grep -c " $2\$" "$E2E_TMP/smtpd-$1.log" || true
+}
+
+# All zones of HOST's daemon probed (usable or deliberately disabled).
+host_daemon_probed() {
+	mxs_on "$1" status --json |
+		jq -e '.daemon.running and (.daemon.zones | all(.state != "not yet probed (unused)"))' \
+			>/dev/null
+}
+
+# e2e_host_mxscreend HOST CONFIG [HOSTNAME]: mxscreend on a host in the
+# foreground, logging to $E2E_TMP/mxscreend-HOST.log (-v); with HOSTNAME,
+# in a UTS namespace of its own with that host name (each MX host of a
+# fleet has its own).  Returns when its zones have been probed.
+e2e_host_mxscreend() {
+	local name=$1 conf=$2 hostname=${3:-}
+	local log=$E2E_TMP/mxscreend-$name.log
+	local uts=()
+
+	[ -n "$hostname" ] &&
+		uts=(unshare --uts sh -c 'hostname "$0" && exec "$@"' "$hostname")
+	on "$name" "${uts[@]}" "$MXSCREEND" -f -v -c "$conf" \
+		--pin-path "${E2E_HOST_PIN[$name]}" >>"$log" 2>&1 &
+	E2E_PIDS+=($!)
+	wait_until 100 host_daemon_probed "$name" ||
+		fail "mxscreend on $name did not come up: $(cat "$log")"
 }
