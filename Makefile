@@ -66,7 +66,7 @@ CLI_OBJS = $(call obj,$(PURE_MODULES) $(CLI_MODULES)) \
 
 # mxscreend: the DNSBL daemon.  c-ares does its DNS.
 MXSCREEND_MODULES = kmap handshake dnsbl daemon daemon_state mxscreend \
-		    metrics
+		    metrics daemon_iface
 MXSCREEND_OBJS = $(call obj,$(PURE_MODULES) $(MXSCREEND_MODULES)) \
 		 $(BUILD)/obj/loader/loader.o
 CARES_LIBS = $(shell $(PKG_CONFIG) --libs libcares)

@@ -317,8 +317,8 @@ static void loader_explain_attach_error(const char *ifname, int err,
 	switch (-err) {
 	case EOPNOTSUPP:
 		log_error("cannot attach to %s in %s mode: the driver does not support it; "
-			  "use --mode skb (or auto)", ifname,
-			  settings_mode_name(o->mode));
+			  "use --mode skb (or auto; for mxscreend: xdp_mode = skb)",
+			  ifname, settings_mode_name(o->mode));
 		return;
 	case EEXIST:
 	case EBUSY:

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "daemon_iface.h"
 #include "daemon_state.h"
 #include "duration.h"
 #include "listsync.h"
@@ -550,6 +551,18 @@ int daemon_start(struct daemon *d, const struct config *cfg,
 		kmap_close(&d->km);
 		return err;
 	}
+	/* Last, so that the screener starts with the lists, the state file's
+	 * verdicts and the rate limits in place, and so that no failure
+	 * above leaves an interface attached. */
+	err = daemon_iface_start(&d->km, &d->cfg);
+	if (err) {
+		dnsbl_engine_free(d->engine);
+		d->engine = NULL;
+		listsync_free(d->lists);
+		d->lists = NULL;
+		kmap_close(&d->km);
+		return err;
+	}
 	daemon_tick(d);
 	return 0;
 }
@@ -571,6 +584,7 @@ void daemon_reload(struct daemon *d)
 		return;
 	}
 	sites_changed = memcmp(&cfg.sites, &d->cfg.sites, sizeof(cfg.sites)) != 0;
+	daemon_iface_reload(&d->km, &d->cfg, &cfg);
 	d->cfg = cfg;
 	d->last_prom_ns = 0; /* a new prometheus_file or interval: now */
 	daemon_apply_rates(d);
@@ -612,5 +626,6 @@ void daemon_stop(struct daemon *d)
 	/* the last word for the scraper: mxscreen_daemon_up 0 */
 	if (d->cfg.prometheus_file[0])
 		metrics_file_write(&d->prom, &d->km, d->cfg.prometheus_file);
+	daemon_iface_stop(&d->cfg, d->km.pin_path);
 	kmap_close(&d->km);
 }

@@ -42,7 +42,8 @@ struct daemon {
 };
 
 /* Open the maps (pinned by the handshake module before), start the
- * engine.  Returns 0 or -errno, having logged why. */
+ * engine, then attach to the configured interfaces (daemon_iface.h: a
+ * failure there is fatal).  Returns 0 or -errno, having logged why. */
 int daemon_start(struct daemon *d, const struct config *cfg,
 		 const char *config_path, const char *pin_path, int epoll_fd);
 
@@ -55,12 +56,14 @@ void daemon_on_event(struct daemon *d, const struct mxs_event *ev);
 void daemon_tick(struct daemon *d);
 
 /* SIGHUP: re-read config_path; a bad file is reported and the running
- * configuration kept. */
+ * configuration kept.  Newly listed interfaces are attached; removed
+ * ones detached when detach_on_stop = yes. */
 void daemon_reload(struct daemon *d);
 
 /* Stop: save the state file, mark the heartbeat as stopped, write the
- * Prometheus file a last time, free everything.  The kernel program and
- * maps stay. */
+ * Prometheus file a last time, detach from the configured interfaces
+ * when detach_on_stop = yes, free everything.  The maps stay, and so does
+ * the program on every other interface. */
 void daemon_stop(struct daemon *d);
 
 #endif /* MXS_DAEMON_H */

@@ -221,8 +221,13 @@ static bool mxscreend_on_signal(int sigfd, struct daemon *d)
 			log_info("SIGHUP: reloading");
 			daemon_reload(d);
 		} else {
-			log_info("%s: stopping; the kernel program and maps stay",
-				 strsignal((int)si.ssi_signo));
+			log_info("%s: stopping; %s",
+				 strsignal((int)si.ssi_signo),
+				 d->cfg.detach_on_stop && d->cfg.nr_interfaces
+					 ? "detaching from the configured "
+					   "interfaces (detach_on_stop); the "
+					   "maps stay"
+					 : "the kernel program and maps stay");
 			stop = true;
 		}
 	}
