@@ -568,6 +568,7 @@ static void ls_log_summary(const struct listsync *ls,
 			   const struct listsync_result *res, bool write,
 			   const bool hold[2], bool allow_failed)
 {
+	enum log_level level = LOG_LEVEL_INFO;
 	char extra[512];
 	size_t used = 0;
 
@@ -592,10 +593,15 @@ static void ls_log_summary(const struct listsync *ls,
 	if (res->map_errors && used < sizeof(extra))
 		snprintf(extra + used, sizeof(extra) - used, "; %u map errors",
 			 res->map_errors);
-	log_info("lists: %zu block, %zu allow entries from %u files%s (+%zu -%zu)%s%s",
-		 res->block, res->allow, res->files,
-		 ls->nr_mynetworks ? " and mynetworks" : "", res->added,
-		 res->removed, extra, write ? "" : " (observe: not written)");
+	/* no static lists configured and none left over: nothing to say */
+	if (!res->files && !ls->nr_mynetworks && !res->added && !res->removed &&
+	    !extra[0])
+		level = LOG_LEVEL_DEBUG;
+	log_msg(level,
+		"lists: %zu block, %zu allow entries from %u files%s (+%zu -%zu)%s%s",
+		res->block, res->allow, res->files,
+		ls->nr_mynetworks ? " and mynetworks" : "", res->added,
+		res->removed, extra, write ? "" : " (observe: not written)");
 }
 
 int listsync_run(struct listsync *ls, struct kmap *km, bool write,
