@@ -187,6 +187,7 @@ static void ls_read_file(struct ls_file *f)
 {
 	struct listfile_report rep = { 0 };
 	struct ls_read r = { .f = f };
+	bool changed = false;
 	struct ls_sig after;
 	struct stat st;
 	FILE *in;
@@ -214,14 +215,13 @@ static void ls_read_file(struct ls_file *f)
 				    ls_read_entry, ls_read_bad, &r, &rep);
 	if (!err && fstat(fileno(in), &st) == 0) {
 		ls_sig_from(&after, &st);
-		if (!ls_sig_equal(&after, &f->read_sig))
-			err = -EAGAIN;
+		changed = !ls_sig_equal(&after, &f->read_sig);
 	}
 	fclose(in);
 	if (rep.bad > r.shown)
 		log_warn("%s: %lu more bad lines not shown (%lu bad in all)",
 			 f->path, rep.bad - r.shown, rep.bad);
-	if (err == -EAGAIN) {
+	if (changed) {
 		/* the next poll sees the change and reads it again */
 		free(r.v);
 		log_info("lists: %s changed while it was read; read again once "
@@ -230,7 +230,7 @@ static void ls_read_file(struct ls_file *f)
 	}
 	if (err) {
 		free(r.v);
-		ls_read_failed(f, "cannot read to its end", err);
+		ls_read_failed(f, "cannot read all of", err);
 		return;
 	}
 	free(f->cidrs);
@@ -511,7 +511,8 @@ static int ls_write_adds(struct kmap *km, int list, const struct ls_diff *d,
 						    &done);
 			res->added += done;
 			if (err) {
-				res->map_errors++;
+				/* every entry that is not in the map */
+				res->map_errors += (unsigned int)(n - done);
 				ls_map_error(list, &group[0], "write", n - done,
 					     err);
 				if (!first_err)

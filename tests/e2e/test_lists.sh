@@ -7,14 +7,16 @@
 # replaced 50 times, a listed source never completes a handshake and an
 # allowed one inside a listed prefix is never refused; a removed entry
 # stops being refused; bad lines are reported as FILE:LINE and the good
-# ones load; a file that disappears keeps its entries; an administrator's
-# entry is never touched; observe mode writes nothing.
+# ones load; a file that disappears keeps its entries, also across a
+# restart; a full map is reported and counted; an administrator's entry
+# is never touched; observe mode writes nothing.
 source "$(dirname "$0")/lib.sh"
 
 e2e_init
 e2e_topology
 e2e_start_smtpd 25 587
-mxs attach mxs0 >/dev/null
+# small IPv4 block maps, so that a file can fill one at the end
+mxs attach mxs0 --max-block4 64 >/dev/null
 
 allowed=${CLIENTS4[0]}  # 192.0.2.10: mynetworks, inside the DROP prefix
 dropped=${CLIENTS4[1]}  # 192.0.2.11: the DROP prefix 192.0.2.8/30
@@ -268,6 +270,40 @@ wait_until 50 decision_is "$clean" "pass -" ||
 expect_decision "$rbl" "pass -"
 expect_decision "$clean6" "refused file"
 expect banner "$clean" 25 "not in the file that came back"
+assert_eq "$(daemon_json .map_errors)" 0 "map errors so far"
+
+# ---- a restart while a file is missing: nothing it may have listed goes ------
+kill -TERM "$DAEMON_PID"
+wait "$DAEMON_PID" 2>/dev/null || true
+rm "$L/more.txt"                         # listed $clean6
+printf '198.51.100.99\n' >"$L/swap.zone" # no longer lists $local
+e2e_start_mxscreend "$conf"
+expect_log "lists: cannot open block list file $L/more.txt: No such file or directory; it has not been read since mxscreend started, so no block entry of reason file is removed until it can be"
+expect_log "; no block entry removed: a file was never read"
+expect_decision "$clean6" "refused file"
+expect_decision "$local" "refused file"
+expect timeout "$clean6" 25 "listed by a file missing since the start"
+printf '%s\n' "$clean6" >"$L/more.txt.new"
+mv "$L/more.txt.new" "$L/more.txt"
+wait_until 50 decision_is "$local" "pass -" ||
+	fail "no removal once the missing file is back: $(decision "$local")"
+expect_decision "$clean6" "refused file"
+expect banner "$local" 25 "removed while the daemon was down"
+
+# ---- a full map: reported with what to do, counted, the other maps written ----
+{
+	printf '%s\n' "$clean6"
+	for i in $(seq 1 100); do printf '203.0.113.%d\n' "$i"; done
+	printf '2001:db8:ffff::1\n'
+} >"$L/more.txt.new"
+mv "$L/more.txt.new" "$L/more.txt"
+wait_until 50 in_log "block entries in block4_host: No space left on device (map full" ||
+	fail "no map-full warning: $(tail -5 "$DAEMON_LOG")"
+pass "warned: $(grep "(map full" "$DAEMON_LOG" | tail -1)"
+wait_until 50 daemon_json '.map_errors >= 1' || fail "map errors not counted"
+pass "map errors counted: $(daemon_json .map_errors)"
+expect_decision 2001:db8:ffff::1 "refused file"
+expect_decision "$clean6" "refused file"
 
 # ---- observe mode: read and reported, nothing written -------------------------
 write_conf "$L/drop.txt, $L/more.txt, rbldnsd:$L/swap.zone" "observe = yes"
@@ -283,5 +319,4 @@ expect_decision "$rbl6" "refused file"
 # ---- nothing refused, nothing lost ---------------------------------------------
 assert_eq "$(mxs list block --json | jq -r '.[] | select(.prefix == "198.51.100.0/24") | "\(.reason) \(.comment)"')" \
 	"manual admin's" "the administrator's entry at the end"
-assert_eq "$(daemon_json .map_errors)" 0 "map errors"
 assert_eq "$(daemon_json .running)" true "daemon running"
