@@ -54,8 +54,9 @@ struct metrics_sample {
  * less than METRICS_HEARTBEAT_STALE_S ago. */
 bool metrics_daemon_up(const struct mxs_daemon_status *st, uint64_t now_ns);
 
-/* Read every map the exposition needs.  Walks the list maps (batched: a
- * million entries take a fraction of a second). */
+/* Read every map the exposition needs.  Walks the list maps for the live
+ * entries (batched, as mxscreen list does), so its cost grows with the
+ * lists; not measured at a million entries. */
 int metrics_collect(struct kmap *km, struct metrics_sample *s);
 
 /* The exposition of a sample. */
