@@ -268,7 +268,9 @@ static int parse_site(const char *item, size_t len, struct dnsbl_sites *sites,
 	const char *eq = memchr(item, '=', head);
 	size_t zlen = eq ? (size_t)(eq - item) : head;
 	struct dnsbl_site *site;
-	char zone[DNSBL_ZONE_LEN];
+	/* NUL-padded: copied whole into the table, which the daemon
+	 * compares with memcmp() on reload */
+	char zone[DNSBL_ZONE_LEN] = "";
 	const char *why;
 	unsigned int z;
 	int rc;

@@ -315,6 +315,48 @@ static void test_parse_errors(void **state)
 	CHECK_DONE();
 }
 
+/* Leaves junk where the parser's locals will be. */
+static void __attribute__((noinline)) dirty_stack(void)
+{
+	volatile char junk[8192];
+
+	for (size_t i = 0; i < sizeof(junk); i++)
+		junk[i] = 'J';
+}
+
+/*
+ * The table is the same for the same text, byte for byte: the daemon
+ * compares the old and the new sites with memcmp() on reload, and drops
+ * its whole cache when they differ.  (fuzz_config found stack bytes after
+ * a zone's NUL: an unchanged dnsbl_sites setting looked changed.)
+ */
+static void test_parse_deterministic(void **state)
+{
+	static struct dnsbl_sites a, b;
+	const char *text = "zen.example=127.0.0.[2..11]*3, bl.example";
+	char err[256];
+	size_t i, len;
+
+	memset(&a, 0xa5, sizeof(a));
+	memset(&b, 0x5a, sizeof(b));
+	dirty_stack();
+	CHECK_INT("deterministic", "rc a", dnsbl_sites_parse(text, &a, err,
+							      sizeof(err)), 0);
+	dirty_stack();
+	CHECK_INT("deterministic", "rc b", dnsbl_sites_parse(text, &b, err,
+							      sizeof(err)), 0);
+	CHECK(!memcmp(&a, &b, sizeof(a)), "case deterministic: two parses of "
+	      "the same text differ");
+	len = strlen(a.zone[0]);
+	for (i = len; i < DNSBL_ZONE_LEN; i++)
+		if (a.zone[0][i]) {
+			CHECK(0, "case deterministic: zone[0][%zu] is %#x after "
+			      "the NUL, want 0", i, (unsigned char)a.zone[0][i]);
+			break;
+		}
+	CHECK_DONE();
+}
+
 /* Lengths, counts and the spec text: built, not written out. */
 static void test_parse_limits(void **state)
 {
@@ -855,6 +897,7 @@ int main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_parse_limits),
+		cmocka_unit_test(test_parse_deterministic),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_query_name),
 		cmocka_unit_test(test_query_name_limits),
