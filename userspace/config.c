@@ -436,7 +436,9 @@ static int parse_server(const char *item, char *out, size_t outlen, char *err,
 static int parse_servers(char *text, struct config *cfg, char *err,
 			 size_t errlen)
 {
-	char server[CONFIG_SERVER_LEN];
+	/* NUL-padded: copied whole, so that the same text always makes the
+	 * same struct config */
+	char server[CONFIG_SERVER_LEN] = "";
 	unsigned int n = 0, i;
 	char *item = text, *comma;
 	int rc;
