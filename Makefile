@@ -129,20 +129,24 @@ UNIT_DEPS_state = addr settings duration errbuf
 UNIT_DEPS_export = addr settings duration errbuf
 # metrics: the kmap calls and log_msg are stubbed by the test
 UNIT_DEPS_metrics = stats json settings duration errbuf
+# dnsbl: the test calls its pure reply parser only; the engine links along
+UNIT_DEPS_dnsbl = $(sort config inflight log $(UNIT_DEPS_config))
+UNIT_LIBS_dnsbl = $(CARES_LIBS)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
 $(BUILD)/tests/unit/test_%: tests/unit/test_%.c tests/unit/check.h \
 		$(BUILD)/obj/userspace/%.o
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -o $@ $< $(call obj,$* $(UNIT_DEPS_$*)) $(CMOCKA_LIBS)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(call obj,$* $(UNIT_DEPS_$*)) $(CMOCKA_LIBS) \
+		$(UNIT_LIBS_$*)
 
 $(BUILD)/tests/unit-san/test_%: tests/unit/test_%.c tests/unit/check.h \
 		$(BUILD)/san/userspace/%.o
 	$(call msg,LINK-SAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $< \
-		$(call san_obj,$* $(UNIT_DEPS_$*)) $(CMOCKA_LIBS)
+		$(call san_obj,$* $(UNIT_DEPS_$*)) $(CMOCKA_LIBS) $(UNIT_LIBS_$*)
 
 # The modules a test needs are prerequisites too.  Explicit rules: a
 # pattern rule without a recipe would add no prerequisites.
