@@ -179,7 +179,7 @@ deps:
 	$(Q)scripts/deps.sh
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory test-unit test-bpf test-man \
+	$(Q)$(MAKE) --no-print-directory test-unit test-fuzz test-bpf test-man \
 		test-install test-e2e
 
 # make install honours DESTDIR and PREFIX, and the binary it installs runs.
@@ -239,6 +239,7 @@ demo-run: all $(BUILD)/tests/xdp_pass.bpf.o
 	$(Q)XDP_PASS_OBJ=$(BUILD)/tests/xdp_pass.bpf.o scripts/demo.sh $(BUILD)/mxscreen
 
 -include bench/bench.mk
+-include tests/fuzz/fuzz.mk
 
 # --- install -----------------------------------------------------------------
 install: all

@@ -13,9 +13,11 @@ set -eu
 # check), rbldnsd (the DNSBL server the tests query) and dig, fail2ban
 # (fail2ban-regex checks that the daemon's log lines parse), systemd
 # (systemd-analyze checks the unit files; nothing is started),
-# python3-prometheus-client (its parser reads the Prometheus text).
+# python3-prometheus-client (its parser reads the Prometheus text);
+# fuzzing (make fuzz): libFuzzer and clang's sanitizer runtimes, which
+# clang-14 only recommends.
 PACKAGES="
-make gcc clang llvm pkg-config
+make gcc clang llvm pkg-config libclang-rt-14-dev
 libbpf-dev libxdp-dev libelf-dev zlib1g-dev libc-ares-dev libcmocka-dev
 bpftool xdp-tools iproute2 procps util-linux coreutils
 jq python3 man-db groff-base rbldnsd bind9-dnsutils fail2ban systemd
