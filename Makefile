@@ -76,6 +76,7 @@ MXSCREEND_MODULES += listsync
 # export_file.c walks the maps and writes the file.
 PURE_MODULES += export
 CLI_MODULES += export_file cli_export
+MXSCREEND_MODULES += export_file daemon_export
 
 .PHONY: all clean test test-unit test-bpf test-man test-install test-e2e \
 	demo demo-run bench install deps

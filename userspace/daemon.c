@@ -399,6 +399,8 @@ void daemon_tick(struct daemon *d)
 		d->last_state_ns = now;
 		daemon_state_save(&d->km, d->cfg.state_file);
 	}
+	/* the fleet's copy of this host's bans (docs/fleet.md) */
+	daemon_export_tick(&d->export, &d->km, &d->cfg, now, false);
 	daemon_publish(d);
 	/* after the heartbeat, so that the file has this second's counters;
 	 * half a second of slack for the timer's jitter */
@@ -488,6 +490,7 @@ int daemon_start(struct daemon *d, const struct config *cfg,
 	memset(&d->base, 0, sizeof(d->base));
 	d->last_expire_ns = kmap_now_ns();
 	d->last_state_ns = d->last_expire_ns;
+	daemon_export_init(&d->export); /* written at the first tick */
 	d->last_prom_ns = 0; /* written at the first tick */
 	memset(&d->prom, 0, sizeof(d->prom));
 	err = kmap_open(&d->km, pin_path);
@@ -586,6 +589,7 @@ void daemon_reload(struct daemon *d)
 	sites_changed = memcmp(&cfg.sites, &d->cfg.sites, sizeof(cfg.sites)) != 0;
 	daemon_iface_reload(&d->km, &d->cfg, &cfg);
 	d->cfg = cfg;
+	daemon_export_init(&d->export); /* a new export_file: now */
 	d->last_prom_ns = 0; /* a new prometheus_file or interval: now */
 	daemon_apply_rates(d);
 	/* every list file read again, with the new settings */
@@ -619,6 +623,7 @@ void daemon_stop(struct daemon *d)
 	if (d->cfg.state_file[0] && !d->cfg.observe &&
 	    daemon_state_save(&d->km, d->cfg.state_file) == 0)
 		log_info("saved the verdicts to %s", d->cfg.state_file);
+	daemon_export_tick(&d->export, &d->km, &d->cfg, kmap_now_ns(), true);
 	/* pid 0: the CLI reports the daemon as stopped, not as hung */
 	d->status.pid = 0;
 	d->status.heartbeat_ns = kmap_now_ns();

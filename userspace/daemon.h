@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "daemon_export.h"
 #include "dnsbl.h"
 #include "kmap.h"
 #include "metrics.h"
@@ -37,6 +38,8 @@ struct daemon {
 	uint64_t last_lookups;   /* for lookups_per_sec */
 	uint64_t last_expire_ns; /* last sweep of expired entries */
 	uint64_t last_state_ns;  /* last save of the state file */
+	struct daemon_export export; /* export_file: every export_interval
+				      * and at stop (daemon_export.h) */
 	uint64_t last_prom_ns;   /* last write of prometheus_file */
 	struct metrics_file prom; /* its failures, logged once each */
 };
