@@ -322,12 +322,22 @@ e2e_hosts_cleanup() {
 }
 
 # on HOST CMD...: a command in the host's namespace, with /sys/fs/bpf
-# visible (nsenter, not ip netns exec; see mxs).  nsenter execs CMD, so
-# "on HOST CMD &" records CMD's own pid in $!.
+# visible (nsenter, not ip netns exec; see mxs).
 on() {
 	local name=$1
 	shift
 	nsenter --net="/run/netns/${E2E_HOST_NS[$name]}" "$@"
+}
+
+# on_bg HOST CMD...: on HOST in the background, recorded for cleanup;
+# ON_BG_PID is CMD's pid.  (nsenter itself goes in the background: "on
+# HOST CMD &" would put a subshell there, which a kill does not get past.)
+on_bg() {
+	local name=$1
+	shift
+	nsenter --net="/run/netns/${E2E_HOST_NS[$name]}" "$@" &
+	E2E_PIDS+=($!)
+	ON_BG_PID=$!
 }
 
 # mxscreen on a host, with the host's pins.
@@ -365,8 +375,7 @@ e2e_host_smtpd() {
 	local name=$1
 	shift
 	: >"$E2E_TMP/smtpd-$name.log"
-	on "$name" python3 "$E2E_DIR/smtpd.py" "$E2E_TMP/smtpd-$name.log" "$@" &
-	E2E_PIDS+=($!)
+	on_bg "$name" python3 "$E2E_DIR/smtpd.py" "$E2E_TMP/smtpd-$name.log" "$@"
 	wait_until 50 host_listening "$name" "$@" ||
 		fail "smtpd did not start on $name, ports $*"
 }
@@ -409,9 +418,10 @@ e2e_host_mxscreend() {
 
 	[ -n "$hostname" ] &&
 		uts=(unshare --uts sh -c 'hostname "$0" && exec "$@"' "$hostname")
-	on "$name" "${uts[@]}" "$MXSCREEND" -f -v -c "$conf" \
-		--pin-path "${E2E_HOST_PIN[$name]}" >>"$log" 2>&1 &
-	E2E_PIDS+=($!)
+	# (nsenter, unshare and sh each exec the next: ON_BG_PID is the
+	# daemon's)
+	on_bg "$name" "${uts[@]}" "$MXSCREEND" -f -v -c "$conf" \
+		--pin-path "${E2E_HOST_PIN[$name]}" >>"$log" 2>&1
 	wait_until 100 host_daemon_probed "$name" ||
 		fail "mxscreend on $name did not come up: $(cat "$log")"
 }
