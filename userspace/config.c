@@ -842,6 +842,11 @@ static const char *suggest(const char *name, size_t len)
 		const char *k = settings[i].name;
 
 		klen = strlen(k);
+		/* the distance is at least the difference in length: skip
+		 * what cannot beat best_d (a file of junk lines is otherwise
+		 * slow to report) */
+		if ((len > klen ? len - klen : klen - len) >= best_d)
+			continue;
 		d = edit_distance(lower, len, k, klen);
 		if (d < best_d) {
 			best_d = d;
