@@ -53,8 +53,10 @@ void daemon_export_tick(struct daemon_export *x, struct kmap *km,
 	/* observe mode writes nothing, the export included */
 	if (!cfg->export_file[0] || cfg->observe)
 		return;
+	/* half a second of slack for the timer's jitter: 1s means every
+	 * tick, not every other one */
 	if (!force && x->last_ns &&
-	    now_ns - x->last_ns < cfg->export_interval * NS_PER_S)
+	    now_ns - x->last_ns + NS_PER_S / 2 < cfg->export_interval * NS_PER_S)
 		return;
 	x->last_ns = now_ns;
 	err = export_collect(km, cfg->export_reasons, &set);
