@@ -29,6 +29,8 @@
  * walks every list. */
 #define DAEMON_SWEEP_MIN_SECONDS 5
 #define DAEMON_SWEEP_MAX_SECONDS 60
+/* At most one warning about lost handshake reports this often. */
+#define DAEMON_LOST_WARN_SECONDS 60
 
 static void daemon_source_text(const struct mxs_source *src, char *buf,
 			       size_t len)
@@ -342,6 +344,31 @@ static void daemon_publish(struct daemon *d)
 		log_warn("cannot write the heartbeat: %s", strerror(-err));
 }
 
+/* Reports the kernel could not queue (the ring buffer was full: the
+ * daemon was stopped, or slower than the handshakes) were counted there;
+ * say so, at most once a minute.  Their sources were not looked up, and
+ * their connections passed: nothing fails closed. */
+static void daemon_check_lost(struct daemon *d, uint64_t now)
+{
+	struct mxs_hs_stats hs;
+	uint64_t lost;
+
+	if (kmap_hs_stats_read(&d->km, &hs))
+		return;
+	lost = hs.lost + hs.offences_lost;
+	if (lost <= d->lost_seen)
+		return;
+	if (d->lost_warned_ns &&
+	    now - d->lost_warned_ns < DAEMON_LOST_WARN_SECONDS * NS_PER_S)
+		return;
+	log_warn("%llu handshake reports lost: the ring buffer was full (was "
+		 "mxscreend stopped, or too busy?); those sources were not "
+		 "looked up or counted for bans",
+		 (unsigned long long)(lost - d->lost_seen));
+	d->lost_seen = lost;
+	d->lost_warned_ns = now;
+}
+
 /* Bring the kernel's entries of reason file in line with the static
  * lists.  Observe mode reads and reports them, and writes nothing: to see
  * what a blocklist would refuse, write it with observe = no and put the
@@ -401,6 +428,7 @@ void daemon_tick(struct daemon *d)
 	}
 	/* the fleet's copy of this host's bans (docs/fleet.md) */
 	daemon_export_tick(&d->export, &d->km, &d->cfg, now, false);
+	daemon_check_lost(d, now);
 	daemon_publish(d);
 	/* after the heartbeat, so that the file has this second's counters;
 	 * half a second of slack for the timer's jitter */
@@ -498,6 +526,15 @@ int daemon_start(struct daemon *d, const struct config *cfg,
 		log_error("cannot open the maps under %s: %s", pin_path,
 			  strerror(-err));
 		return err;
+	}
+	{
+		struct mxs_hs_stats hs;
+
+		/* warn about reports lost from now on, not in earlier runs */
+		d->lost_seen = 0;
+		d->lost_warned_ns = 0;
+		if (kmap_hs_stats_read(&d->km, &hs) == 0)
+			d->lost_seen = hs.lost + hs.offences_lost;
 	}
 	/* Keep the counters of a previous run, so they only ever grow, and
 	 * its cached results if it had the same site table: a restart then

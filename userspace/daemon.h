@@ -40,6 +40,8 @@ struct daemon {
 	uint64_t last_state_ns;  /* last save of the state file */
 	struct daemon_export export; /* export_file: every export_interval
 				      * and at stop (daemon_export.h) */
+	uint64_t lost_seen;      /* handshake reports lost, as last warned */
+	uint64_t lost_warned_ns; /* when: one warning a minute at most */
 	uint64_t last_prom_ns;   /* last write of prometheus_file */
 	struct metrics_file prom; /* its failures, logged once each */
 };
