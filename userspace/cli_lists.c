@@ -314,7 +314,8 @@ int cli_cmd_list(const struct cli_args *a)
 		rc = CLI_EXIT_FAIL;
 		goto out;
 	}
-	qsort(rows.row, rows.n, sizeof(*rows.row), cli_row_cmp);
+	if (rows.n > 1) /* qsort's base must not be NULL, even for 0 rows */
+		qsort(rows.row, rows.n, sizeof(*rows.row), cli_row_cmp);
 	now = kmap_now_ns();
 	if (a->json) {
 		struct json_writer jw;
@@ -492,7 +493,8 @@ static void cli_print_decision_text(struct kmap *km, int class_,
 				    const struct cli_decision *d,
 				    const struct mxs_config *cfg, uint64_t now)
 {
-	char text[ADDR_CIDR_STRLEN], exp[DURATION_STRLEN], head[64];
+	/* the class name, and the ports list cli_cmd_check() built */
+	char text[ADDR_CIDR_STRLEN], exp[DURATION_STRLEN], head[160];
 	struct mxs_meta meta;
 
 	snprintf(head, sizeof(head), "%s (%s):", settings_class_name(class_),

@@ -632,7 +632,9 @@ int listsync_run(struct listsync *ls, struct kmap *km, bool write,
 		if (!err)
 			err = kmap_entries_walk(km, list, ls_walk_visit, &cur[l]);
 		if (!err) {
-			qsort(cur[l].v, cur[l].n, sizeof(*cur[l].v), ls_cur_cmp);
+			if (cur[l].n > 1) /* v is NULL while empty */
+				qsort(cur[l].v, cur[l].n, sizeof(*cur[l].v),
+				      ls_cur_cmp);
 			err = ls_diff(want[l], nwant[l], cur[l].v, cur[l].n,
 				      &diff[l]);
 		}
