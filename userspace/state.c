@@ -146,7 +146,7 @@ static int parse_prefix(const char *text, struct addr_cidr *cidr, char *err,
 static int parse_entry(char **f, size_t n, struct state_record *r, char *err,
 		       size_t errlen)
 {
-	char why[256], q[QUOTE_MAX + 4];
+	char q[QUOTE_MAX + 4];
 
 	if (n != 5) {
 		errbuf_set(err, errlen,
@@ -167,8 +167,11 @@ static int parse_entry(char **f, size_t n, struct state_record *r, char *err,
 			   quote(f[2], q));
 		return -EINVAL;
 	}
-	if (settings_parse_classes(f[3], &r->classes, why, sizeof(why))) {
-		errbuf_set(err, errlen, "bad classes: %s", why);
+	/* settings' message quotes the text raw: say it here, quoted */
+	if (settings_parse_classes(f[3], &r->classes, NULL, 0)) {
+		errbuf_set(err, errlen,
+			   "bad classes \"%s\": expected mx, submission or all",
+			   quote(f[3], q));
 		return -EINVAL;
 	}
 	return parse_time(f[4], "expiry", 0, &r->unix_s, err, errlen);

@@ -86,7 +86,10 @@ static void test_parse_bad(void **unused)
 		{ "no length", "block 192.0.2.1 dnsbl mx 5", "expected ADDRESS/LENGTH" },
 		{ "host bits", "block 192.0.2.1/24 dnsbl mx 5", "did you mean 192.0.2.0/24" },
 		{ "bad address", "block 192.0.2.300/32 dnsbl mx 5", "bad prefix" },
-		{ "bad classes", "block 192.0.2.1/32 dnsbl smtp 5", "bad classes" },
+		{ "bad classes", "block 192.0.2.1/32 dnsbl smtp 5", "bad classes \"smtp\"" },
+		/* found by fuzz_state: settings' message had the byte raw */
+		{ "unprintable classes", "block 192.0.2.1/32 dnsbl m\x1bx 5",
+		  "bad classes \"m?x\": expected mx, submission or all" },
 		{ "negative time", "block 192.0.2.1/32 dnsbl mx -5", "bad expiry \"-5\"" },
 		{ "time too big", "block 192.0.2.1/32 dnsbl mx 253402300800", "bad expiry" },
 		{ "time garbage", "block 192.0.2.1/32 dnsbl mx 17x", "bad expiry \"17x\"" },
