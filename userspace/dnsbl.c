@@ -405,8 +405,14 @@ int dnsbl_engine_lookup(struct dnsbl_engine *e, const struct mxs_source *src,
 					   (sizeof(*l->answer) + sizeof(*l->query)));
 	if (!l)
 		return -ENOMEM;
-	l->answer = (struct dnsbl_zone_answer *)(l + 1);
-	l->query = (struct dnsbl_query *)(l->answer + e->cfg.sites.nr_zones);
+	/* the queries first: they hold pointers, the answers only 32-bit
+	 * fields (the other order misaligned the queries; found by UBSan) */
+	_Static_assert(_Alignof(struct dnsbl_query) >= _Alignof(struct dnsbl_zone_answer) &&
+			       sizeof(struct dnsbl_query) % _Alignof(struct dnsbl_zone_answer) == 0 &&
+			       sizeof(struct dnsbl_lookup) % _Alignof(struct dnsbl_query) == 0,
+		       "dnsbl_lookup, its queries, its answers: one aligned allocation");
+	l->query = (struct dnsbl_query *)(l + 1);
+	l->answer = (struct dnsbl_zone_answer *)(l->query + e->cfg.sites.nr_zones);
 	l->engine = e;
 	l->node.src = *src;
 	l->event_ns = event_ns;
@@ -414,13 +420,15 @@ int dnsbl_engine_lookup(struct dnsbl_engine *e, const struct mxs_source *src,
 	e->counters.in_flight = e->inflight.count;
 	e->counters.lookups++;
 
-	/* pending counts every query before the first is sent: c-ares may
-	 * call back synchronously (e.g. no servers), and the last callback
-	 * frees l; after it the loop below only looks at the zones */
-	l->pending = zones;
+	/* pending counts the queries started, and one more held by this
+	 * function: c-ares may call back synchronously (no servers, say),
+	 * and the last callback frees l, which must not happen while the
+	 * loop still uses it */
+	l->pending = 1;
 	for (unsigned int z = 0; z < e->cfg.sites.nr_zones; z++) {
 		if (!dnsbl_zone_usable(e, z, now))
 			continue;
+		l->pending++;
 		l->query[z] = (struct dnsbl_query){ l, z };
 		e->zone[z].queries++;
 		if (dnsbl_query_name(src->family, src->addr,
@@ -433,6 +441,8 @@ int dnsbl_engine_lookup(struct dnsbl_engine *e, const struct mxs_source *src,
 		ares_query(e->channel, qname, C_IN, T_A, dnsbl_query_done,
 			   &l->query[z]);
 	}
+	if (--l->pending == 0)
+		dnsbl_lookup_finish(e, l);
 	return 0;
 }
 
