@@ -623,7 +623,7 @@ void daemon_reload(struct daemon *d)
 			  d->config_path);
 		return;
 	}
-	sites_changed = memcmp(&cfg.sites, &d->cfg.sites, sizeof(cfg.sites)) != 0;
+	sites_changed = !dnsbl_sites_equal(&cfg.sites, &d->cfg.sites);
 	daemon_iface_reload(&d->km, &d->cfg, &cfg);
 	d->cfg = cfg;
 	daemon_export_init(&d->export); /* a new export_file: now */

@@ -268,8 +268,7 @@ static int parse_site(const char *item, size_t len, struct dnsbl_sites *sites,
 	const char *eq = memchr(item, '=', head);
 	size_t zlen = eq ? (size_t)(eq - item) : head;
 	struct dnsbl_site *site;
-	/* NUL-padded: copied whole into the table, which the daemon
-	 * compares with memcmp() on reload */
+	/* NUL-padded: the table holds nothing that depends on the stack */
 	char zone[DNSBL_ZONE_LEN] = "";
 	const char *why;
 	unsigned int z;
@@ -522,4 +521,26 @@ void dnsbl_format_hit(const struct dnsbl_sites *sites,
 	memcpy(b, &hit->answer, sizeof(b));
 	snprintf(buf, len, "%s=%u.%u.%u.%u*%d", zone, b[0], b[1], b[2], b[3],
 		 weight);
+}
+
+bool dnsbl_sites_equal(const struct dnsbl_sites *a,
+		       const struct dnsbl_sites *b)
+{
+	if (a->nr_sites != b->nr_sites || a->nr_zones != b->nr_zones ||
+	    a->nr_sites > DNSBL_MAX_SITES || a->nr_zones > DNSBL_MAX_SITES)
+		return false;
+	for (unsigned int i = 0; i < a->nr_sites; i++) {
+		const struct dnsbl_site *x = &a->site[i], *y = &b->site[i];
+
+		if (strncmp(x->spec, y->spec, sizeof(x->spec)) != 0 ||
+		    x->zone != y->zone || x->has_filter != y->has_filter ||
+		    x->weight != y->weight ||
+		    (x->has_filter &&
+		     memcmp(x->octet, y->octet, sizeof(x->octet)) != 0))
+			return false;
+	}
+	for (unsigned int i = 0; i < a->nr_zones; i++)
+		if (strncmp(a->zone[i], b->zone[i], sizeof(a->zone[i])) != 0)
+			return false;
+	return true;
 }

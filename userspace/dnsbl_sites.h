@@ -54,6 +54,12 @@ struct dnsbl_sites {
 int dnsbl_sites_parse(const char *text, struct dnsbl_sites *out, char *err,
 		      size_t errlen);
 
+/* Whether two tables say the same: the same sites (text, zone, filter,
+ * weight) in the same order.  Compares members, not bytes, so padding
+ * and whatever follows a NUL never count. */
+bool dnsbl_sites_equal(const struct dnsbl_sites *a,
+		       const struct dnsbl_sites *b);
+
 /* Whether the A record answer (network order) passes the site's filter
  * (a site without a filter accepts every answer). */
 bool dnsbl_site_match(const struct dnsbl_site *site, uint32_t answer);

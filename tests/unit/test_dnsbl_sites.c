@@ -357,6 +357,41 @@ static void test_parse_deterministic(void **state)
 	CHECK_DONE();
 }
 
+/* dnsbl_sites_equal(): the daemon's "did the sites change" on SIGHUP. */
+static void test_equal(void **state)
+{
+	static const struct {
+		const char *a, *b;
+		bool want;
+	} cases[] = {
+		{ "", "", true },
+		{ "zen.example*2, bl.example", "zen.example*2 bl.example", true },
+		{ "zen.example", "ZEN.example", false }, /* the text differs */
+		{ "zen.example*2", "zen.example*3", false },
+		{ "zen.example=127.0.0.2", "zen.example=127.0.0.3", false },
+		{ "zen.example=127.0.0.2", "zen.example", false },
+		{ "a.example b.example", "b.example a.example", false },
+		{ "a.example", "a.example a.example*2", false },
+		{ "a.example", "", false },
+	};
+	static struct dnsbl_sites a, b;
+	char err[256], name[128];
+
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		/* different garbage beneath: only members may count */
+		memset(&a, 0xa5, sizeof(a));
+		memset(&b, 0x5a, sizeof(b));
+		assert_int_equal(dnsbl_sites_parse(cases[i].a, &a, err, sizeof(err)), 0);
+		assert_int_equal(dnsbl_sites_parse(cases[i].b, &b, err, sizeof(err)), 0);
+		snprintf(name, sizeof(name), "\"%s\" vs \"%s\"", cases[i].a,
+			 cases[i].b);
+		CHECK_INT(name, "equal", dnsbl_sites_equal(&a, &b), cases[i].want);
+		CHECK_INT(name, "equal, swapped", dnsbl_sites_equal(&b, &a),
+			  cases[i].want);
+	}
+	CHECK_DONE();
+}
+
 /* Lengths, counts and the spec text: built, not written out. */
 static void test_parse_limits(void **state)
 {
@@ -898,6 +933,7 @@ int main(void)
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_parse_limits),
 		cmocka_unit_test(test_parse_deterministic),
+		cmocka_unit_test(test_equal),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_query_name),
 		cmocka_unit_test(test_query_name_limits),
