@@ -333,6 +333,8 @@ static int cli_parse_option(struct cli_args *a, int opt, const char *val,
 static int cli_parse_list_name(const char *text, int *list, char *err,
 			       size_t errlen)
 {
+	if (!text)
+		return cli_usage_error(err, errlen, "missing list name");
 	if (strcmp(text, "block") == 0)
 		*list = MXS_LIST_BLOCK;
 	else if (strcmp(text, "allow") == 0)

@@ -62,6 +62,7 @@ static int handshake_cgroup_root(char *path, size_t size)
 {
 	struct mntent *m;
 	int best = -1;
+	size_t len;
 	FILE *f;
 
 	f = setmntent("/proc/self/mounts", "r");
@@ -86,9 +87,10 @@ static int handshake_cgroup_root(char *path, size_t size)
 			rank = 2;
 		if (best >= 0 && rank >= best)
 			continue;
-		if (strlen(m->mnt_dir) >= size)
+		len = strlen(m->mnt_dir);
+		if (len >= size)
 			continue;
-		strcpy(path, m->mnt_dir);
+		memcpy(path, m->mnt_dir, len + 1);
 		best = rank;
 	}
 	endmntent(f);

@@ -31,6 +31,17 @@
  * types return to userspace for batch calls they lack. */
 #define KMAP_ENOTSUPP 524
 
+/* Valgrind does not know BPF_MAP_LOOKUP_BATCH (it warns "unhandled eBPF
+ * command 24"), so what the kernel writes there looks uninitialised to it,
+ * and so does everything computed from it.  Say that the kernel wrote it;
+ * outside valgrind this costs nothing, and without its header nothing. */
+#if __has_include(<valgrind/memcheck.h>)
+#include <valgrind/memcheck.h>
+#define kmap_kernel_wrote(p, len) ((void)VALGRIND_MAKE_MEM_DEFINED((p), (len)))
+#else
+#define kmap_kernel_wrote(p, len) ((void)(p), (void)(len))
+#endif
+
 static const char *const kmap_list_names[2][2][2] = {
 	{ { MXS_MAP_ALLOW4_HOST, MXS_MAP_ALLOW4_NET },
 	  { MXS_MAP_ALLOW6_HOST, MXS_MAP_ALLOW6_NET } },
@@ -148,6 +159,7 @@ int kmap_open(struct kmap *km, const char *pin_path)
 		{ MXS_MAP_RATE_SYN, &km->rate_syn_fd },
 		{ MXS_MAP_RATE_CONN, &km->rate_conn_fd },
 	};
+	size_t len;
 	int err;
 
 	memset(km, 0, sizeof(*km));
@@ -158,9 +170,10 @@ int kmap_open(struct kmap *km, const char *pin_path)
 		for (int f = 0; f < 2; f++)
 			for (int k = 0; k < 2; k++)
 				km->list_fd[l][f][k] = -1;
-	if (strlen(pin_path) >= sizeof(km->pin_path))
+	len = strlen(pin_path);
+	if (len >= sizeof(km->pin_path))
 		return -ENAMETOOLONG;
-	strcpy(km->pin_path, pin_path);
+	memcpy(km->pin_path, pin_path, len + 1);
 
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
 		err = kmap_open_one(pin_path, maps[i].name, maps[i].fd);
@@ -613,6 +626,10 @@ static int kmap_walk_batch(int fd, size_t key_size, kmap_raw_fn fn, void *ctx)
 			last = true;
 		}
 		first = false;
+		kmap_kernel_wrote(&out_batch, sizeof(out_batch));
+		kmap_kernel_wrote(&count, sizeof(count));
+		kmap_kernel_wrote(keys, (size_t)count * key_size);
+		kmap_kernel_wrote(vals, (size_t)count * sizeof(*vals));
 		in_batch = out_batch;
 		for (__u32 i = 0; i < count; i++) {
 			rc = fn(keys + i * key_size, &vals[i], ctx);
