@@ -150,7 +150,7 @@ static uint32_t loader_pinned_config_id(const char *pin_path)
 static bool loader_prog_is_ours(uint32_t prog_id, uint32_t config_id)
 {
 	struct bpf_prog_info info;
-	__u32 map_ids[64];
+	__u32 map_ids[64] = { 0 }; /* the kernel fills nr_map_ids of them */
 	__u32 len = sizeof(info);
 	bool ours = false;
 	int fd = bpf_prog_get_fd_by_id(prog_id);

@@ -15,13 +15,15 @@ set -eu
 # (systemd-analyze checks the unit files; nothing is started),
 # python3-prometheus-client (its parser reads the Prometheus text);
 # fuzzing (make fuzz): libFuzzer and clang's sanitizer runtimes, which
-# clang-14 only recommends.
+# clang-14 only recommends;
+# hardening checks: valgrind (the daemon under memcheck), cppcheck and
+# clang-tidy (make lint).
 PACKAGES="
 make gcc clang llvm pkg-config libclang-rt-14-dev
 libbpf-dev libxdp-dev libelf-dev zlib1g-dev libc-ares-dev libcmocka-dev
 bpftool xdp-tools iproute2 procps util-linux coreutils
 jq python3 man-db groff-base rbldnsd bind9-dnsutils fail2ban systemd
-python3-prometheus-client
+python3-prometheus-client valgrind cppcheck clang-tidy
 "
 
 # `deps.sh bench`: also what `make bench-mail` needs: a real Postfix (3.7,

@@ -33,7 +33,7 @@ static const char *quote(const char *text, char *buf)
 {
 	size_t i;
 
-	for (i = 0; text[i] && i < QUOTE_MAX; i++) {
+	for (i = 0; i < QUOTE_MAX && text[i]; i++) {
 		unsigned char c = (unsigned char)text[i];
 
 		buf[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';

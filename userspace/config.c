@@ -509,7 +509,7 @@ static int parse_nets(char *text, struct config *cfg, char *err,
 		      size_t errlen)
 {
 	char q[QUOTE_MAX + 4], buf[ADDR_CIDR_STRLEN + 2], why[256];
-	struct addr_cidr nets[CONFIG_MAX_MYNETWORKS];
+	struct addr_cidr nets[CONFIG_MAX_MYNETWORKS] = { 0 };
 	unsigned int n = 0;
 	char *item = text, *comma, *close;
 	int rc;

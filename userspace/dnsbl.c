@@ -428,16 +428,18 @@ int dnsbl_engine_lookup(struct dnsbl_engine *e, const struct mxs_source *src,
 	for (unsigned int z = 0; z < e->cfg.sites.nr_zones; z++) {
 		if (!dnsbl_zone_usable(e, z, now))
 			continue;
-		l->pending++;
 		l->query[z] = (struct dnsbl_query){ l, z };
 		e->zone[z].queries++;
 		if (dnsbl_query_name(src->family, src->addr,
 				     dnsbl_zone_name(e, z), qname,
 				     sizeof(qname))) {
-			/* cannot happen for valid zones; end the query */
-			dnsbl_query_done(&l->query[z], ARES_EBADNAME, 0, NULL, 0);
+			/* cannot happen for valid zones: a failed query,
+			 * never started */
+			l->failed++;
+			dnsbl_zone_fault(e, z, src, "query name too long");
 			continue;
 		}
+		l->pending++;
 		ares_query(e->channel, qname, C_IN, T_A, dnsbl_query_done,
 			   &l->query[z]);
 	}

@@ -1090,6 +1090,7 @@ static int kmap_cover_visit(const struct addr_cidr *cidr,
 int kmap_find_cover(struct kmap *km, int list, const struct addr_cidr *ip,
 		    struct kmap_cover *cover)
 {
+	/* cppcheck-suppress ctuuninitvar ; *cover is output only: memset below */
 	struct kmap_cover_ctx ctx = { ip, cover };
 	int err;
 
