@@ -30,7 +30,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-ARCH_TRIPLET := $(shell $(CC) -dumpmachine)
+ARCH_TRIPLET := $(shell $(CC) -print-multiarch)
 BPF_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 
 WARNINGS = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
@@ -38,6 +38,9 @@ WARNINGS = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -I$(BUILD)/bpf \
 	  $(shell $(PKG_CONFIG) --cflags libxdp libbpf)
+# EXTRA_CFLAGS: added to every compile and link (make test-asan uses it;
+# CFLAGS on the command line would replace the flags above).
+CFLAGS += $(EXTRA_CFLAGS)
 LDLIBS = $(shell $(PKG_CONFIG) --libs libxdp libbpf) -lelf -lz
 
 BPF_CFLAGS = -O2 -g -target bpf -D__TARGET_ARCH_$(BPF_ARCH) \
@@ -79,7 +82,7 @@ CLI_MODULES += export_file cli_export
 MXSCREEND_MODULES += export_file daemon_export
 
 .PHONY: all clean test test-unit test-bpf test-man test-install test-e2e \
-	demo demo-run bench install deps
+	test-asan test-valgrind lint demo demo-run bench install deps
 .DELETE_ON_ERROR:
 # Keep intermediate objects (sanitizer builds) between runs.
 .SECONDARY:
@@ -180,8 +183,12 @@ deps:
 	$(Q)scripts/deps.sh
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory test-unit test-fuzz test-bpf test-man \
-		test-install test-e2e
+	$(Q)$(MAKE) --no-print-directory lint test-unit test-fuzz test-bpf \
+		test-man test-install test-e2e test-asan test-valgrind
+
+# cppcheck and clang-tidy (.clang-tidy) over userspace/ and loader/.
+lint: $(BPF_SKEL)
+	$(Q)scripts/lint.sh $(BUILD)
 
 # make install honours DESTDIR and PREFIX, and the binary it installs runs.
 test-install: all
@@ -230,6 +237,49 @@ $(BUILD)/tests/xdp_pass.bpf.o: tests/e2e/xdp_pass.bpf.c
 
 test-e2e: all $(BUILD)/tests/xdp_pass.bpf.o
 	$(Q)XDP_PASS_OBJ=$(BUILD)/tests/xdp_pass.bpf.o tests/e2e/run.sh $(BUILD)/mxscreen
+
+# The whole end-to-end suite once more, with the CLI and the daemon built
+# with ASan and UBSan (objects in $(BUILD)/asan).  Every report is written
+# to $(BUILD)/asan-reports, and any report fails the run, leaks included:
+# a sanitizer message in a test's output alone could go unnoticed (a test
+# that expects a command to fail would take the sanitizer's exit for it).
+# Built with clang: gcc's UBSan ignores log_path and prints to stderr.
+ASAN_BUILD = $(BUILD)/asan
+ASAN_REPORTS = $(CURDIR)/$(BUILD)/asan-reports
+test-asan: $(BUILD)/tests/xdp_pass.bpf.o
+	$(Q)$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) CC=$(CLANG) \
+		EXTRA_CFLAGS="-O1 $(SAN_FLAGS)" $(ASAN_BUILD)/mxscreen $(ASAN_BUILD)/mxscreend
+	$(Q)rm -rf $(ASAN_REPORTS); mkdir -p $(ASAN_REPORTS); \
+	ASAN_OPTIONS=log_path=$(ASAN_REPORTS)/asan:detect_leaks=1 \
+	UBSAN_OPTIONS=log_path=$(ASAN_REPORTS)/ubsan:print_stacktrace=1 \
+	XDP_PASS_OBJ=$(BUILD)/tests/xdp_pass.bpf.o tests/e2e/run.sh $(ASAN_BUILD)/mxscreen; \
+	rc=$$?; reports=$$(ls $(ASAN_REPORTS)); \
+	if [ -n "$$reports" ]; then \
+		echo "test-asan: sanitizer reports:"; \
+		for r in $(ASAN_REPORTS)/*; do echo "== $$r"; cat "$$r"; done; \
+		exit 1; \
+	fi; \
+	echo "test-asan: no sanitizer report"; exit $$rc
+
+# The daemon under valgrind memcheck through the DNSBL end-to-end test:
+# no error, no leak.  tests/valgrind/bpf.supp holds the false positives of
+# valgrind's bpf() wrapper, and nothing else.
+VG_REPORTS = $(CURDIR)/$(BUILD)/valgrind-reports
+test-valgrind: all $(BUILD)/tests/xdp_pass.bpf.o
+	$(Q)rm -rf $(VG_REPORTS); mkdir -p $(VG_REPORTS); \
+	E2E_DAEMON_WRAPPER="valgrind --log-file=$(VG_REPORTS)/mxscreend.%p \
+		--suppressions=$(CURDIR)/tests/valgrind/bpf.supp --leak-check=full \
+		--show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect" \
+	XDP_PASS_OBJ=$(BUILD)/tests/xdp_pass.bpf.o tests/e2e/run.sh $(BUILD)/mxscreen test_dnsbl; \
+	rc=$$?; n=0; bad=0; \
+	for r in $(VG_REPORTS)/*; do \
+		[ -e "$$r" ] || continue; n=$$((n + 1)); \
+		grep -E "ERROR SUMMARY|in use at exit|All heap blocks" "$$r"; \
+		grep -q "ERROR SUMMARY: 0 errors" "$$r" || { bad=1; cat "$$r"; }; \
+	done; \
+	[ $$n -gt 0 ] || { echo "test-valgrind: no valgrind report: did the daemon run?"; exit 1; }; \
+	[ $$bad = 0 ] || { echo "test-valgrind: memcheck found errors"; exit 1; }; \
+	echo "test-valgrind: $$n daemon runs, no memcheck error, no leak"; exit $$rc
 
 # deps first, then a fresh make: the variables above ask pkg-config and the
 # compiler, which a fresh machine only has after deps.sh.

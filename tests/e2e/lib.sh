@@ -241,11 +241,14 @@ daemon_probed() {
 # verdict (-v) unless E2E_DAEMON_VERBOSE=0: benchmarks measure the daemon
 # at its default log level, as it runs on a server.
 e2e_start_mxscreend() {
-	local verbose=(-v)
+	local verbose=(-v) wrapper=()
 
 	[ "${E2E_DAEMON_VERBOSE:-1}" = 0 ] && verbose=()
+	# E2E_DAEMON_WRAPPER: a command to run the daemon under, such as
+	# valgrind (make test-valgrind); it must keep the daemon's pid.
+	[ -n "${E2E_DAEMON_WRAPPER:-}" ] && read -ra wrapper <<<"$E2E_DAEMON_WRAPPER"
 	DAEMON_LOG=$E2E_TMP/mxscreend.log
-	nsenter --net="/run/netns/$SRV_NS" "$MXSCREEND" -f "${verbose[@]}" -c "$1" \
+	nsenter --net="/run/netns/$SRV_NS" "${wrapper[@]}" "$MXSCREEND" -f "${verbose[@]}" -c "$1" \
 		--pin-path "$PIN" >>"$DAEMON_LOG" 2>&1 &
 	E2E_PIDS+=($!)
 	DAEMON_PID=$!
