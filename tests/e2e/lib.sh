@@ -55,6 +55,8 @@ e2e_cleanup() {
 
 	for pid in "${E2E_PIDS[@]}"; do
 		kill "$pid" 2>/dev/null || true
+		# a test that failed while it had a process stopped
+		kill -CONT "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 	done
 	if [ -e "/run/netns/$SRV_NS" ]; then
