@@ -7,8 +7,10 @@
 # several TEST-NET addresses.  One source is blocked by hand, a whole
 # prefix is blocked with one friend allowed inside it; then mxscreend
 # learns from a local rbldnsd that a bot is listed, after the bot's first
-# connection.  Every connection attempt's outcome is printed next to the
-# kernel's counters.
+# connection, bans a source for too many connections, loads a static list
+# file and follows its edits; the bans are exported as an rbldnsd zone for
+# a fleet, and the counters as Prometheus text.  Every connection
+# attempt's outcome is printed next to the kernel's counters.
 # Usage: demo.sh path/to/mxscreen   (make demo does this)
 set -euo pipefail
 export MXSCREEN=${1:?usage: demo.sh MXSCREEN}
@@ -115,6 +117,30 @@ wait_until 50 grep -q "RATE \[192.0.2.10\]" "$DAEMON_LOG"
 grep "RATE" "$DAEMON_LOG" | sed 's/^/  /'
 try 192.0.2.10 25
 run check 192.0.2.10
+
+bold "Static lists: a Spamhaus DROP-style file, re-read when it changes"
+printf '192.0.2.14/32 ; SBL000001\n198.51.100.0/24 ; SBL000002\n' >"$E2E_TMP/drop.txt"
+echo "blocklist_files = $E2E_TMP/drop.txt" >>"$E2E_TMP/mxscreen.conf"
+sed 's/^/  /' "$E2E_TMP/drop.txt"
+echo "$ echo 'blocklist_files = .../drop.txt' >> mxscreen.conf; kill -HUP \$(pidof mxscreend)"
+kill -HUP "$DAEMON_PID"
+listed_by_file() { mxs check "$1" | grep -q "(file"; }
+wait_until 50 listed_by_file 192.0.2.14
+grep "lists:" "$DAEMON_LOG" | tail -1 | sed 's/^/  /'
+try 192.0.2.14 25
+echo "  ... the file is edited (no reload): the entry goes within a second or two"
+printf '198.51.100.0/24 ; SBL000002\n' >"$E2E_TMP/drop.txt"
+not_listed() { ! listed_by_file "$1"; }
+wait_until 50 not_listed 192.0.2.14
+try 192.0.2.14 25
+
+bold "Fleet sharing: this host's bans as an rbldnsd zone for the other MX hosts"
+echo "$ mxscreen export --name mx1.example"
+mxs export --name mx1.example | sed 's/^/  /'
+
+bold "Monitoring: Prometheus text (also written by mxscreend to prometheus_file)"
+echo "$ mxscreen stats --prometheus | grep -E 'outcomes_total.*(drop|reset)'"
+mxs stats --prometheus | grep -E '^mxscreen_outcomes_total\{verdict="(drop|reset)"' | sed 's/^/  /'
 
 bold "The entries, with remaining time"
 run list
