@@ -54,9 +54,12 @@ e2e_cleanup() {
 	local rc=$?
 
 	for pid in "${E2E_PIDS[@]}"; do
+		# a test that failed while it had a process stopped (state T;
+		# never a process in a tracing stop, t: LeakSanitizer stops the
+		# exiting daemon that way to scan it)
+		[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = T ] &&
+			kill -CONT "$pid" 2>/dev/null
 		kill "$pid" 2>/dev/null || true
-		# a test that failed while it had a process stopped
-		kill -CONT "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 	done
 	if [ -e "/run/netns/$SRV_NS" ]; then
