@@ -105,7 +105,7 @@ fuzz: $(patsubst %,$(FUZZ_BUILD)/fuzz_%,$(FUZZ_TARGETS))
 			-artifact_prefix=$(FUZZ_BUILD)/crashes/$$t/ \
 			$(FUZZ_ARGS) $(fuzz_inputs) \
 			> $(FUZZ_BUILD)/logs/$$t.log 2>&1 || failed="$$failed $$t"; \
-		grep -E "^#[0-9]+ +DONE|^stat::number_of_executed_units|^stat::average_exec_per_sec|ERROR|invariant violated|^artifact_prefix|Test unit written" \
+		grep -aE "^#[0-9]+[[:space:]]+DONE|^stat::number_of_executed_units|^stat::average_exec_per_sec|ERROR|invariant violated|^artifact_prefix|Test unit written" \
 			$(FUZZ_BUILD)/logs/$$t.log || true; \
 	done; \
 	if [ -n "$$failed" ]; then \
@@ -113,15 +113,23 @@ fuzz: $(patsubst %,$(FUZZ_BUILD)/fuzz_%,$(FUZZ_TARGETS))
 		exit 1; \
 	fi
 
+# Minimising keeps the named seeds (seed-*) as they are and drops the
+# copies libFuzzer makes of them (named by the SHA-1 of their content);
+# inputs are cut to FUZZ_MERGE_MAX_LEN bytes.
+FUZZ_MERGE_MAX_LEN ?= 4096
 fuzz-merge: $(patsubst %,$(FUZZ_BUILD)/fuzz_%,$(FUZZ_TARGETS))
 	$(Q)set -e; for t in $(FUZZ_TARGETS); do \
-		rm -rf $(FUZZ_BUILD)/merge/$$t; \
-		mkdir -p $(FUZZ_BUILD)/merge/$$t $(FUZZ_BUILD)/logs; \
-		$(FUZZ_BUILD)/fuzz_$$t -merge=1 $(FUZZ_BUILD)/merge/$$t \
-			tests/fuzz/corpus/$$t > $(FUZZ_BUILD)/logs/$$t-merge.log 2>&1 || \
+		c=tests/fuzz/corpus/$$t; m=$(FUZZ_BUILD)/merge/$$t; \
+		rm -rf $$m; mkdir -p $$m $(FUZZ_BUILD)/logs; \
+		$(FUZZ_BUILD)/fuzz_$$t -merge=1 -max_len=$(FUZZ_MERGE_MAX_LEN) \
+			$$m $$c > $(FUZZ_BUILD)/logs/$$t-merge.log 2>&1 || \
 			{ tail $(FUZZ_BUILD)/logs/$$t-merge.log; exit 1; }; \
-		echo "fuzz_$$t: $$(ls tests/fuzz/corpus/$$t | wc -l) inputs -> $$(ls $(FUZZ_BUILD)/merge/$$t | wc -l)"; \
-		rm -rf tests/fuzz/corpus/$$t; mv $(FUZZ_BUILD)/merge/$$t tests/fuzz/corpus/$$t; \
+		for s in $$c/seed-*; do \
+			[ -f "$$s" ] || continue; cp "$$s" $$m/; \
+			rm -f $$m/$$(sha1sum < "$$s" | cut -d' ' -f1); \
+		done; \
+		echo "fuzz_$$t: $$(ls $$c | wc -l) inputs -> $$(ls $$m | wc -l)"; \
+		rm -rf $$c; mv $$m $$c; \
 	done
 
 test-fuzz: $(patsubst %,$(FUZZ_BUILD)/replay/fuzz_%,$(FUZZ_TARGETS))
