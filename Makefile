@@ -132,7 +132,7 @@ UNIT_DEPS_cli_args = addr duration settings errbuf export
 UNIT_DEPS_state = addr settings duration errbuf
 UNIT_DEPS_export = addr settings duration errbuf
 # metrics: the kmap calls and log_msg are stubbed by the test
-UNIT_DEPS_metrics = stats json settings duration errbuf
+UNIT_DEPS_metrics = stats json settings duration errbuf addr
 # dnsbl: the test calls its pure reply parser only; the engine links along
 UNIT_DEPS_dnsbl = $(sort config inflight log $(UNIT_DEPS_config))
 UNIT_LIBS_dnsbl = $(CARES_LIBS)

@@ -398,13 +398,14 @@ void daemon_tick(struct daemon *d)
 	if (d->lists && listsync_poll(d->lists))
 		daemon_sync_lists(d);
 	if (now - d->last_expire_ns >= sweep * NS_PER_S) {
-		size_t removed = 0, bans = 0, forgotten = 0;
-		int err = kmap_expire_reason(&d->km, MXS_REASON_DNSBL, now,
-					     &removed);
+		size_t gone[MXS_NR_REASONS], removed, bans, forgotten = 0;
+		int err = kmap_expire_reasons(&d->km,
+					      (1u << MXS_REASON_DNSBL) |
+						      (1u << MXS_REASON_RATE),
+					      now, gone);
 
-		if (!err)
-			err = kmap_expire_reason(&d->km, MXS_REASON_RATE, now,
-						 &bans);
+		removed = gone[MXS_REASON_DNSBL];
+		bans = gone[MXS_REASON_RATE];
 		/* offences outlive their bans, up to ban_memory */
 		if (!err && now > d->cfg.ban_memory * NS_PER_S)
 			err = kmap_offences_prune(&d->km,

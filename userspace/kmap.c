@@ -782,8 +782,8 @@ static int kmap_count_one(const void *key, const struct mxs_entry *v, void *ctx)
 	return 0;
 }
 
-int kmap_fill(struct kmap *km, int list, int family_index, enum kmap_kind kind,
-	      uint32_t *used, uint32_t *capacity)
+int kmap_capacity(struct kmap *km, int list, int family_index,
+		  enum kmap_kind kind, uint32_t *capacity)
 {
 	int fd = km->list_fd[list - 1][family_index][kind];
 	struct bpf_map_info info;
@@ -793,6 +793,17 @@ int kmap_fill(struct kmap *km, int list, int family_index, enum kmap_kind kind,
 	if (bpf_obj_get_info_by_fd(fd, &info, &len))
 		return -errno;
 	*capacity = info.max_entries;
+	return 0;
+}
+
+int kmap_fill(struct kmap *km, int list, int family_index, enum kmap_kind kind,
+	      uint32_t *used, uint32_t *capacity)
+{
+	int fd = km->list_fd[list - 1][family_index][kind];
+	int err = kmap_capacity(km, list, family_index, kind, capacity);
+
+	if (err)
+		return err;
 	*used = 0;
 	return kmap_walk_map(fd, family_index, kind, kmap_count_one, used);
 }
@@ -913,7 +924,7 @@ int kmap_daemon_put(struct kmap *km, const struct mxs_daemon_status *st)
 }
 
 struct kmap_expire_ctx {
-	uint8_t reason;
+	unsigned int reasons; /* bit (1 << enum mxs_reason) */
 	uint64_t now_ns;
 	struct addr_cidr *doomed;
 	size_t n, cap;
@@ -924,8 +935,8 @@ static int kmap_expire_visit(const struct addr_cidr *cidr,
 {
 	struct kmap_expire_ctx *x = ctx;
 
-	if (e->reason != x->reason || e->expires_ns == 0 ||
-	    e->expires_ns > x->now_ns)
+	if (e->reason >= MXS_NR_REASONS || !(x->reasons & (1u << e->reason)) ||
+	    e->expires_ns == 0 || e->expires_ns > x->now_ns)
 		return 0;
 	if (vec_reserve(&x->doomed, &x->cap, x->n, sizeof(*x->doomed)))
 		return -ENOMEM;
@@ -933,14 +944,16 @@ static int kmap_expire_visit(const struct addr_cidr *cidr,
 	return 0;
 }
 
-int kmap_expire_reason(struct kmap *km, uint8_t reason, uint64_t now_ns,
-		       size_t *removed)
+int kmap_expire_reasons(struct kmap *km, unsigned int reasons, uint64_t now_ns,
+			size_t removed[MXS_NR_REASONS])
 {
 	int rc = 0;
 
-	*removed = 0;
+	memset(removed, 0, MXS_NR_REASONS * sizeof(removed[0]));
+	/* one walk of each list for all the reasons: at a million entries
+	 * a walk costs a good part of a second */
 	for (int list = MXS_LIST_ALLOW; list <= MXS_LIST_BLOCK && !rc; list++) {
-		struct kmap_expire_ctx x = { .reason = reason, .now_ns = now_ns };
+		struct kmap_expire_ctx x = { .reasons = reasons, .now_ns = now_ns };
 
 		rc = kmap_entries_walk(km, list, kmap_expire_visit, &x);
 		for (size_t i = 0; !rc && i < x.n; i++) {
@@ -948,11 +961,12 @@ int kmap_expire_reason(struct kmap *km, uint8_t reason, uint64_t now_ns,
 
 			/* re-check: the entry may have been renewed since */
 			if (kmap_entry_get(km, list, &x.doomed[i], &cur) ||
-			    cur.reason != reason || cur.expires_ns == 0 ||
-			    cur.expires_ns > now_ns)
+			    cur.reason >= MXS_NR_REASONS ||
+			    !(reasons & (1u << cur.reason)) ||
+			    cur.expires_ns == 0 || cur.expires_ns > now_ns)
 				continue;
 			if (kmap_entry_delete(km, list, &x.doomed[i]) == 0)
-				(*removed)++;
+				removed[cur.reason]++;
 		}
 		free(x.doomed);
 	}

@@ -121,9 +121,13 @@ bool kmap_allowed(struct kmap *km, const struct addr_cidr *ip, uint64_t now_ns);
 /* Remove every entry of a list (and its meta); *removed counts them. */
 int kmap_entries_flush(struct kmap *km, int list, size_t *removed);
 
-/* Entries of one map and its capacity, for fill levels. */
+/* Entries of one map (a walk of it) and its capacity, for fill levels. */
 int kmap_fill(struct kmap *km, int list, int family_index, enum kmap_kind kind,
 	      uint32_t *used, uint32_t *capacity);
+
+/* The capacity alone: no walk. */
+int kmap_capacity(struct kmap *km, int list, int family_index,
+		  enum kmap_kind kind, uint32_t *capacity);
 
 /* Stats summed over all possible CPUs. */
 int kmap_stats_read(struct kmap *km, struct mxs_stats *total);
@@ -151,11 +155,12 @@ int kmap_cache_count(struct kmap *km, uint32_t *used, uint32_t *capacity);
 int kmap_daemon_get(struct kmap *km, struct mxs_daemon_status *st);
 int kmap_daemon_put(struct kmap *km, const struct mxs_daemon_status *st);
 
-/* Delete the entries of both lists whose reason is `reason` and which
- * expired before now_ns (CLOCK_BOOTTIME); other entries are never
- * touched.  *removed counts the deletions. */
-int kmap_expire_reason(struct kmap *km, uint8_t reason, uint64_t now_ns,
-		       size_t *removed);
+/* Delete the entries of both lists whose reason is one of `reasons`
+ * (bit 1 << enum mxs_reason) and which expired before now_ns
+ * (CLOCK_BOOTTIME), in one walk of each list; other entries are never
+ * touched.  removed[reason] counts the deletions. */
+int kmap_expire_reasons(struct kmap *km, unsigned int reasons, uint64_t now_ns,
+			size_t removed[MXS_NR_REASONS]);
 
 /* Rate offence memory of a banned prefix (a host, or an IPv6 prefix);
  * -ENOENT when there is none. */

@@ -47,6 +47,9 @@ static int metrics_count_entry(const struct addr_cidr *cidr,
 	struct metrics_walk *w = ctx;
 	unsigned int mask = e->classes;
 
+	/* every entry fills its map, live or not */
+	w->s->fill[w->list - 1][cidr->family == MXS_FAMILY_V6]
+		  [addr_is_host(cidr) ? KMAP_HOST : KMAP_NET].used++;
 	if (e->expires_ns && e->expires_ns <= w->now)
 		return 0;
 	/* an allow entry wins in every class, whatever its mask says */
@@ -69,9 +72,11 @@ int metrics_collect(struct kmap *km, struct metrics_sample *s)
 	for (int l = 0; l < 2 && !err; l++)
 		for (int f = 0; f < 2 && !err; f++)
 			for (int k = 0; k < 2 && !err; k++)
-				err = kmap_fill(km, l + 1, f, (enum kmap_kind)k,
-						&s->fill[l][f][k].used,
-						&s->fill[l][f][k].capacity);
+				err = kmap_capacity(km, l + 1, f,
+						    (enum kmap_kind)k,
+						    &s->fill[l][f][k].capacity);
+	/* one walk of each list counts both the fill and the live entries:
+	 * at a million entries a walk costs a good part of a second */
 	for (int l = 0; l < 2 && !err; l++) {
 		struct metrics_walk w = {
 			.s = s,

@@ -74,11 +74,10 @@ int kmap_stats_read(struct kmap *km, struct mxs_stats *total)
 	return 0;
 }
 
-int kmap_fill(struct kmap *km, int list, int family_index, enum kmap_kind kind,
-	      uint32_t *used, uint32_t *capacity)
+int kmap_capacity(struct kmap *km, int list, int family_index,
+		  enum kmap_kind kind, uint32_t *capacity)
 {
-	*used = (uint32_t)(list * 100 + family_index * 10 + (int)kind);
-	*capacity = 1000;
+	*capacity = (uint32_t)(1000 + list * 100 + family_index * 10 + (int)kind);
 	return 0;
 }
 
@@ -214,8 +213,17 @@ static void test_collect_live(void **state)
 				  [want[i].reason][want[i].mask - 1],
 			   want[i].want);
 	CHECK_INT("sample", "daemon_up", s->daemon_up, true);
+	/* the fill counts every entry the walk saw, expired or odd ones too */
+	CHECK_UINT("sample", "block v4 host used",
+		   s->fill[MXS_LIST_BLOCK - 1][0][KMAP_HOST].used, 6);
+	CHECK_UINT("sample", "block v6 host used",
+		   s->fill[MXS_LIST_BLOCK - 1][1][KMAP_HOST].used, 1);
+	CHECK_UINT("sample", "allow v4 host used",
+		   s->fill[MXS_LIST_ALLOW - 1][0][KMAP_HOST].used, 2);
 	CHECK_UINT("sample", "block v6 prefix used",
-		   s->fill[MXS_LIST_BLOCK - 1][1][KMAP_NET].used, 211);
+		   s->fill[MXS_LIST_BLOCK - 1][1][KMAP_NET].used, 0);
+	CHECK_UINT("sample", "block v6 prefix capacity",
+		   s->fill[MXS_LIST_BLOCK - 1][1][KMAP_NET].capacity, 1211);
 	CHECK_UINT("sample", "cache capacity", s->cache_capacity, 131072);
 	free(s);
 	CHECK_DONE();
@@ -255,8 +263,9 @@ static void test_print(void **state)
 	static const char *const want[] = {
 		"\nmxscreen_packets_total 5\n",
 		"\nmxscreen_outcomes_total{verdict=\"drop\",reason=\"dnsbl\"} 5\n",
-		"\nmxscreen_entries{list=\"block\",family=\"ipv6\",kind=\"prefix\"} 211\n",
-		"\nmxscreen_entries_capacity{list=\"allow\",family=\"ipv4\",kind=\"host\"} 1000\n",
+		"\nmxscreen_entries{list=\"block\",family=\"ipv4\",kind=\"host\"} 1\n",
+		"\nmxscreen_entries{list=\"block\",family=\"ipv6\",kind=\"prefix\"} 0\n",
+		"\nmxscreen_entries_capacity{list=\"allow\",family=\"ipv4\",kind=\"host\"} 1100\n",
 		"\nmxscreen_live_entries{list=\"block\",family=\"ipv4\",reason=\"manual\",class=\"mx\"} 1\n",
 		"\nmxscreen_live_entries{list=\"block\",family=\"ipv6\",reason=\"file\",class=\"all\"} 0\n",
 		"\nmxscreen_live_entries{list=\"allow\",family=\"ipv6\",reason=\"dnsbl\",class=\"all\"} 0\n",
