@@ -9,6 +9,8 @@
 #                        new sources/s, memory per cached address, delay to the
 #                        block entry: build/bench/dnsbl.json + a table
 #   BENCH_XDP_ARGS=...   extra bench_xdp options (--only ipv4-1M, --runs 9, ...)
+#   make bench-lists     mxscreend with a 1M-line blocklist file: sync, resync,
+#                        Prometheus exposition, idle CPU: build/bench/lists.json
 #   BENCH_DNSBL_RATES="1000 2000 5000 8000 10000"  offered new sources/s per step
 #   BENCH_DNSBL_SECONDS=5                   seconds per step
 #   make bench-mail      a botnet floods real Postfix/postscreen, without and
@@ -73,6 +75,11 @@ bench-load: $(BUILD)/mxscreen
 
 bench-dnsbl: $(BENCH_DNSBL_DEPS)
 	$(Q)$(BENCH_RUN_DNSBL)
+
+.PHONY: bench-lists
+bench-lists: $(BUILD)/mxscreen $(BUILD)/mxscreend $(BUILD)/tests/xdp_pass.bpf.o
+	$(Q)MXSCREEN=$(BUILD)/mxscreen XDP_PASS_OBJ=$(BUILD)/tests/xdp_pass.bpf.o \
+		bench/lists.sh $(BENCH_BUILD)
 
 # In sequence: no part may share the CPUs with another's timing runs.
 bench: $(BENCH_XDP) $(BUILD)/mxscreen $(BENCH_DNSBL_DEPS)
