@@ -81,6 +81,7 @@ enum kind {
 	KIND_REASONS,  /* uint8_t bit per enum mxs_reason */
 	KIND_IFACES,   /* nr_interfaces and interfaces[] */
 	KIND_MODE,     /* uint8_t enum settings_mode */
+	KIND_NAME,     /* char[CONFIG_NAME_LEN], a host name, or empty */
 };
 
 struct setting {
@@ -119,6 +120,7 @@ enum {
 	S_EXPORT_FILE,
 	S_EXPORT_INTERVAL,
 	S_EXPORT_REASONS,
+	S_EXPORT_NAME,
 	S_PROMETHEUS_FILE,
 	S_PROMETHEUS_INTERVAL,
 	S_INTERFACES,
@@ -178,6 +180,8 @@ static const struct setting settings[NR_SETTINGS] = {
 				FIELD(export_interval), 1, DAY },
 	[S_EXPORT_REASONS] = { "export_reasons", KIND_REASONS,
 			       FIELD(export_reasons), 0, 0 },
+	[S_EXPORT_NAME] = { "export_name", KIND_NAME, FIELD(export_name), 0,
+			    0 },
 	[S_PROMETHEUS_FILE] = { "prometheus_file", KIND_PATH,
 				FIELD(prometheus_file), 0, 0 },
 	[S_PROMETHEUS_INTERVAL] = { "prometheus_interval", KIND_DURATION,
@@ -647,6 +651,32 @@ static int parse_reasons(char *text, uint8_t *out, char *err, size_t errlen)
 	return 0;
 }
 
+/* A name for other hosts to read (the fleet export's TXT records): 1 to
+ * CONFIG_NAME_LEN - 1 letters, digits, '.', '-' and '_' (rbldnsd would
+ * replace a '$' with the address looked up), or empty for the host name. */
+static int parse_name(const char *text, char *out, char *err, size_t errlen)
+{
+	char q[QUOTE_MAX + 4];
+	size_t len = strlen(text), i;
+
+	for (i = 0; i < len; i++) {
+		char c = text[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_'))
+			break;
+	}
+	if (i < len || len >= CONFIG_NAME_LEN) {
+		errbuf_set(err, errlen,
+			"bad name \"%s\": expected 1 to %d letters, digits, '.', '-' or '_' (such as mx1.example.org), or nothing for the host name",
+			quote(text, len, q), CONFIG_NAME_LEN - 1);
+		return -EINVAL;
+	}
+	memset(out, 0, CONFIG_NAME_LEN);
+	memcpy(out, text, len + 1);
+	return 0;
+}
+
 /* text is normalised: interface names as ip-link(8) accepts them. */
 static int parse_ifaces(char *text, struct config *cfg, char *err,
 			size_t errlen)
@@ -753,6 +783,8 @@ static int parse_value(const struct setting *s, char *value,
 	case KIND_IFACES:
 		normalise_list(value);
 		return parse_ifaces(value, cfg, err, errlen);
+	case KIND_NAME:
+		return parse_name(value, field, err, errlen);
 	case KIND_MODE: {
 		enum settings_mode mode;
 		int rc = settings_parse_mode(value, &mode, err, errlen);

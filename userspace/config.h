@@ -34,7 +34,8 @@
  *     allowlist_files [none]; re-read on SIGHUP and when they change;
  *   fleet sharing (export.h):
  *     export_file [none], an rbldnsd data file of this host's verdicts of
- *     export_reasons [manual, rate], written every export_interval [1m];
+ *     export_reasons [manual, rate], written every export_interval [1m]
+ *     under export_name [the host name];
  *   monitoring: prometheus_file [none], written every
  *     prometheus_interval [15s];
  *   interfaces [none] to attach at start in xdp_mode [auto], detached at
@@ -64,6 +65,8 @@
 #define CONFIG_MAX_DNS_SERVERS 8
 /* "[ffff:...:ffff]:65535" fits */
 #define CONFIG_SERVER_LEN 48
+/* export_name: a host name, NUL included */
+#define CONFIG_NAME_LEN 64
 #define CONFIG_MAX_MYNETWORKS 256
 #define CONFIG_MAX_LIST_FILES 16
 #define CONFIG_MAX_INTERFACES 16
@@ -119,6 +122,8 @@ struct config {
 	uint64_t export_interval;         /* export_interval (1m), 1s..1d */
 	uint8_t export_reasons;           /* export_reasons (manual, rate):
 					   * bit (1 << enum mxs_reason) */
+	char export_name[CONFIG_NAME_LEN]; /* export_name ("" = the host
+					   * name): letters, digits, . - _ */
 	char prometheus_file[CONFIG_PATH_LEN]; /* prometheus_file ("") */
 	uint64_t prometheus_interval;     /* prometheus_interval (15s),
 					   * 1s..1h */

@@ -19,6 +19,9 @@
 
 #define NS_PER_S 1000000000ull
 
+_Static_assert(CONFIG_NAME_LEN <= EXPORT_NAME_LEN,
+	       "every export_name fits in the export's name");
+
 void daemon_export_init(struct daemon_export *x)
 {
 	memset(x, 0, sizeof(*x));
@@ -42,7 +45,8 @@ void daemon_export_tick(struct daemon_export *x, struct kmap *km,
 			const struct config *cfg, uint64_t now_ns, bool force)
 {
 	struct export_info info = {
-		.name = x->name,
+		/* config.c checked it as export_name_valid() would */
+		.name = cfg->export_name[0] ? cfg->export_name : x->name,
 		.ttl = export_ttl_of_interval(cfg->export_interval),
 		.reasons = cfg->export_reasons,
 	};

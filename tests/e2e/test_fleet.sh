@@ -106,7 +106,10 @@ CONF
 }
 fleet_conf mx1 "$FLEET/mx1.zone"
 fleet_conf mx2 "$FLEET/mx2.zone"
-e2e_host_mxscreend mx1 "$E2E_TMP/mx1.conf" mx1.test
+# mx1 names itself in its TXT records with export_name; mx2 by its host
+# name (a UTS namespace of its own)
+echo "export_name = mx1.test" >>"$E2E_TMP/mx1.conf"
+e2e_host_mxscreend mx1 "$E2E_TMP/mx1.conf"
 e2e_host_mxscreend mx2 "$E2E_TMP/mx2.conf" mx2.test
 zone_state() {
 	mxs_on "$1" status --json | jq -r '.daemon.zones[0].state'

@@ -226,6 +226,11 @@ static void check_config(const struct config *c)
 		   "export_interval %" PRIu64, c->export_interval);
 	FUZZ_CHECK(!(c->export_reasons & ~((1u << MXS_NR_REASONS) - 1)),
 		   "export_reasons %#x", c->export_reasons);
+	FUZZ_CHECK(fuzz_printable(c->export_name, CONFIG_NAME_LEN) &&
+			   strspn(c->export_name,
+				  "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") ==
+				   strlen(c->export_name),
+		   "export_name \"%.*s\"", CONFIG_NAME_LEN, c->export_name);
 	check_path(c->prometheus_file, "prometheus_file");
 	FUZZ_CHECK(c->prometheus_interval >= 1 && c->prometheus_interval <= 3600,
 		   "prometheus_interval %" PRIu64, c->prometheus_interval);

@@ -39,6 +39,7 @@ static const char *const names[] = {
 	"ban_memory",	 "state_file",		  "state_interval",
 	"mynetworks",	 "blocklist_files",	  "allowlist_files",
 	"export_file",	 "export_interval",	  "export_reasons",
+	"export_name",
 	"prometheus_file", "prometheus_interval", "interfaces",
 	"xdp_mode",	 "detach_on_stop",
 };
@@ -199,6 +200,8 @@ static void show(const struct config *c, const char *name, char *buf,
 				n += (size_t)snprintf(buf + n, len - n, "%s%s",
 						      n ? "," : "",
 						      settings_reason_name(i));
+	} else if (strcmp(name, "export_name") == 0) {
+		snprintf(buf, len, "%s", c->export_name);
 	} else if (strcmp(name, "prometheus_file") == 0) {
 		snprintf(buf, len, "%s", c->prometheus_file);
 	} else if (strcmp(name, "prometheus_interval") == 0) {
@@ -726,6 +729,22 @@ static const struct value_case value_cases[] = {
 	  "t.conf:1: export_reasons: unknown reason \"none\": expected manual, list, dnsbl, rate or file" },
 	{ "export_reasons = bans\n", "export_reasons", NULL,
 	  "t.conf:1: export_reasons: unknown reason \"bans\"" },
+	/* export_name: a host name for the TXT records, or the host's own */
+	{ "observe = no\n", "export_name", "", "" },
+	{ "export_name = mx1.example.org\n", "export_name", "mx1.example.org", "" },
+	{ "export_name = MX_1-b\n", "export_name", "MX_1-b", "" },
+	{ "export_name =\n", "export_name", "", "" },
+	{ "export_name = mx$1\n", "export_name", NULL,
+	  "t.conf:1: export_name: bad name \"mx$1\": expected 1 to 63 letters, digits, '.', '-' or '_'" },
+	{ "export_name = mx1 mx2\n", "export_name", NULL,
+	  "t.conf:1: export_name: bad name \"mx1 mx2\"" },
+	{ "export_name = "
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+	  "export_name", NULL, "t.conf:1: export_name: bad name" },
+	{ "export_name = "
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+	  "export_name",
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "" },
 	/* prometheus */
 	{ "prometheus_file = /var/lib/prometheus/node-exporter/mxscreen.prom\n",
 	  "prometheus_file", "/var/lib/prometheus/node-exporter/mxscreen.prom",
