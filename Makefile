@@ -54,7 +54,7 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 PURE_MODULES = errbuf addr duration listfile settings json stats log \
 	       dnsbl_sites config inflight state
 # Modules of the CLI that touch the kernel or glue things together.
-CLI_MODULES = kmap cli cli_args cli_lists cli_attach cli_info cli_daemon \
+CLI_MODULES = kmap kmap_dir cli cli_args cli_lists cli_attach cli_info cli_daemon \
 	      metrics
 
 BPF_OBJ = $(BUILD)/bpf/mxscreen.bpf.o
@@ -68,7 +68,7 @@ CLI_OBJS = $(call obj,$(PURE_MODULES) $(CLI_MODULES)) \
 	   $(BUILD)/obj/loader/loader.o
 
 # mxscreend: the DNSBL daemon.  c-ares does its DNS.
-MXSCREEND_MODULES = kmap handshake dnsbl daemon daemon_state mxscreend \
+MXSCREEND_MODULES = kmap kmap_dir handshake dnsbl daemon daemon_state mxscreend \
 		    metrics daemon_iface
 MXSCREEND_OBJS = $(call obj,$(PURE_MODULES) $(MXSCREEND_MODULES)) \
 		 $(BUILD)/obj/loader/loader.o
@@ -161,16 +161,20 @@ $(foreach t,$(UNIT_TESTS),\
 UNIT_BINS = $(patsubst %,$(BUILD)/tests/unit/test_%,$(UNIT_TESTS))
 UNIT_SAN_BINS = $(patsubst %,$(BUILD)/tests/unit-san/test_%,$(UNIT_TESTS))
 
+# The program with its maps written by the real writer (kmap, kmap_dir).
+XDP_TEST_OBJS = $(call obj,kmap kmap_dir settings duration stats json addr \
+			errbuf)
 $(BUILD)/tests/bpf/test_xdp: tests/bpf/test_xdp.c tests/bpf/packets.c \
-		tests/bpf/packets.h $(BPF_SKEL) $(BPF_HDRS)
+		tests/bpf/packets.h $(XDP_TEST_OBJS) $(BPF_SKEL) $(BPF_HDRS)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Itests/bpf -o $@ tests/bpf/test_xdp.c \
-		tests/bpf/packets.c $(LDLIBS) $(CMOCKA_LIBS)
+		tests/bpf/packets.c $(XDP_TEST_OBJS) $(LDLIBS) $(CMOCKA_LIBS) \
+		-lpthread
 
 # The handshake program through the daemon's module, with real
 # connections in a network namespace of its own.
-HANDSHAKE_TEST_OBJS = $(call obj,handshake kmap log settings duration stats json addr \
+HANDSHAKE_TEST_OBJS = $(call obj,handshake kmap kmap_dir log settings duration stats json addr \
 			errbuf) $(BUILD)/obj/loader/loader.o
 $(BUILD)/tests/bpf/test_handshake: tests/bpf/test_handshake.c \
 		tests/unit/check.h $(HANDSHAKE_TEST_OBJS) $(BPF_SKEL) $(BPF_HDRS)

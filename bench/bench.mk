@@ -27,7 +27,8 @@ BENCH_XDP_ARGS ?=
 # What bench_xdp borrows: the counters' table and per-CPU sum (stats, with
 # json), the bounded number parser (settings, with errbuf), and the BPF
 # tests' frame builder.
-BENCH_XDP_OBJS = $(call obj,stats json settings duration errbuf)
+BENCH_XDP_OBJS = $(call obj,kmap kmap_dir addr stats json settings duration \
+	errbuf)
 BENCH_XDP_SRCS = bench/bench_xdp.c tests/bpf/packets.c
 
 .PHONY: bench-xdp bench-load bench-dnsbl bench-mail

@@ -86,6 +86,7 @@
 #include <bpf/libbpf.h>
 
 #include "../bpf/mxscreen.h"
+#include "../userspace/kmap.h"
 #include "../userspace/settings.h"
 #include "../userspace/stats.h"
 #include "mxscreen.skel.h"
@@ -124,6 +125,7 @@ static const struct bench_scenario bench_scenarios[] = {
     {"ipv4-100k", MXS_FAMILY_V4, 100000},
     {"ipv4-1M", MXS_FAMILY_V4, 1000000},
     {"ipv6-100k", MXS_FAMILY_V6, 100000},
+    {"ipv6-256k", MXS_FAMILY_V6, 262144},
 };
 #define BENCH_NR_SCENARIOS                                                     \
 	(sizeof(bench_scenarios) / sizeof(bench_scenarios[0]))
@@ -133,6 +135,7 @@ static const struct bench_scenario bench_scenarios[] = {
 enum bench_case_id {
 	BC_NOT_SMTP,
 	BC_MISS,
+	BC_MISS_RATE,
 	BC_ALLOW,
 	BC_BLOCK_HOST,
 	BC_BLOCK_NET,
@@ -151,6 +154,7 @@ struct bench_case {
 static const struct bench_case bench_cases[BC_NR] = {
     [BC_NOT_SMTP] = {"not_smtp", XDP_PASS, STAT(pass_not_smtp), false},
     [BC_MISS] = {"miss", XDP_PASS, STAT(pass_clean), true},
+    [BC_MISS_RATE] = {"miss_rate", XDP_PASS, STAT(pass_clean), true},
     [BC_ALLOW] = {"allow", XDP_PASS, STAT(pass_allowed), false},
     [BC_BLOCK_HOST] = {"block_host", XDP_DROP, STAT(drop_list), true},
     [BC_BLOCK_NET] = {"block_net", XDP_DROP, STAT(drop_list), true},
@@ -205,15 +209,6 @@ static __u32 perm32(__u32 x)
 	x ^= x >> 15;
 	x *= 0x85ebca77u;
 	x ^= x >> 13;
-	return x;
-}
-
-static __u32 perm24(__u32 x)
-{
-	x = (x * 0x9e3779u + 1) & 0xffffffu; /* odd multiplier: bijective */
-	x ^= x >> 12;
-	x = (x * 0x2c1b3du) & 0xffffffu;
-	x ^= x >> 11;
 	return x;
 }
 
@@ -420,14 +415,16 @@ static int lists_make_v4(struct bench_lists *l)
 		__u32 idx = (198u << 16) | (19u << 8) | (64 + i);
 
 		if (i >= BENCH_NET_POOL) {
+			/* a random /24 of the unicast space, not yet used */
 			do {
-				if (k > 0xffffffu) {
+				if (k++ > 0x7fffffffu) {
 					fprintf(stderr,
 						"bench_xdp: ran out of /24s\n");
 					return -ERANGE;
 				}
-				idx = perm24(k++);
-			} while (v4_excluded(idx << 8));
+				idx = (__u32)(rng_next() & 0xffffffu);
+			} while (v4_excluded(idx << 8) ||
+				 (l->net_bits[idx >> 3] & (1u << (idx & 7))));
 		}
 		nets[i].prefixlen = 24;
 		nets[i].addr = v4_be(idx << 8);
@@ -527,6 +524,8 @@ static int source_addr(struct bench_lists *l, enum bench_case_id c, bool hot,
 	__u32 i, a;
 	int err;
 
+	if (c == BC_MISS_RATE) /* the same sources, with the limit on */
+		c = BC_MISS;
 	memset(src, 0, 16);
 	switch (c) {
 	case BC_NOT_SMTP:
@@ -608,42 +607,6 @@ static struct bpf_map *map_get(struct mxscreen_bpf *skel, const char *name)
 	return m;
 }
 
-/* Write n keys with the same value in batches; the value array holds
- * BENCH_BATCH copies. */
-static int map_fill(struct bpf_map *map, const void *keys, size_t ksz,
-		    const struct mxs_entry *vals, __u32 n)
-{
-	LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_ANY);
-	const char *k = keys;
-	__u32 done = 0;
-
-	while (done < n) {
-		__u32 count = n - done < BENCH_BATCH ? n - done : BENCH_BATCH;
-
-		if (bpf_map_update_batch(bpf_map__fd(map),
-					 k + (size_t)done * ksz, vals, &count,
-					 &opts)) {
-			int err = -errno;
-
-			fprintf(stderr,
-				"bench_xdp: cannot fill %s: entry %u of %u: "
-				"%s\n",
-				bpf_map__name(map), done + count, n,
-				strerror(-err));
-			return err;
-		}
-		if (count == 0) {
-			fprintf(stderr,
-				"bench_xdp: %s: batch update made no "
-				"progress\n",
-				bpf_map__name(map));
-			return -EIO;
-		}
-		done += count;
-	}
-	return 0;
-}
-
 static int map_put(struct bpf_map *map, const void *key, const void *val)
 {
 	if (bpf_map_update_elem(bpf_map__fd(map), key, val, BPF_ANY)) {
@@ -656,66 +619,34 @@ static int map_put(struct bpf_map *map, const void *key, const void *val)
 	return 0;
 }
 
-/*
- * The "hints" map, kept in userspace as one byte per index and written the
- * way the CLI does: every slot an allow entry or a block prefix covers is
- * marked before the entries go in.
- */
-static void hint_mark(__u8 *hints, __u32 kind, __u32 family, const __u8 *addr,
-		      __u32 prefixlen)
+static struct addr_cidr cidr_make(int family, const void *addr, __u32 len)
 {
-	__u32 first, count, i;
+	struct addr_cidr c;
 
-	mxs_hint_range(family, addr, prefixlen, &first, &count);
-	for (i = 0; i < count && i < MXS_HINT_SLOTS; i++)
-		hints[mxs_hint_index(kind, family, first + i)] = 1;
+	memset(&c, 0, sizeof(c));
+	c.family = (uint8_t)family;
+	c.prefixlen = (uint8_t)len;
+	memcpy(c.addr, addr, family == MXS_FAMILY_V4 ? 4 : 16);
+	return c;
 }
 
-static int hints_write(struct mxscreen_bpf *skel, const __u8 *hints)
+/* One entry written as the CLI writes it (kmap, which keeps the
+ * directories in step). */
+static int kmap_put(struct kmap *km, int list, const struct addr_cidr *c,
+		    const struct mxs_entry *e)
 {
-	LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_ANY);
-	struct bpf_map *m = map_get(skel, MXS_MAP_HINTS);
-	__u32 *keys, n = 0, i, done = 0;
-	__u8 *ones;
-	int err = 0;
+	int err = kmap_entry_put(km, list, c, e, NULL, NULL);
 
-	if (!m)
-		return -ENOENT;
-	keys = calloc(MXS_HINT_ENTRIES, sizeof(*keys));
-	ones = malloc(MXS_HINT_ENTRIES);
-	if (!keys || !ones) {
-		err = -ENOMEM;
-		goto out;
-	}
-	memset(ones, 1, MXS_HINT_ENTRIES);
-	for (i = 0; i < MXS_HINT_ENTRIES; i++)
-		if (hints[i])
-			keys[n++] = i;
-	while (done < n) {
-		__u32 count = n - done;
-
-		if (bpf_map_update_batch(bpf_map__fd(m), keys + done, ones,
-					 &count, &opts)) {
-			err = -errno;
-			fprintf(stderr, "bench_xdp: cannot write hints: %s\n",
-				strerror(-err));
-			goto out;
-		}
-		if (count == 0) {
-			err = -EIO;
-			goto out;
-		}
-		done += count;
-	}
-out:
-	free(keys);
-	free(ones);
+	if (err)
+		fprintf(stderr, "bench_xdp: cannot write an entry: %s\n",
+			strerror(-err));
 	return err;
 }
 
 /* Settings a freshly attached mxscreen has: drop, not observing, port 25 MX,
  * 465 and 587 submission; plus a few allow entries. */
-static int seed_settings(struct mxscreen_bpf *skel, int family, __u8 *hints)
+static int seed_settings(struct mxscreen_bpf *skel, struct kmap *km,
+			 int family)
 {
 	struct mxs_config cfg = {.flags = MXS_CFG_INITIALISED,
 				 .action = MXS_ACTION_DROP};
@@ -723,17 +654,13 @@ static int seed_settings(struct mxscreen_bpf *skel, int family, __u8 *hints)
 				  .reason = MXS_REASON_MANUAL};
 	mxs_port_class_t mx = MXS_CLASS_BIT(MXS_CLASS_MX);
 	mxs_port_class_t sub = MXS_CLASS_BIT(MXS_CLASS_SUBMISSION);
-	struct bpf_map *m_cfg, *m_ports, *m_host, *m_net;
+	struct bpf_map *m_cfg, *m_ports;
 	__u32 key = 0, port, i;
 	int err;
 
 	m_cfg = map_get(skel, MXS_MAP_CONFIG);
 	m_ports = map_get(skel, MXS_MAP_PORTS);
-	m_host = map_get(skel, family == MXS_FAMILY_V4 ? MXS_MAP_ALLOW4_HOST
-						       : MXS_MAP_ALLOW6_HOST);
-	m_net = map_get(skel, family == MXS_FAMILY_V4 ? MXS_MAP_ALLOW4_NET
-						      : MXS_MAP_ALLOW6_NET);
-	if (!m_cfg || !m_ports || !m_host || !m_net)
+	if (!m_cfg || !m_ports)
 		return -ENOENT;
 	err = map_put(m_cfg, &key, &cfg);
 	port = SMTP_PORT;
@@ -743,94 +670,113 @@ static int seed_settings(struct mxscreen_bpf *skel, int family, __u8 *hints)
 	port = SUBMISSION_PORT;
 	err = err ?: map_put(m_ports, &port, &sub);
 	/* every allow entry below lies in 198.19.0.0/16 or 2001:db8::/32 */
-	if (family == MXS_FAMILY_V4)
-		hint_mark(hints, MXS_HINT_ALLOW, family,
-			  (const __u8 *)"\xc6\x13\x00\x00", 16);
-	else
-		hint_mark(hints, MXS_HINT_ALLOW, family,
-			  (const __u8 *)"\x20\x01\x0d\xb8", 32);
-	err = err ?: hints_write(skel, hints);
 	for (i = 0; !err && i < BENCH_ALLOW_HOSTS; i++) {
+		struct addr_cidr c;
+
 		if (family == MXS_FAMILY_V4) {
 			__u8 b[4] = {198, 19, 255, (__u8)(1 + i)};
-			__u32 k;
 
-			memcpy(&k, b, 4);
-			err = map_put(m_host, &k, &allow);
+			c = cidr_make(family, b, 32);
 		} else {
-			struct mxs_addr6 k = {{0x20, 0x01, 0x0d, 0xb8, 0xaa,
-					       0xaa, [15] = (__u8)(1 + i)}};
+			__u8 b[16] = {0x20, 0x01, 0x0d, 0xb8, 0xaa, 0xaa,
+				      [15] = (__u8)(1 + i)};
 
-			err = map_put(m_host, &k, &allow);
+			c = cidr_make(family, b, 128);
 		}
+		err = kmap_put(km, MXS_LIST_ALLOW, &c, &allow);
 	}
 	/* four allowed networks, as a site would list its partners */
 	for (i = 0; !err && i < 4; i++) {
+		struct addr_cidr c;
+
 		if (family == MXS_FAMILY_V4) {
-			struct mxs_lpm4_key k = {.prefixlen = 24};
 			__u8 b[4] = {198, 19, (__u8)(250 + i), 0};
 
-			memcpy(&k.addr, b, 4);
-			err = map_put(m_net, &k, &allow);
+			c = cidr_make(family, b, 24);
 		} else {
-			struct mxs_lpm6_key k = {.prefixlen = 56,
-						 .addr = {0x20, 0x01, 0x0d,
-							  0xb8, 0xaa, 0xab,
-							  (__u8)i}};
+			__u8 b[16] = {0x20, 0x01, 0x0d, 0xb8,
+				      0xaa, 0xab, (__u8)i};
 
-			err = map_put(m_net, &k, &allow);
+			c = cidr_make(family, b, 56);
 		}
+		err = kmap_put(km, MXS_LIST_ALLOW, &c, &allow);
 	}
 	return err;
 }
 
-static int seed_blocks(struct mxscreen_bpf *skel, const struct bench_lists *l,
-		       __u8 *hints, double *seconds)
+/* The block entries, written the way `mxscreen load` writes them
+ * (kmap_entries_put_many()); *seconds is the time that took. */
+static int seed_blocks(struct kmap *km, const struct bench_lists *l,
+		       double *seconds)
 {
 	bool v4 = l->family == MXS_FAMILY_V4;
-	struct bpf_map *m_host, *m_net;
-	struct mxs_entry *vals;
+	struct mxs_entry val = {.classes = MXS_CLASSES_ALL,
+				.reason = MXS_REASON_LIST};
+	__u32 i, n = l->n_host + l->n_net;
+	struct addr_cidr *all;
+	size_t done = 0;
 	double t0;
-	__u32 i;
 	int err;
 
-	m_host = map_get(skel, v4 ? MXS_MAP_BLOCK4_HOST : MXS_MAP_BLOCK6_HOST);
-	m_net = map_get(skel, v4 ? MXS_MAP_BLOCK4_NET : MXS_MAP_BLOCK6_NET);
-	if (!m_host || !m_net)
-		return -ENOENT;
-	vals = calloc(BENCH_BATCH, sizeof(*vals));
-	if (!vals)
+	all = calloc(n ? n : 1, sizeof(*all));
+	if (!all)
 		return -ENOMEM;
-	for (i = 0; i < BENCH_BATCH; i++) {
-		vals[i].classes = MXS_CLASSES_ALL;
-		vals[i].reason = MXS_REASON_LIST;
-	}
-	t0 = now_s();
+	for (i = 0; i < l->n_host; i++)
+		all[i] = v4 ? cidr_make(l->family, (__u32 *)l->hosts + i, 32)
+			    : cidr_make(l->family,
+					((struct mxs_addr6 *)l->hosts)[i].addr,
+					128);
 	for (i = 0; i < l->n_net; i++) {
 		if (v4) {
 			const struct mxs_lpm4_key *k =
 			    &((const struct mxs_lpm4_key *)l->nets)[i];
 
-			hint_mark(hints, MXS_HINT_BLOCK_NET, l->family,
-				  (const __u8 *)&k->addr, k->prefixlen);
+			all[l->n_host + i] =
+			    cidr_make(l->family, &k->addr, k->prefixlen);
 		} else {
 			const struct mxs_lpm6_key *k =
 			    &((const struct mxs_lpm6_key *)l->nets)[i];
 
-			hint_mark(hints, MXS_HINT_BLOCK_NET, l->family, k->addr,
-				  k->prefixlen);
+			all[l->n_host + i] =
+			    cidr_make(l->family, k->addr, k->prefixlen);
 		}
 	}
-	err = hints_write(skel, hints);
-	err = err
-		  ?: map_fill(m_host, l->hosts, bpf_map__key_size(m_host), vals,
-			      l->n_host);
-	err = err
-		  ?: map_fill(m_net, l->nets, bpf_map__key_size(m_net), vals,
-			      l->n_net);
+	t0 = now_s();
+	err = kmap_entries_put_many(km, MXS_LIST_BLOCK, all, n, &val, &done);
 	*seconds = now_s() - t0;
-	free(vals);
+	if (err)
+		fprintf(stderr, "bench_xdp: cannot write the block entries: "
+			"%zu of %u written: %s\n", done, n, strerror(-err));
+	free(all);
 	return err;
+}
+
+/* The SYN rate limit of a default mxscreend (rate_limit_mx = 60/1m), and
+ * the daemon's heartbeat that makes the program count only the sources
+ * its handshake program tracks (none here: the sources are new), or no
+ * limit and no daemon. */
+static int set_rate(struct mxscreen_bpf *skel, bool on)
+{
+	struct mxs_config cfg = {.flags = MXS_CFG_INITIALISED,
+				 .action = MXS_ACTION_DROP};
+	struct mxs_daemon_status st;
+	struct timespec ts;
+	__u32 key = 0;
+	int err;
+
+	memset(&st, 0, sizeof(st));
+	if (on) {
+		clock_gettime(CLOCK_BOOTTIME, &ts);
+		cfg.syn_rate[MXS_CLASS_MX].emission_ns = 1000000000ull;
+		cfg.syn_rate[MXS_CLASS_MX].tau_ns = 59 * 1000000000ull;
+		cfg.syn_rate[MXS_CLASS_MX].burst = 60;
+		cfg.syn_rate[MXS_CLASS_MX].period_s = 60;
+		/* an hour ahead: fresh for the whole measurement */
+		st.heartbeat_ns = (__u64)ts.tv_sec * 1000000000ull +
+				  (__u64)ts.tv_nsec + 3600ull * 1000000000ull;
+	}
+	err = map_put(map_get(skel, MXS_MAP_CONFIG), &key, &cfg);
+	return err ?: map_put(map_get(skel, MXS_MAP_DAEMON), &key, &st);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1005,7 +951,7 @@ static int spread_pkts(struct bench_lists *l, enum bench_case_id c, __u32 n,
 	__u8 src[16];
 	int err = 0;
 
-	if (c != BC_MISS) {
+	if (c != BC_MISS && c != BC_MISS_RATE) {
 		pick = calloc(pool, sizeof(*pick));
 		if (!pick)
 			return -ENOMEM;
@@ -1100,7 +1046,9 @@ static int run_scenario(const struct bench_scenario *sc,
 	bool v4 = sc->family == MXS_FAMILY_V4;
 	struct mxscreen_bpf *skel = NULL;
 	struct bench_pkt *pkts = NULL;
-	__u8 *hints = NULL;
+	struct kmap km;
+	bool km_open = false;
+	char pin_dir[64] = "";
 	struct bench_lists l;
 	struct bench_pkt pk;
 	__u32 def_max = v4 ? MXS_DEFAULT_BLOCK4_MAX : MXS_DEFAULT_BLOCK6_MAX;
@@ -1144,19 +1092,26 @@ static int run_scenario(const struct bench_scenario *sc,
 			strerror(-err));
 		goto out;
 	}
-	hints = calloc(MXS_HINT_ENTRIES, 1);
-	if (!hints) {
-		err = -ENOMEM;
+	/* pinned where nothing else looks, so that kmap can write them */
+	snprintf(pin_dir, sizeof(pin_dir), "/sys/fs/bpf/mxs-bench-xdp-%d",
+		 (int)getpid());
+	err = bpf_object__pin_maps(skel->obj, pin_dir);
+	err = err ?: kmap_open(&km, pin_dir);
+	km_open = !err;
+	if (err) {
+		fprintf(stderr, "bench_xdp: cannot pin the maps in %s: %s "
+			"(is bpffs mounted on /sys/fs/bpf?)\n", pin_dir,
+			strerror(-err));
 		goto out;
 	}
 	err = prog_setup(&p, skel);
-	err = err ?: seed_settings(skel, sc->family, hints);
-	err = err ?: seed_blocks(skel, &l, hints, &res->seed_s);
+	err = err ?: seed_settings(skel, &km, sc->family);
+	err = err ?: seed_blocks(&km, &l, &res->seed_s);
 	if (err)
 		goto out;
 	fprintf(stderr,
 		"bench_xdp: %s: %u hosts + %u prefixes written by "
-		"batch update in %.3f s\n",
+		"kmap_entries_put_many in %.3f s\n",
 		sc->name, l.n_host, l.n_net, res->seed_s);
 
 	pkts = calloc(o->spread, sizeof(*pkts));
@@ -1171,6 +1126,10 @@ static int run_scenario(const struct bench_scenario *sc,
 
 		if (c == BC_BLOCK_NET && l.n_net == 0)
 			continue;
+		if (c == BC_MISS_RATE || c == BC_MISS_RATE + 1)
+			err = set_rate(skel, c == BC_MISS_RATE);
+		if (err)
+			goto out;
 		err = source_addr(&l, c, true, 0, src);
 		err = err
 			  ?: bench_pkt_make(&pk, sc->family, src, 40000,
@@ -1203,9 +1162,14 @@ static int run_scenario(const struct bench_scenario *sc,
 		goto out;
 	}
 out:
-	free(hints);
 	free(pkts);
 	free(p.percpu);
+	if (km_open)
+		kmap_close(&km);
+	if (pin_dir[0]) {
+		bpf_object__unpin_maps(skel->obj, pin_dir);
+		rmdir(pin_dir);
+	}
 	mxscreen_bpf__destroy(skel);
 	lists_free(&l);
 	return err;
@@ -1551,7 +1515,7 @@ static void print_table(const struct bench_opts *o, const struct bench_env *env,
 			printf("\n");
 		}
 	}
-	printf("\nbatch update of the block entries (bpf_map_update_batch):");
+	printf("\nwrite of the block entries (kmap_entries_put_many):");
 	for (i = 0; i < n; i++)
 		printf(" %s %.2f s%s", res[i].sc->name, res[i].seed_s,
 		       i + 1 < n ? "," : "\n");

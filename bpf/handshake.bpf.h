@@ -15,6 +15,9 @@
  * one outcome counter of struct mxs_hs_stats at the `out:` label.  The
  * program always returns 1: it observes and never interferes.
  *
+ * When the port's class has a SYN rate limit, the source's SYNs are
+ * counted from now on (hs_rate_track()).
+ *
  * When config.conn_rate is on, every completed handshake to a screened
  * port is counted against its source's connection rate (bpf/rate.bpf.h,
  * "rate_conn") first.  Over the limit, the daemon is told of an offence
@@ -114,6 +117,46 @@ static __always_inline int hs_rate_over(const struct mxs_source *src,
 	return rate_over(&rate_conn, &rkey, &cfg->conn_rate, now);
 }
 
+/*
+ * Start counting the SYNs of a source that completed a handshake, when
+ * its class has a SYN rate limit (see "rate_syn" in mxscreen.h): flag its
+ * directory slot first, so that the XDP program looks the entry up as
+ * soon as it exists, then create the entry with this connection's SYN
+ * counted.  An entry that exists already is left alone.
+ */
+static __always_inline void hs_rate_track(const struct mxs_source *src,
+					  __u32 class_, __u64 now)
+{
+	const struct mxs_config *cfg;
+	struct mxs_rate_key rkey;
+	__u32 key = 0, slot, cell;
+	__u64 *c, tat;
+
+	cfg = bpf_map_lookup_elem(&config, &key);
+	if (!cfg || class_ >= MXS_NR_CLASSES ||
+	    !cfg->syn_rate[class_].emission_ns)
+		return;
+	if (src->family == MXS_FAMILY_V4) {
+		__u32 a;
+
+		__builtin_memcpy(&a, src->addr, sizeof(a));
+		rate_key_v4(&rkey, a, class_);
+		slot = mxs_dir4_slot(src->addr);
+		cell = slot / MXS_DIR_SLOTS_PER_CELL;
+		c = bpf_map_lookup_elem(&dir4, &cell);
+	} else {
+		rate_key_v6(&rkey, src->addr, rate_prefix_v6(cfg), class_);
+		slot = mxs_dir6_slot(src->addr);
+		cell = slot / MXS_DIR_SLOTS_PER_CELL;
+		c = bpf_map_lookup_elem(&dir6, &cell);
+	}
+	if (!c)
+		return;
+	__sync_fetch_and_or(c, (__u64)MXS_SLOT_RATE << mxs_dir_shift(slot));
+	tat = now + cfg->syn_rate[class_].emission_ns;
+	bpf_map_update_elem(&rate_syn, &rkey, &tat, BPF_NOEXIST);
+}
+
 SEC("sockops")
 int mxscreen_hs(struct bpf_sock_ops *skops)
 {
@@ -146,6 +189,7 @@ int mxscreen_hs(struct bpf_sock_ops *skops)
 
 	class_ = mxs_port_class(*class);
 	now = bpf_ktime_get_boot_ns();
+	hs_rate_track(&src, class_, now);
 	if (hs_rate_over(&src, class_, now)) {
 		/* An offence, reported whatever the DNSBL cache says. */
 		kind = MXS_EVENT_RATE;

@@ -11,7 +11,9 @@
  * Capacities are defaults; the loader may override them before loading.
  * Hashes and tries are created with BPF_F_NO_PREALLOC: an LPM trie requires
  * it, and for the hashes it keeps memory proportional to what is listed
- * rather than to the (large) capacity.
+ * rather than to the (large) capacity.  It also means that an element
+ * the program holds is never reused under it (preallocated hash elements
+ * are recycled at once), so a lookup never reads a torn entry.
  */
 #ifndef MXS_MAPS_BPF_H
 #define MXS_MAPS_BPF_H
@@ -70,9 +72,13 @@ struct {
 	__type(value, struct mxs_entry);
 } allow4_host SEC(".maps");
 
-/* Allowlist, IPv4 prefixes shorter than /32.  Same writers and lifetime. */
+/*
+ * Allowlist, IPv4 prefixes shorter than /32, by exact prefix (host bits
+ * zero): the longest one is found through "dir4", not by a trie walk.
+ * Same writers and lifetime.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MXS_DEFAULT_ALLOW4_MAX);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct mxs_lpm4_key);
@@ -111,9 +117,10 @@ struct {
 	__type(value, struct mxs_entry);
 } block4_host SEC(".maps");
 
-/* Blocklist, IPv4 prefixes shorter than /32.  Same writers and lifetime. */
+/* Blocklist, IPv4 prefixes shorter than /32, by exact prefix as
+ * allow4_net.  Same writers and lifetime. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MXS_DEFAULT_BLOCK4_MAX);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct mxs_lpm4_key);
@@ -164,6 +171,29 @@ struct {
 	__type(key, __u32);
 	__type(value, __u8);
 } hints SEC(".maps");
+
+/*
+ * The directories (see "dir4" in mxscreen.h): one 16-bit slot per IPv4
+ * /24 and per hashed IPv6 /48, saying which lookups can match there.
+ * Arrays, preallocated (32 MB and 8 MB) and never emptied; mmap-able so
+ * that userspace updates a slot with one atomic store or CAS.  Written by
+ * userspace (kmap.c) and by the handshake program (MXS_SLOT_RATE).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MXS_DIR4_CELLS);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, __u64);
+} dir4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MXS_DIR6_CELLS);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, __u64);
+} dir6 SEC(".maps");
 
 /* ---- mxscreend: the handshake program and the daemon -------------------- */
 

@@ -4,9 +4,11 @@
  * source address.
  *
  * A TCP SYN (no ACK) to a port listed in "ports" is looked up by source:
- * allowlist first (a live allow entry wins), then the blocklist, host hash
- * before net trie; the "hints" map lets it skip lookups that cannot
- * match.  A live block entry whose classes include the port's class
+ * allowlist first (a live allow entry wins), then the blocklist, host
+ * before prefix.  One read of the source's directory slot ("dir4" for
+ * IPv4 /24s, "dir6" for hashed IPv6 /48s) says which lookups can match
+ * and, for IPv4, which prefix length to look up; most sources need no
+ * other memory access.  A live block entry whose classes include the port's class
  * refuses the SYN: drop it (default), answer it with a RST, or, in observe
  * mode, only count it.  A SYN that is neither allowed nor blocked is then
  * counted against its source's SYN rate limit (bpf/rate.bpf.h), when its
@@ -110,18 +112,6 @@ static __always_inline int entry_live(const struct mxs_entry *e, __u64 *now)
 }
 
 /*
- * Whether the hint for (kind, family, slot) may be set.  A failed lookup
- * cannot happen for an in-range index; if it did, looking is the safe side.
- */
-static __always_inline int hint_maybe(__u32 kind, __u32 family, __u32 slot)
-{
-	__u32 idx = mxs_hint_index(kind, family, slot);
-	__u8 *h = bpf_map_lookup_elem(&hints, &idx);
-
-	return !h || *h;
-}
-
-/*
  * Whether an entry decides: live and meant for class_bit (0: any class;
  * allow entries are judged with 0).  Otherwise notes why not in *expired
  * or *other_class, which pick the pass counter when nothing decides.
@@ -142,42 +132,181 @@ static __always_inline int judge_entry(const struct mxs_entry *e, __u64 *now,
 }
 
 /*
- * Looks one source address up, in the order that decides: allow host,
- * allow net, block host, block net.  The allow lookups and the block trie
- * walk are skipped when the hints say no such entry can cover the source's
- * slot.  The net tries return the longest matching prefix only, so an
- * expired long prefix hides a live shorter one until userspace deletes it.
- * class_bit 0 means "any class" (and any live block entry applies).  On
- * SCREEN_BLOCKED *reason is the deciding entry's reason.  *now is the
- * packet's clock (see clock_now()).
+ * Whether the hint for (kind, IPv6, slot) may be set.  A failed lookup
+ * cannot happen for an in-range index; if it did, looking is the safe side.
  */
-static __always_inline int screen_lookup(void *allow_host, void *allow_net,
-					 void *block_host, void *block_net,
-					 const void *host_key,
-					 const void *net_key, __u32 family,
-					 __u32 slot, __u32 class_bit,
-					 __u8 *reason, __u64 *now)
+static __always_inline int hint_maybe6(__u32 kind, __u32 slot)
 {
+	__u32 idx = mxs_hint_index(kind, MXS_FAMILY_V6, slot);
+	__u8 *h = bpf_map_lookup_elem(&hints, &idx);
+
+	return !h || *h;
+}
+
+/*
+ * The 16-bit slot `slot` of a directory (dir4 or dir6), read with one
+ * 64-bit load of its cell so that it is never torn.  A failed lookup
+ * cannot happen for an in-range index; if it did, every flag is set and
+ * the program looks everywhere it can (the lengths read as none).
+ */
+static __always_inline __u32 dir_read(void *dir, __u32 slot)
+{
+	__u32 cell = slot / MXS_DIR_SLOTS_PER_CELL;
+	__u64 *c = bpf_map_lookup_elem(dir, &cell);
+
+	if (!c)
+		return MXS_SLOT_HOST_ALLOW | MXS_SLOT_HOST_BLOCK |
+		       MXS_SLOT_NET_ALLOW | MXS_SLOT_NET_BLOCK | MXS_SLOT_RATE;
+	return (__u32)(*(volatile __u64 *)c >> mxs_dir_shift(slot)) & 0xffff;
+}
+
+/* The IPv4 netmask of a prefix length (0..32), network byte order. */
+static __always_inline __u32 mask4(__u32 len)
+{
+	return len ? bpf_htonl(~0u << (32 - len)) : 0;
+}
+
+/* The entry of the exact prefix addr/len in an IPv4 net hash, or NULL. */
+static __always_inline const struct mxs_entry *net4_get(void *net, __u32 addr,
+						       __u32 len)
+{
+	struct mxs_lpm4_key key = {
+		.prefixlen = len,
+		.addr = addr & mask4(len),
+	};
+
+	return bpf_map_lookup_elem(net, &key);
+}
+
+/*
+ * The longest prefix of one list (net: allow4_net or block4_net) covering
+ * the IPv4 source addr, as dir4's slot *slot says where to look:
+ * /31../25 one by one when long_flag is set in it, else the one length
+ * in its field at len_shift.  When the slot names a length whose entry is
+ * gone, a writer is lowering it (it lowers the slot before deleting): the
+ * slot is read again once and the new length looked up.
+ */
+static __always_inline const struct mxs_entry *
+net4_longest(void *net, __u32 addr, __u32 *slot, __u32 slot_idx,
+	     __u32 long_flag, __u32 len_shift)
+{
+	const struct mxs_entry *e;
+	__u32 code, again;
+	int len;
+
+	if (*slot & long_flag) {
+#pragma unroll
+		for (len = 31; len > MXS_DIR4_PREFIX; len--) {
+			e = net4_get(net, addr, (__u32)len);
+			if (e)
+				return e;
+		}
+	}
+	code = (*slot >> len_shift) & MXS_SLOT_LEN_MASK;
+	if (!code)
+		return NULL;
+	e = net4_get(net, addr, code - 1);
+	if (e)
+		return e;
+	*slot = dir_read(&dir4, slot_idx);
+	again = (*slot >> len_shift) & MXS_SLOT_LEN_MASK;
+	if (!again || again == code)
+		return NULL;
+	return net4_get(net, addr, again - 1);
+}
+
+/*
+ * Looks an IPv4 source (network byte order) up, in the order that decides:
+ * allow host, longest allow prefix, block host, longest block prefix.
+ * dir4's slot for the source's /24 says which of them can exist; a slot
+ * of 0 (no flag, no prefix) is a clean source after one memory access.
+ * class_bit 0 means "any class" (and any live block entry applies).  On
+ * SCREEN_BLOCKED *reason is the deciding entry's reason.  *slot returns
+ * the slot (for the rate limit's flag).  *now is the packet's clock (see
+ * clock_now()).
+ */
+static __always_inline int screen_v4(__u32 addr, __u32 class_bit, __u8 *reason,
+				     __u32 *slot, __u64 *now)
+{
+	__u32 idx = mxs_dir4_slot((const __u8 *)&addr);
 	const struct mxs_entry *e;
 	int expired = 0, other_class = 0;
 
+	*slot = dir_read(&dir4, idx);
+	if (!(*slot & ~MXS_SLOT_RATE))
+		return SCREEN_CLEAN;
+
 	/* Allow entries apply to every class. */
-	if (hint_maybe(MXS_HINT_ALLOW, family, slot)) {
-		e = bpf_map_lookup_elem(allow_host, host_key);
-		if (e && judge_entry(e, now, 0, &expired, &other_class))
-			return SCREEN_ALLOWED;
-		e = bpf_map_lookup_elem(allow_net, net_key);
+	if (*slot & MXS_SLOT_HOST_ALLOW) {
+		e = bpf_map_lookup_elem(&allow4_host, &addr);
 		if (e && judge_entry(e, now, 0, &expired, &other_class))
 			return SCREEN_ALLOWED;
 	}
+	e = net4_longest(&allow4_net, addr, slot, idx, MXS_SLOT_NET_ALLOW,
+			 MXS_SLOT_ALLOW_LEN_SHIFT);
+	if (e && judge_entry(e, now, 0, &expired, &other_class))
+		return SCREEN_ALLOWED;
 
-	e = bpf_map_lookup_elem(block_host, host_key);
+	if (*slot & MXS_SLOT_HOST_BLOCK) {
+		e = bpf_map_lookup_elem(&block4_host, &addr);
+		if (e && judge_entry(e, now, class_bit, &expired, &other_class)) {
+			*reason = e->reason;
+			return SCREEN_BLOCKED;
+		}
+	}
+	e = net4_longest(&block4_net, addr, slot, idx, MXS_SLOT_NET_BLOCK,
+			 MXS_SLOT_BLOCK_LEN_SHIFT);
 	if (e && judge_entry(e, now, class_bit, &expired, &other_class)) {
 		*reason = e->reason;
 		return SCREEN_BLOCKED;
 	}
-	if (hint_maybe(MXS_HINT_BLOCK_NET, family, slot)) {
-		e = bpf_map_lookup_elem(block_net, net_key);
+
+	if (expired)
+		return SCREEN_EXPIRED;
+	if (other_class)
+		return SCREEN_OTHER_CLASS;
+	return SCREEN_CLEAN;
+}
+
+/*
+ * The same for an IPv6 source: dir6's slot for the source's (hashed) /48
+ * flags hosts and prefixes of /48 and longer; prefixes shorter than /48
+ * are flagged by "hints".  The tries return the longest matching prefix
+ * only, so an expired long prefix hides a live shorter one until
+ * userspace deletes it.
+ */
+static __always_inline int screen_v6(const struct mxs_lpm6_key *key,
+				     __u32 class_bit, __u8 *reason,
+				     __u32 *slot, __u64 *now)
+{
+	__u32 hslot = mxs_hint_slot(MXS_FAMILY_V6, key->addr);
+	const struct mxs_entry *e;
+	int expired = 0, other_class = 0;
+
+	*slot = dir_read(&dir6, mxs_dir6_slot(key->addr));
+
+	/* Allow entries apply to every class. */
+	if (*slot & MXS_SLOT_HOST_ALLOW) {
+		e = bpf_map_lookup_elem(&allow6_host, key->addr);
+		if (e && judge_entry(e, now, 0, &expired, &other_class))
+			return SCREEN_ALLOWED;
+	}
+	if ((*slot & MXS_SLOT_NET_ALLOW) || hint_maybe6(MXS_HINT_ALLOW, hslot)) {
+		e = bpf_map_lookup_elem(&allow6_net, key);
+		if (e && judge_entry(e, now, 0, &expired, &other_class))
+			return SCREEN_ALLOWED;
+	}
+
+	if (*slot & MXS_SLOT_HOST_BLOCK) {
+		e = bpf_map_lookup_elem(&block6_host, key->addr);
+		if (e && judge_entry(e, now, class_bit, &expired, &other_class)) {
+			*reason = e->reason;
+			return SCREEN_BLOCKED;
+		}
+	}
+	if ((*slot & MXS_SLOT_NET_BLOCK) ||
+	    hint_maybe6(MXS_HINT_BLOCK_NET, hslot)) {
+		e = bpf_map_lookup_elem(&block6_net, key);
 		if (e && judge_entry(e, now, class_bit, &expired,
 				     &other_class)) {
 			*reason = e->reason;
@@ -192,32 +321,18 @@ static __always_inline int screen_lookup(void *allow_host, void *allow_net,
 	return SCREEN_CLEAN;
 }
 
-/* screen_lookup() for the source of the parsed IPv4 or IPv6 header. */
+/* screen_v4() or screen_v6() for the source of the parsed header. */
 static __always_inline int screen_source(const struct parsed *p,
 					 __u32 class_bit, __u8 *reason,
-					 __u64 *now)
+					 __u32 *slot, __u64 *now)
 {
-	if (p->family == MXS_FAMILY_V4) {
-		struct mxs_lpm4_key key = {
-			.prefixlen = 32,
-			.addr = p->ip4->saddr,
-		};
-		__u32 slot = mxs_hint_slot(MXS_FAMILY_V4, (__u8 *)&key.addr);
-
-		return screen_lookup(&allow4_host, &allow4_net, &block4_host,
-				     &block4_net, &key.addr, &key,
-				     MXS_FAMILY_V4, slot, class_bit, reason,
-				     now);
-	} else {
+	if (p->family == MXS_FAMILY_V4)
+		return screen_v4(p->ip4->saddr, class_bit, reason, slot, now);
+	{
 		struct mxs_lpm6_key key = { .prefixlen = 128 };
-		__u32 slot;
 
 		__builtin_memcpy(key.addr, &p->ip6->saddr, sizeof(key.addr));
-		slot = mxs_hint_slot(MXS_FAMILY_V6, key.addr);
-		return screen_lookup(&allow6_host, &allow6_net, &block6_host,
-				     &block6_net, key.addr, &key,
-				     MXS_FAMILY_V6, slot, class_bit, reason,
-				     now);
+		return screen_v6(&key, class_bit, reason, slot, now);
 	}
 }
 
@@ -239,22 +354,47 @@ static __always_inline const struct mxs_config *get_config(void)
 }
 
 /*
+ * Whether mxscreend is running (its heartbeat is fresh), so that its
+ * handshake program creates the rate state of sources that complete a
+ * handshake (see "rate_syn" in mxscreen.h).
+ */
+static __always_inline int daemon_tracks(__u64 now)
+{
+	__u32 key = 0;
+	const struct mxs_daemon_status *d = bpf_map_lookup_elem(&daemon, &key);
+	__u64 beat;
+
+	if (!d)
+		return 0;
+	beat = *(volatile __u64 *)&d->heartbeat_ns;
+	return beat && (__s64)(now - beat) < (__s64)MXS_HS_FRESH_NS;
+}
+
+/*
  * Whether a SYN from the parsed source to a port of class_ is over
- * cfg->syn_rate[class_] (which must be on); counts it in "rate_syn" when
- * it is not.
+ * cfg->syn_rate[class_] (which must be on), counting it when it is not.
+ * slot is the source's directory slot.  While the daemon runs, only
+ * sources it tracks (flagged MXS_SLOT_RATE, with an entry) are counted and
+ * nothing is inserted here; without it every new source gets an entry.
  */
 static __always_inline int syn_rate_over(const struct parsed *p,
 					 const struct mxs_config *cfg,
-					 __u32 class_, __u64 *now)
+					 __u32 class_, __u32 slot, __u64 *now)
 {
 	struct mxs_rate_key key;
+	int tracked;
 
+	tracked = daemon_tracks(clock_now(now));
+	if (tracked && !(slot & MXS_SLOT_RATE))
+		return 0;
 	if (p->family == MXS_FAMILY_V4)
 		rate_key_v4(&key, p->ip4->saddr, class_);
 	else
 		rate_key_v6(&key, &p->ip6->saddr, rate_prefix_v6(cfg), class_);
-	return rate_over(&rate_syn, &key, &cfg->syn_rate[class_],
-			 clock_now(now));
+	if (tracked)
+		return rate_over_known(&rate_syn, &key, &cfg->syn_rate[class_],
+				       *now);
+	return rate_over(&rate_syn, &key, &cfg->syn_rate[class_], *now);
 }
 
 /* Counter offset for a reason; values outside enum mxs_reason count as
@@ -276,7 +416,7 @@ int mxscreen_xdp(struct xdp_md *ctx)
 	mxs_port_class_t *class;
 	int action = XDP_PASS;
 	__u8 reason = 0;
-	__u32 outcome, port, ri, class_;
+	__u32 outcome, port, ri, class_, slot = 0;
 	__u64 now = 0;
 	int res;
 
@@ -292,7 +432,8 @@ int mxscreen_xdp(struct xdp_md *ctx)
 		goto out;
 	case PARSE_UNPARSED:
 		/* Any class: the port is unknown.  Allow still wins. */
-		if (screen_source(&p, 0, &reason, &now) == SCREEN_BLOCKED) {
+		if (screen_source(&p, 0, &reason, &slot, &now) ==
+		    SCREEN_BLOCKED) {
 			cfg = get_config();
 			if (cfg->flags & MXS_CFG_OBSERVE) {
 				outcome = STAT(observe_unparsed);
@@ -320,7 +461,7 @@ int mxscreen_xdp(struct xdp_md *ctx)
 		goto out;
 	}
 
-	switch (screen_source(&p, *class, &reason, &now)) {
+	switch (screen_source(&p, *class, &reason, &slot, &now)) {
 	case SCREEN_BLOCKED:
 		/* Refused by its entry: no rate check, no token spent. */
 		cfg = get_config();
@@ -344,7 +485,7 @@ int mxscreen_xdp(struct xdp_md *ctx)
 	class_ = mxs_port_class(*class);
 	cfg = get_config();
 	if (!cfg->syn_rate[class_].emission_ns ||
-	    !syn_rate_over(&p, cfg, class_, &now))
+	    !syn_rate_over(&p, cfg, class_, slot, &now))
 		goto out; /* the pass outcome chosen above */
 	reason = MXS_REASON_RATE;
 

@@ -49,15 +49,17 @@
 #define MXS_MAP_RATE_SYN "rate_syn"
 #define MXS_MAP_RATE_CONN "rate_conn"
 #define MXS_MAP_OFFENCES "offences"
+#define MXS_MAP_DIR4 "dir4"
+#define MXS_MAP_DIR6 "dir6"
 
 /* Name of the sockops program that reports completed handshakes. */
 #define MXS_HANDSHAKE_PROG_NAME "mxscreen_hs"
 
 /*
  * Default capacities, overridable at attach time (the first attach creates
- * the maps; later ones reuse the pinned maps and their sizes).  "net" tries
- * hold true prefixes, "host" hashes hold single addresses: most entries are
- * hosts and a hash lookup is ~4x cheaper than an LPM walk at 1M entries.
+ * the maps; later ones reuse the pinned maps and their sizes).  "host"
+ * hashes hold single addresses, "net" maps true prefixes (IPv4: a hash of
+ * exact prefixes, resolved through "dir4"; IPv6: an LPM trie).
  */
 #define MXS_DEFAULT_BLOCK4_MAX (1u << 20)
 #define MXS_DEFAULT_BLOCK6_MAX (1u << 18)
@@ -178,26 +180,28 @@ struct mxs_entry {
 };
 
 /*
- * "hints": BPF_MAP_TYPE_ARRAY of __u8, MXS_HINT_ENTRIES entries.  A 1 says
- * that an entry of one kind MAY cover addresses of one slot; a 0 says that
- * none can, so the program skips those lookups (each is a helper call,
- * and an LPM walk costs several hash lookups).  A slot is 16 bits of the
- * address: bits 0-15 for IPv4 (its /16), bits 16-31 for IPv6 (the part
- * after 2001:, which differs between networks).
+ * "hints": BPF_MAP_TYPE_ARRAY of __u8, MXS_HINT_ENTRIES entries, used for
+ * IPv6 prefixes shorter than /48 only (IPv4 is resolved by "dir4", longer
+ * IPv6 entries are flagged in "dir6").  A 1 says that an entry of one kind
+ * MAY cover addresses of one slot; a 0 says that none can, so the program
+ * skips the trie walk.  A slot is bits 16-31 of the IPv6 address (the part
+ * after 2001:, which differs between networks).  The IPv4 half of the map
+ * is unused (kept so that the index stays the same for both families).
  *
  * Written by userspace BEFORE it writes an entry of that kind, one whole
  * element per slot (no read-modify-write, so concurrent writers cannot
  * lose each other's marks), and never cleared: only a purge resets it.  A
- * stale 1 costs a lookup; a 0 can never hide an entry.  This is what keeps
- * "allow wins" from costing two extra lookups for every blocked SYN.
+ * stale 1 costs a lookup; a 0 can never hide an entry.
  */
 enum mxs_hint_kind {
-	MXS_HINT_ALLOW = 0,     /* allow hosts and prefixes */
-	MXS_HINT_BLOCK_NET = 1, /* block prefixes (block hosts need no hint) */
+	MXS_HINT_ALLOW = 0,     /* allow prefixes */
+	MXS_HINT_BLOCK_NET = 1, /* block prefixes */
 	MXS_NR_HINT_KINDS = 2,
 };
 #define MXS_HINT_SLOTS 65536u
 #define MXS_HINT_ENTRIES (MXS_NR_HINT_KINDS * 2 * MXS_HINT_SLOTS)
+/* IPv6 prefixes shorter than this go to the hints; longer to "dir6". */
+#define MXS_DIR6_PREFIX 48
 
 /* Array index of the hint for (kind, family) and a slot. */
 static inline __u32 mxs_hint_index(__u32 kind, __u32 family, __u32 slot)
@@ -237,7 +241,86 @@ static inline void mxs_hint_range(__u32 family, const __u8 *addr,
 	}
 }
 
-/* "allow4_net", "block4_net": BPF_MAP_TYPE_LPM_TRIE keys. */
+/*
+ * ---- The directories: one memory access decides most SYNs --------------
+ *
+ * "dir4": BPF_MAP_TYPE_ARRAY (BPF_F_MMAPABLE) of MXS_DIR4_CELLS __u64
+ * cells, each holding four 16-bit slots: one slot per IPv4 /24, 16M
+ * slots, 32 MB.  Slot s is bits (s % 4) * 16 of cell s / 4 (host byte
+ * order).  A slot says, for its /24:
+ *   bits 0-4   1 + the length of the longest BLOCK prefix of at most /24
+ *              covering the /24 (0: none), so that the program finds the
+ *              deciding prefix with one exact hash lookup in "block4_net";
+ *   bits 5-9   the same for ALLOW prefixes ("allow4_net");
+ *   HOST_*     an allow / block host entry may exist inside the /24;
+ *   NET_*      an allow / block prefix longer than /24 may exist inside;
+ *   RATE       a source inside may have SYN rate state ("rate_syn").
+ * A slot of 0 (most of the address space) is a clean source: no lookup.
+ *
+ * "dir6": the same cells, MXS_DIR6_SLOTS slots (8 MB), indexed by a hash
+ * of the source's /48 (mxs_dir6_slot()).  Only the flags are used: HOST_*
+ * for /128 entries, NET_* for prefixes of /48 and longer, RATE; shorter
+ * IPv6 prefixes are found through "hints".  Two /48s may share a slot:
+ * a flag is a "maybe", costing a lookup, never a verdict.
+ *
+ * Who writes: userspace (kmap.c) through mmap, the handshake program
+ * (RATE).  Every write is one atomic 64-bit operation on a cell (an OR
+ * for flags, a compare-and-swap for the lengths), so the program never
+ * reads a torn slot and concurrent writers never lose each other's bits.
+ * Flags are set BEFORE the entry they announce is written and never
+ * cleared (a stale flag costs a lookup; only a purge resets them).  A
+ * prefix length is raised AFTER its entry is in the hash and lowered
+ * BEFORE the entry is deleted; the program, finding no entry where a slot
+ * pointed, reads the slot once more (see dir_net4_lookup()).  Prefix
+ * writers (lengths) hold an exclusive flock on the pin directory.
+ */
+#define MXS_DIR4_SLOTS (1u << 24)
+#define MXS_DIR6_BITS 22
+#define MXS_DIR6_SLOTS (1u << MXS_DIR6_BITS)
+#define MXS_DIR_SLOTS_PER_CELL 4u
+#define MXS_DIR4_CELLS (MXS_DIR4_SLOTS / MXS_DIR_SLOTS_PER_CELL)
+#define MXS_DIR6_CELLS (MXS_DIR6_SLOTS / MXS_DIR_SLOTS_PER_CELL)
+/* The longest IPv4 prefix a slot's length fields resolve. */
+#define MXS_DIR4_PREFIX 24
+
+#define MXS_SLOT_BLOCK_LEN_SHIFT 0
+#define MXS_SLOT_ALLOW_LEN_SHIFT 5
+#define MXS_SLOT_LEN_MASK 0x1fu
+#define MXS_SLOT_HOST_ALLOW (1u << 10)
+#define MXS_SLOT_HOST_BLOCK (1u << 11)
+#define MXS_SLOT_NET_ALLOW (1u << 12)
+#define MXS_SLOT_NET_BLOCK (1u << 13)
+#define MXS_SLOT_RATE (1u << 14)
+
+/* The /24 slot of an IPv4 address (network byte order). */
+static inline __u32 mxs_dir4_slot(const __u8 *addr)
+{
+	return ((__u32)addr[0] << 16) | ((__u32)addr[1] << 8) | addr[2];
+}
+
+/*
+ * The slot of an IPv6 address's /48 (network byte order): a
+ * multiplicative hash of its first six bytes, so that neighbouring /48s
+ * and /48s of different networks spread over the slots alike.
+ */
+static inline __u32 mxs_dir6_slot(const __u8 *addr)
+{
+	__u64 k = ((__u64)addr[0] << 40) | ((__u64)addr[1] << 32) |
+		  ((__u64)addr[2] << 24) | ((__u64)addr[3] << 16) |
+		  ((__u64)addr[4] << 8) | addr[5];
+
+	return (__u32)((k * 0x9e3779b97f4a7c15ull) >> (64 - MXS_DIR6_BITS));
+}
+
+/* Bit position of a slot inside its cell. */
+static inline __u32 mxs_dir_shift(__u32 slot)
+{
+	return (slot % MXS_DIR_SLOTS_PER_CELL) * 16;
+}
+
+/* "allow4_net", "block4_net": BPF_MAP_TYPE_HASH keys, one exact prefix
+ * (/0../31) each; the program finds them through "dir4" (prefixes up to
+ * /24) or by probing /31../25 where dir4 flags such prefixes. */
 struct mxs_lpm4_key {
 	__u32 prefixlen; /* host byte order, 0..32 */
 	__u32 addr;      /* network byte order */
@@ -367,10 +450,19 @@ enum mxs_event_kind {
  * rate_prefix_v6 prefix (host bits zero), per port class.  Key of
  * "rate_syn" (XDP, SYNs) and "rate_conn" (handshake program, completed
  * connections): BPF_MAP_TYPE_LRU_HASH -> __u64 TAT in CLOCK_BOOTTIME ns.
- * The LRU drops the least recently seen sources when full (a flood of
- * spoofed sources can make a real one start afresh: lenient, never
- * harsher).
+ * The LRU drops the least recently seen sources when full (lenient,
+ * never harsher).
+ *
+ * Who creates a source's "rate_syn" entry: while mxscreend runs (its
+ * heartbeat in "daemon" is at most MXS_HS_FRESH_NS old), only the
+ * handshake program, when the source completes a handshake, and it flags
+ * the source's dir4/dir6 slot MXS_SLOT_RATE; the XDP program then only
+ * looks entries up, and only in flagged slots.  A spoofed SYN flood thus
+ * costs one slot read per SYN, inserts nothing and evicts nobody's count.
+ * Without the daemon the XDP program creates entries itself, for every
+ * new source, as the limit's first SYN.
  */
+#define MXS_HS_FRESH_NS (5ull * 1000000000ull)
 struct mxs_rate_key {
 	__u8 family;    /* MXS_FAMILY_V4/V6 */
 	__u8 class_;    /* enum mxs_class */

@@ -106,34 +106,24 @@ static __always_inline void rate_key_v6(struct mxs_rate_key *key,
 }
 
 /*
- * Whether one more event of key at `now` is over `rate` (emission_ns must
- * be nonzero: the caller checks that the limit is on).  Counts the event
- * when it is not over.  1: over the limit; 0: within it, or failed open.
+ * Whether one more event at `now` is over `rate`, for a source whose TAT
+ * is *stored (emission_ns must be nonzero: the caller checks that the
+ * limit is on).  Counts the event when it is not over.  1: over the
+ * limit; 0: within it, or failed open.
  */
-static __always_inline int rate_over(void *map, const struct mxs_rate_key *key,
-				     const struct mxs_rate *rate, __u64 now)
+static __always_inline int rate_over_stored(__u64 *stored,
+					    const struct mxs_rate *rate,
+					    __u64 now)
 {
 	/* One read of each: a concurrent config write may tear them apart,
 	 * which costs one odd decision, never an unbounded TAT. */
 	__u64 emission = rate->emission_ns, tau = rate->tau_ns;
-	__u64 *stored, tat, seen, base;
+	__u64 tat, seen, base;
 	int i;
 
-	stored = bpf_map_lookup_elem(map, key);
-	if (!stored) {
-		/* A new source conforms: tat = now. */
-		tat = now + emission;
-		if (bpf_map_update_elem(map, key, &tat, BPF_NOEXIST) == 0)
-			return 0;
-		/* Another CPU created it first (-EEXIST): join it.  Anything
-		 * else (no memory): fail open. */
-		stored = bpf_map_lookup_elem(map, key);
-		if (!stored)
-			return 0;
-	}
-
 	tat = *(volatile __u64 *)stored;
-#pragma unroll
+	/* a bounded loop (the verifier takes those since 5.3): clang cannot
+	 * unroll it once it is inlined in two places */
 	for (i = 0; i < RATE_CAS_TRIES; i++) {
 		base = tat < now ? now : tat;
 		/* The current limit never leaves a TAT more than tau +
@@ -151,6 +141,44 @@ static __always_inline int rate_over(void *map, const struct mxs_rate_key *key,
 	}
 	/* Still contended: let this one through rather than spin. */
 	return 0;
+}
+
+/*
+ * rate_over_stored() for key in map, creating the source's entry (as its
+ * first event, which conforms) when it has none.
+ */
+static __always_inline int rate_over(void *map, const struct mxs_rate_key *key,
+				     const struct mxs_rate *rate, __u64 now)
+{
+	__u64 *stored, tat;
+
+	stored = bpf_map_lookup_elem(map, key);
+	if (!stored) {
+		/* A new source conforms: tat = now. */
+		tat = now + rate->emission_ns;
+		if (bpf_map_update_elem(map, key, &tat, BPF_NOEXIST) == 0)
+			return 0;
+		/* Another CPU created it first (-EEXIST): join it.  Anything
+		 * else (no memory): fail open. */
+		stored = bpf_map_lookup_elem(map, key);
+		if (!stored)
+			return 0;
+	}
+	return rate_over_stored(stored, rate, now);
+}
+
+/*
+ * rate_over_stored() for key in map when the source already has an entry;
+ * a source without one is not counted (0).
+ */
+static __always_inline int rate_over_known(void *map,
+					   const struct mxs_rate_key *key,
+					   const struct mxs_rate *rate,
+					   __u64 now)
+{
+	__u64 *stored = bpf_map_lookup_elem(map, key);
+
+	return stored ? rate_over_stored(stored, rate, now) : 0;
 }
 
 #endif /* MXS_RATE_BPF_H */

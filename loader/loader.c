@@ -267,7 +267,8 @@ int loader_use_pins(struct bpf_object *obj, const struct loader_opts *o)
 			}
 			if (info.type != bpf_map__type(map) ||
 			    info.key_size != bpf_map__key_size(map) ||
-			    info.value_size != bpf_map__value_size(map)) {
+			    info.value_size != bpf_map__value_size(map) ||
+			    info.map_flags != bpf_map__map_flags(map)) {
 				log_error("pinned map %s does not match this version of mxscreen "
 					  "(left by another version?); remove it with "
 					  "'mxscreen --pin-path %s detach --all --purge'",
@@ -453,7 +454,8 @@ int loader_purge(const char *pin_path)
 		MXS_MAP_RATE_CONN, MXS_MAP_OFFENCES,
 		MXS_MAP_ALLOW4_HOST, MXS_MAP_ALLOW4_NET, MXS_MAP_ALLOW6_HOST,
 		MXS_MAP_ALLOW6_NET, MXS_MAP_BLOCK4_HOST, MXS_MAP_BLOCK4_NET,
-		MXS_MAP_BLOCK6_HOST, MXS_MAP_BLOCK6_NET,
+		MXS_MAP_BLOCK6_HOST, MXS_MAP_BLOCK6_NET, MXS_MAP_DIR4,
+		MXS_MAP_DIR6,
 	};
 	char path[PATH_MAX];
 	int err;

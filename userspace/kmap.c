@@ -20,6 +20,7 @@
 #include <bpf/libbpf.h>
 
 #include "kmap.h"
+#include "kmap_dir.h"
 #include "stats.h"
 #include "vec.h"
 
@@ -158,6 +159,8 @@ int kmap_open(struct kmap *km, const char *pin_path)
 		{ MXS_MAP_OFFENCES, &km->offences_fd },
 		{ MXS_MAP_RATE_SYN, &km->rate_syn_fd },
 		{ MXS_MAP_RATE_CONN, &km->rate_conn_fd },
+		{ MXS_MAP_DIR4, &km->dir4_fd },
+		{ MXS_MAP_DIR6, &km->dir6_fd },
 	};
 	size_t len;
 	int err;
@@ -166,6 +169,7 @@ int kmap_open(struct kmap *km, const char *pin_path)
 	km->config_fd = km->ports_fd = km->stats_fd = km->meta_fd = -1;
 	km->hints_fd = km->hs_stats_fd = km->cache_fd = km->daemon_fd = -1;
 	km->offences_fd = km->rate_syn_fd = km->rate_conn_fd = -1;
+	km->dir4_fd = km->dir6_fd = km->lock_fd = -1;
 	for (int l = 0; l < 2; l++)
 		for (int f = 0; f < 2; f++)
 			for (int k = 0; k < 2; k++)
@@ -189,6 +193,9 @@ int kmap_open(struct kmap *km, const char *pin_path)
 				if (err)
 					goto fail;
 			}
+	err = kmap_dir_open(km);
+	if (err)
+		goto fail;
 	return 0;
 fail:
 	kmap_close(km);
@@ -200,8 +207,10 @@ void kmap_close(struct kmap *km)
 	int *fds[] = { &km->config_fd, &km->ports_fd,  &km->stats_fd,
 		       &km->meta_fd,   &km->hints_fd,  &km->hs_stats_fd,
 		       &km->cache_fd,  &km->daemon_fd, &km->offences_fd,
-		       &km->rate_syn_fd, &km->rate_conn_fd };
+		       &km->rate_syn_fd, &km->rate_conn_fd, &km->dir4_fd,
+		       &km->dir6_fd };
 
+	kmap_dir_close(km);
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)
 			close(*fds[i]);
@@ -336,41 +345,6 @@ int kmap_ports_set(struct kmap *km, const struct settings_ports *ports)
 	return 0;
 }
 
-/* Which hint, if any, must be set before writing cidr to list. */
-static int kmap_hint_kind(int list, const struct addr_cidr *cidr)
-{
-	if (list == MXS_LIST_ALLOW)
-		return MXS_HINT_ALLOW;
-	return addr_is_host(cidr) ? -1 : MXS_HINT_BLOCK_NET;
-}
-
-/* Set the hints for every slot cidr covers.  seen (may be NULL) is a
- * bitmap of MXS_HINT_ENTRIES bits of hints this caller already set, so a
- * bulk load writes each slot once. */
-static int kmap_hint_mark(struct kmap *km, int list,
-			  const struct addr_cidr *cidr, uint64_t *seen)
-{
-	int kind = kmap_hint_kind(list, cidr);
-	__u32 first, count;
-	__u8 one = 1;
-
-	if (kind < 0)
-		return 0;
-	mxs_hint_range(cidr->family, cidr->addr, cidr->prefixlen, &first,
-		       &count);
-	for (__u32 i = 0; i < count; i++) {
-		__u32 idx = mxs_hint_index((__u32)kind, cidr->family, first + i);
-
-		if (seen && (seen[idx / 64] >> (idx % 64) & 1))
-			continue;
-		if (bpf_map_update_elem(km->hints_fd, &idx, &one, BPF_ANY))
-			return -errno;
-		if (seen)
-			seen[idx / 64] |= 1ull << (idx % 64);
-	}
-	return 0;
-}
-
 static int kmap_fd_for(struct kmap *km, int list, const struct addr_cidr *cidr)
 {
 	return km->list_fd[list - 1][kmap_fam(cidr)][kmap_kind_of(cidr)];
@@ -383,18 +357,30 @@ int kmap_entry_put(struct kmap *km, int list, const struct addr_cidr *cidr,
 	unsigned char key[KMAP_KEY_MAX];
 	struct mxs_prefix mkey;
 
+	bool locked = kmap_dir_resolves(cidr);
 	int err;
 
 	if (!kmap_list_ok(list))
 		return -EINVAL;
-	/* hint first: the program must never skip a lookup that can match */
-	err = kmap_hint_mark(km, list, cidr, NULL);
+	/* flags first: the program must never skip a lookup that can match */
+	err = kmap_dir_flag(km, list, cidr);
 	if (err)
 		return err;
+	if (locked) {
+		err = kmap_dir_lock(km);
+		if (err)
+			return err;
+	}
 	kmap_key_build(cidr, key);
 	if (bpf_map_update_elem(kmap_fd_for(km, list, cidr), key, entry,
 				BPF_ANY))
-		return kmap_update_errno();
+		err = kmap_update_errno();
+	else if (locked)
+		kmap_dir_raise(km, list, cidr); /* now the program finds it */
+	if (locked)
+		kmap_dir_unlock(km);
+	if (err)
+		return err;
 
 	/* Meta is advisory: an old comment must not outlive a rewrite. */
 	kmap_meta_key(list, cidr, &mkey);
@@ -409,23 +395,49 @@ int kmap_entry_put(struct kmap *km, int list, const struct addr_cidr *cidr,
 	return 0;
 }
 
+/* Delete a prefix that the directory resolves: lower the slots naming it
+ * first, under the prefix lock, then delete it. */
+static int kmap_resolved_delete(struct kmap *km, int list, int fd,
+				const struct addr_cidr *cidr, const void *key)
+{
+	struct mxs_entry cur;
+	int err = kmap_dir_lock(km);
+
+	if (err)
+		return err;
+	if (bpf_map_lookup_elem(fd, key, &cur))
+		err = -errno;
+	if (!err)
+		err = kmap_dir_lower(km, list, fd, cidr);
+	if (!err && bpf_map_delete_elem(fd, key))
+		err = -errno;
+	kmap_dir_unlock(km);
+	return err;
+}
+
 int kmap_entry_delete(struct kmap *km, int list, const struct addr_cidr *cidr)
 {
 	unsigned char key[KMAP_KEY_MAX];
 	struct mxs_prefix mkey;
+	int fd, err;
 
 	if (!kmap_list_ok(list))
 		return -EINVAL;
 	kmap_key_build(cidr, key);
-	if (bpf_map_delete_elem(kmap_fd_for(km, list, cidr), key))
-		return -errno;
+	fd = kmap_fd_for(km, list, cidr);
+	if (kmap_dir_resolves(cidr))
+		err = kmap_resolved_delete(km, list, fd, cidr, key);
+	else
+		err = bpf_map_delete_elem(fd, key) ? -errno : 0;
+	if (err)
+		return err;
 	kmap_meta_key(list, cidr, &mkey);
 	bpf_map_delete_elem(km->meta_fd, &mkey);
 	return 0;
 }
 
-/* Exact match: an LPM trie lookup would return the longest covering
- * prefix, so for nets compare what came back with the key we asked for by
+/* Exact match in an LPM trie (IPv6 prefixes): a lookup would return the
+ * longest covering prefix, so compare what came back with the key we asked for by
  * walking the trie's keys instead. */
 static int kmap_net_exact_get(int fd, int fam, const void *want,
 			      struct mxs_entry *entry)
@@ -456,7 +468,7 @@ int kmap_entry_get(struct kmap *km, int list, const struct addr_cidr *cidr,
 		return -EINVAL;
 	kmap_key_build(cidr, key);
 	fd = kmap_fd_for(km, list, cidr);
-	if (kmap_kind_of(cidr) == KMAP_NET)
+	if (kmap_kind_of(cidr) == KMAP_NET && kmap_fam(cidr))
 		return kmap_net_exact_get(fd, kmap_fam(cidr), key, entry);
 	if (bpf_map_lookup_elem(fd, key, entry))
 		return -errno;
@@ -517,13 +529,27 @@ static int kmap_update_many(int fd, const unsigned char *keys, size_t key_size,
 	return 0;
 }
 
+/* After a batch of IPv4 prefixes was written: raise the directory for the
+ * first n keys of it (the ones written). */
+static void kmap_raise_batch(struct kmap *km, int list, const unsigned char *keys,
+			     size_t key_size, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct addr_cidr cidr;
+
+		kmap_key_parse(0, KMAP_NET, keys + i * key_size, &cidr);
+		if (kmap_dir_resolves(&cidr))
+			kmap_dir_raise(km, list, &cidr);
+	}
+}
+
 int kmap_entries_put_many(struct kmap *km, int list,
 			  const struct addr_cidr *cidrs, size_t n,
 			  const struct mxs_entry *entry, size_t *done)
 {
 	struct mxs_entry *values = NULL;
 	unsigned char *keys = NULL;
-	uint64_t *seen = NULL;
+	bool locked = false;
 	int err = 0;
 
 	*done = 0;
@@ -531,14 +557,22 @@ int kmap_entries_put_many(struct kmap *km, int list,
 		return -EINVAL;
 	keys = malloc((size_t)KMAP_BATCH * KMAP_KEY_MAX);
 	values = malloc((size_t)KMAP_BATCH * sizeof(*values));
-	seen = calloc(MXS_HINT_ENTRIES / 64, sizeof(*seen));
-	if (!keys || !values || !seen) {
+	if (!keys || !values) {
 		err = -ENOMEM;
 		goto out;
 	}
-	/* all hints before any entry, as for a single write */
-	for (size_t i = 0; i < n && !err; i++)
-		err = kmap_hint_mark(km, list, &cidrs[i], seen);
+	/* all flags before any entry, as for a single write */
+	for (size_t i = 0; i < n && !err; i++) {
+		err = kmap_dir_flag(km, list, &cidrs[i]);
+		if (!locked && kmap_dir_resolves(&cidrs[i]))
+			locked = true;
+	}
+	if (!err && locked)
+		err = kmap_dir_lock(km);
+	if (err) {
+		locked = false;
+		goto out;
+	}
 	for (size_t i = 0; i < KMAP_BATCH; i++)
 		values[i] = *entry;
 
@@ -557,6 +591,9 @@ int kmap_entries_put_many(struct kmap *km, int list,
 							       filled, values,
 							       &wrote);
 					*done += wrote;
+					if (fam == 0 && kind == KMAP_NET)
+						kmap_raise_batch(km, list, keys,
+								 key_size, wrote);
 					filled = 0;
 				}
 				if (i == n || err)
@@ -570,9 +607,10 @@ int kmap_entries_put_many(struct kmap *km, int list,
 		}
 	}
 out:
+	if (locked)
+		kmap_dir_unlock(km);
 	free(keys);
 	free(values);
-	free(seen);
 	return err;
 }
 
@@ -649,7 +687,9 @@ static int kmap_walk_map(int fd, int fam, enum kmap_kind kind, kmap_raw_fn fn,
 	size_t key_size = kmap_key_size(fam, kind);
 	int rc;
 
-	if (kind == KMAP_HOST) {
+	/* hashes (hosts, IPv4 prefixes) in batches; LPM tries (IPv6
+	 * prefixes) have no batch lookup */
+	if (kind == KMAP_HOST || !fam) {
 		rc = kmap_walk_batch(fd, key_size, fn, ctx);
 		if (rc != -EINVAL && rc != -EOPNOTSUPP && rc != -KMAP_ENOTSUPP)
 			return rc;
@@ -757,10 +797,19 @@ int kmap_entries_flush(struct kmap *km, int list, size_t *removed)
 	for (int fam = 0; fam < 2 && !rc; fam++)
 		for (int kind = 0; kind < 2 && !rc; kind++) {
 			int fd = km->list_fd[list - 1][fam][kind];
+			/* IPv4 prefixes: no slot may name one once it is gone,
+			 * and none may be added meanwhile */
+			bool resolved = fam == 0 && kind == KMAP_NET;
 			struct kmap_keybuf kb = {
 				.key_size = kmap_key_size(fam, (enum kmap_kind)kind),
 			};
 
+			if (resolved) {
+				rc = kmap_dir_lock(km);
+				if (rc)
+					break;
+				kmap_dir_forget_lengths(km, list);
+			}
 			rc = kmap_walk_map(fd, fam, (enum kmap_kind)kind,
 					   kmap_collect_key, &kb);
 			for (size_t i = 0; !rc && i < kb.n; i++) {
@@ -769,6 +818,8 @@ int kmap_entries_flush(struct kmap *km, int list, size_t *removed)
 				else if (errno != ENOENT)
 					rc = -errno;
 			}
+			if (resolved)
+				kmap_dir_unlock(km);
 			free(kb.keys);
 		}
 	if (!rc)

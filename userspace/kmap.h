@@ -7,9 +7,10 @@
  * the caller knows what the user asked for and words the message.  A full
  * map is always -ENOSPC, whatever the map type said.  Prefixes go to the
  * host hash when they are /32 or /128 and to the LPM trie otherwise, so
- * callers never choose a map themselves.  Before an allow entry or a block
- * prefix is written, the hints that let the XDP program skip lookups are
- * set for every slot the prefix covers (see "hints" in bpf/mxscreen.h).
+ * callers never choose a map themselves.  Every list write also keeps the
+ * directories "dir4"/"dir6" in step (kmap_dir.c): flags before an entry
+ * is written, prefix lengths after it is written and before it is
+ * deleted, so that the XDP program never sees a gap.
  */
 #ifndef MXS_KMAP_H
 #define MXS_KMAP_H
@@ -40,6 +41,9 @@ struct kmap {
 	int offences_fd;
 	int rate_syn_fd;
 	int rate_conn_fd;
+	int dir4_fd, dir6_fd;
+	uint64_t *dir4, *dir6; /* mmap of the directories' cells */
+	int lock_fd;           /* the pin directory, flock()ed by prefix writers */
 	/* [list - 1][family v4=0/v6=1][enum kmap_kind] */
 	int list_fd[2][2][2];
 };

@@ -2,8 +2,10 @@
 /*
  * test_xdp.c - tests of the real XDP program (bpf/mxscreen.bpf.c).
  *
- * Loads the skeleton once (maps shrunk, nothing pinned), seeds the maps
- * per case and runs hand-built frames (packets.c) through the program with
+ * Loads the skeleton once (list maps shrunk), pins its maps in a directory
+ * of its own so that the cases seed them through the real writer
+ * (userspace/kmap.c, which keeps the "dir4"/"dir6" directories in step),
+ * and runs hand-built frames (packets.c) through the program with
  * bpf_prog_test_run_opts.  Every run checks the verdict, the frame length
  * that came back, and the per-CPU stats delta: `packets` +1, the expected
  * outcome +1, every other outcome +0.  Table failures are all reported
@@ -20,7 +22,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -29,6 +33,7 @@
 #include <linux/bpf.h>
 
 #include "../../bpf/mxscreen.h"
+#include "../../userspace/kmap.h"
 #include "mxscreen.skel.h"
 #include "packets.h"
 
@@ -52,6 +57,8 @@ _Static_assert(offsetof(struct mxs_stats, observe_unparsed) ==
 	       "stat_names order");
 
 static struct mxscreen_bpf *skel;
+static struct kmap km; /* the writer under test, on the pinned maps */
+static char pin_dir[64];
 static int prog_fd;
 static int ncpus;
 static __u64 nr_runs; /* frames the program actually ran on */
@@ -127,9 +134,10 @@ static void set_config(__u32 flags, __u32 action)
 			 0);
 }
 
-/* Hint elements the current case set, to zero them again in reset_state()
- * (zeroing all MXS_HINT_ENTRIES per case would dominate the run time). */
-static __u32 hints_set[MXS_HINT_SLOTS];
+/* IPv6 hint elements the current case set (through kmap), to zero them
+ * again in reset_state() (zeroing all MXS_HINT_ENTRIES per case would
+ * dominate the run time). */
+static __u32 hints_set[MXS_HINT_ENTRIES];
 static size_t nr_hints_set;
 
 static void set_hint(__u32 idx, __u8 value)
@@ -139,28 +147,34 @@ static void set_hint(__u32 idx, __u8 value)
 			 0);
 }
 
-/* Marks the hints for a prefix exactly as userspace (kmap.c) does. */
-static void seed_hints(int list, __u32 family, const __u8 *addr, __u32 len)
+/* Notes the hints kmap sets for an IPv6 prefix shorter than /48. */
+static void note_hints(int list, const __u8 *addr, __u32 len)
 {
-	__u32 kind, first, count;
+	__u32 kind = list == MXS_LIST_ALLOW ? MXS_HINT_ALLOW
+					    : MXS_HINT_BLOCK_NET;
+	__u32 first, count;
 
-	if (list == MXS_LIST_ALLOW)
-		kind = MXS_HINT_ALLOW;
-	else if (len < (family == MXS_FAMILY_V6 ? 128u : 32u))
-		kind = MXS_HINT_BLOCK_NET;
-	else
+	if (len >= MXS_DIR6_PREFIX)
 		return;
-	mxs_hint_range(family, addr, len, &first, &count);
+	mxs_hint_range(MXS_FAMILY_V6, addr, len, &first, &count);
 	for (__u32 i = 0; i < count; i++) {
-		__u32 idx = mxs_hint_index(kind, family, first + i);
-
-		set_hint(idx, 1);
-		assert_true(nr_hints_set < MXS_HINT_SLOTS);
-		hints_set[nr_hints_set++] = idx;
+		assert_true(nr_hints_set < MXS_HINT_ENTRIES);
+		hints_set[nr_hints_set++] = mxs_hint_index(kind, MXS_FAMILY_V6,
+							   first + i);
 	}
 }
 
-/* Empties every list and zeroes the config. */
+static void set_daemon_heartbeat(__u64 beat)
+{
+	struct mxs_daemon_status st = {.heartbeat_ns = beat};
+	__u32 key = 0;
+
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.daemon),
+					     &key, &st, BPF_ANY),
+			 0);
+}
+
+/* Empties every list and directory, zeroes the config, no daemon. */
 static void reset_state(void)
 {
 	while (nr_hints_set)
@@ -174,6 +188,9 @@ static void reset_state(void)
 	clear_map(skel->maps.block6_host);
 	clear_map(skel->maps.block6_net);
 	clear_map(skel->maps.rate_syn);
+	memset(km.dir4, 0, (size_t)MXS_DIR4_CELLS * sizeof(__u64));
+	memset(km.dir6, 0, (size_t)MXS_DIR6_CELLS * sizeof(__u64));
+	set_daemon_heartbeat(0);
 	set_config(0, 0);
 }
 
@@ -186,10 +203,13 @@ struct seed {
 	__u8 classes;	    /* 0 = MXS_CLASSES_ALL */
 	int reason;	    /* 0 = MXS_REASON_MANUAL */
 	int expiry;	    /* EXP_* */
-	int no_hint;	    /* 1: write the entry without its hint */
+	int no_hint;	    /* 1: write the entry straight into its map,
+			     * without kmap's directory flags, lengths or
+			     * hints */
 };
 
-/* Writes one entry where userspace would: host hash or net trie. */
+/* Writes one entry as userspace does (kmap_entry_put()), or behind the
+ * directory's back (no_hint). */
 static void seed_entry(const struct seed *sd)
 {
 	struct mxs_entry e = {
@@ -199,9 +219,10 @@ static void seed_entry(const struct seed *sd)
 					   : MXS_REASON_MANUAL,
 	};
 	int allow = sd->list == MXS_LIST_ALLOW;
+	struct addr_cidr cidr = {0};
 	char addr[64];
 	char *slash;
-	int len, fd, err;
+	int len, fd, err = 0;
 
 	if (sd->expiry == EXP_PAST)
 		e.expires_ns = boot_ns() - 1000000000ull;
@@ -218,9 +239,11 @@ static void seed_entry(const struct seed *sd)
 		struct mxs_lpm6_key k = {.prefixlen = len};
 
 		assert_int_equal(inet_pton(AF_INET6, addr, k.addr), 1);
-		if (!sd->no_hint)
-			seed_hints(sd->list, MXS_FAMILY_V6, k.addr, len);
-		if (len == 128) {
+		cidr.family = MXS_FAMILY_V6;
+		memcpy(cidr.addr, k.addr, 16);
+		if (!sd->no_hint) {
+			note_hints(sd->list, k.addr, len);
+		} else if (len == 128) {
 			fd = bpf_map__fd(allow ? skel->maps.allow6_host
 					       : skel->maps.block6_host);
 			err = bpf_map_update_elem(fd, k.addr, &e, BPF_ANY);
@@ -233,19 +256,21 @@ static void seed_entry(const struct seed *sd)
 		struct mxs_lpm4_key k = {.prefixlen = len};
 
 		assert_int_equal(inet_pton(AF_INET, addr, &k.addr), 1);
-		if (!sd->no_hint)
-			seed_hints(sd->list, MXS_FAMILY_V4, (__u8 *)&k.addr,
-				   len);
-		if (len == 32) {
+		cidr.family = MXS_FAMILY_V4;
+		memcpy(cidr.addr, &k.addr, 4);
+		if (sd->no_hint && len == 32) {
 			fd = bpf_map__fd(allow ? skel->maps.allow4_host
 					       : skel->maps.block4_host);
 			err = bpf_map_update_elem(fd, &k.addr, &e, BPF_ANY);
-		} else {
+		} else if (sd->no_hint) {
 			fd = bpf_map__fd(allow ? skel->maps.allow4_net
 					       : skel->maps.block4_net);
 			err = bpf_map_update_elem(fd, &k, &e, BPF_ANY);
 		}
 	}
+	cidr.prefixlen = (uint8_t)len;
+	if (!sd->no_hint)
+		err = kmap_entry_put(&km, sd->list, &cidr, &e, NULL, NULL);
 	assert_int_equal(err, 0);
 }
 
@@ -512,12 +537,12 @@ static const struct xdp_case cases[] = {
 	{ "v4 expired allow host does not allow", { SYN4(25) },
 	  { ALLOW(H4, .expiry = EXP_PAST), BLOCK(H4) }, 0, 0, XDP_DROP,
 	  F(drop_manual) },
-	/* --- hints: the program looks only where userspace marked --- */
-	{ "v4 block net without its hint is not walked", { SYN4(25) },
+	/* --- the directory: the program looks only where kmap marked --- */
+	{ "v4 block net the directory does not name is not looked up", { SYN4(25) },
 	  { BLOCK(N4, .no_hint = 1) }, 0, 0, XDP_PASS, F(pass_clean) },
-	{ "v6 block net without its hint is not walked", { SYN6(25) },
+	{ "v6 block net without its flag is not walked", { SYN6(25) },
 	  { BLOCK(N6, .no_hint = 1) }, 0, 0, XDP_PASS, F(pass_clean) },
-	{ "v4 allow without its hint is not consulted", { SYN4(25) },
+	{ "v4 allow without its flag is not consulted", { SYN4(25) },
 	  { ALLOW(H4, .no_hint = 1), BLOCK(H4) }, 0, 0, XDP_DROP,
 	  F(drop_manual) },
 	{ "v4 hint of a wide allow net covers the source", { SYN4(25) },
@@ -528,8 +553,49 @@ static const struct xdp_case cases[] = {
 	  F(pass_allowed) },
 	{ "v6 hint of a /8 allow covers the source", { SYN6(25) },
 	  { ALLOW("2000::/8"), BLOCK(H6) }, 0, 0, XDP_PASS, F(pass_allowed) },
-	{ "v4 block host needs no hint", { SYN4(25) },
-	  { BLOCK(H4, .no_hint = 1) }, 0, 0, XDP_DROP, F(drop_manual) },
+	{ "v4 block host without its flag is not looked up", { SYN4(25) },
+	  { BLOCK(H4, .no_hint = 1) }, 0, 0, XDP_PASS, F(pass_clean) },
+	{ "v6 block host without its flag is not looked up", { SYN6(25) },
+	  { BLOCK(H6, .no_hint = 1) }, 0, 0, XDP_PASS, F(pass_clean) },
+	{ "v4 longest prefix: a /24 inside a /16", { SYN4(25) },
+	  { BLOCK(W4, .reason = MXS_REASON_LIST),
+	    BLOCK(N4, .reason = MXS_REASON_DNSBL) }, 0, 0, XDP_DROP,
+	  F(drop_dnsbl) },
+	{ "v4 longest prefix: a /24 inside a /16, written first", { SYN4(25) },
+	  { BLOCK(N4, .reason = MXS_REASON_DNSBL),
+	    BLOCK(W4, .reason = MXS_REASON_LIST) }, 0, 0, XDP_DROP,
+	  F(drop_dnsbl) },
+	{ "v4 a /16 decides beside another /24", { SYN4(25) },
+	  { BLOCK(W4, .reason = MXS_REASON_LIST),
+	    BLOCK("198.51.200.0/24", .reason = MXS_REASON_DNSBL) }, 0, 0,
+	  XDP_DROP, F(drop_list) },
+	{ "v4 a /28 inside the /24 covers the source", { SYN4(25) },
+	  { BLOCK("198.51.100.0/28", .reason = MXS_REASON_RATE),
+	    BLOCK(N4, .reason = MXS_REASON_LIST) }, 0, 0, XDP_DROP,
+	  F(drop_rate) },
+	{ "v4 a /28 beside the source: the /24 decides", { SYN4(25) },
+	  { BLOCK("198.51.100.16/28", .reason = MXS_REASON_RATE),
+	    BLOCK(N4, .reason = MXS_REASON_LIST) }, 0, 0, XDP_DROP,
+	  F(drop_list) },
+	{ "v4 a /31 alone", { SYN4(25) },
+	  { BLOCK("198.51.100.6/31", .reason = MXS_REASON_FILE) }, 0, 0,
+	  XDP_DROP, F(drop_file) },
+	{ "v4 a /25 beside the source", { SYN4(25) },
+	  { BLOCK("198.51.100.128/25") }, 0, 0, XDP_PASS, F(pass_clean) },
+	{ "v4 expired /24 hides a live /16", { SYN4(25) },
+	  { BLOCK(W4), BLOCK(N4, .expiry = EXP_PAST) }, 0, 0, XDP_PASS,
+	  F(pass_expired) },
+	{ "v4 block 0.0.0.0/0", { SYN4(25) }, { BLOCK("0.0.0.0/0") }, 0, 0,
+	  XDP_DROP, F(drop_manual) },
+	{ "v4 allow /24 inside a blocked /8", { SYN4(25) },
+	  { BLOCK("198.0.0.0/8"), ALLOW(N4) }, 0, 0, XDP_PASS,
+	  F(pass_allowed) },
+	{ "v4 allow /28 inside a blocked /24", { SYN4(25) },
+	  { BLOCK(N4), ALLOW("198.51.100.0/28") }, 0, 0, XDP_PASS,
+	  F(pass_allowed) },
+	{ "v6 /64 and /128 in one /48", { SYN6(25) },
+	  { BLOCK("2001:db8:51::/64", .reason = MXS_REASON_RATE),
+	    BLOCK("2001:db8:51::8/128") }, 0, 0, XDP_DROP, F(drop_rate) },
 	{ "v4 expired allow net does not allow", { SYN4(25) },
 	  { ALLOW(W4, .expiry = EXP_PAST), BLOCK(N4) }, 0, 0, XDP_DROP,
 	  F(drop_manual) },
@@ -1186,6 +1252,9 @@ struct rate_step {
 	 * (simulates time passing without sleeping) */
 	enum tat_set tat;
 	__s64 tat_rel_ns; /* TAT_REL: now + this */
+	int track;	  /* before the frame: do what the handshake program
+			   * does for a completed handshake of this source
+			   * (flag its slot, create its entry) */
 	int want;	  /* XDP_*; 0 ends the steps (XDP_ABORTED is never
 			   * wanted) */
 	size_t field;
@@ -1201,7 +1270,9 @@ struct rate_case {
 	/* nonzero: after the steps the first step's TAT must be its first
 	 * run's clock plus this many emission intervals (a fresh bucket) */
 	__u32 tat_emissions;
+	int daemon; /* 0: no daemon; DAEMON_FRESH / DAEMON_STALE heartbeat */
 };
+enum { DAEMON_FRESH = 1, DAEMON_STALE = 2 };
 
 #define V(w, f) .want = (w), .field = F(f)
 #define PASS_CLEAN V(XDP_PASS, pass_clean)
@@ -1336,6 +1407,25 @@ static const struct rate_case rate_cases[] = {
 	  { SRC(A6), .tat = TAT_MAX, PASS_CLEAN },
 	  { SRC(A6), SET_TAT(BIG_TAU - BIG_E / 2), PASS_CLEAN },
 	  { SRC(A6), V(XDP_TX, reset_rate) } }, .want_entries = 1 },
+	/* --- while mxscreend runs, only tracked sources are counted --- */
+	{ "daemon: an untracked source is not counted, nothing inserted",
+	  MXRATE(1, 60), .daemon = DAEMON_FRESH, .steps = {
+	  { PASS_CLEAN }, { PASS_CLEAN }, { PASS_CLEAN },
+	  { SRC(A6), PASS_CLEAN }, { SRC(A6), PASS_CLEAN } },
+	  .want_entries = 0 },
+	{ "daemon: a tracked source is counted from its handshake",
+	  MXRATE(2, 60), .daemon = DAEMON_FRESH, .steps = {
+	  { .track = 1, PASS_CLEAN }, { DROP_RATE }, { DROP_RATE },
+	  { SRC(A6), .track = 1, PASS_CLEAN }, { SRC(A6), DROP_RATE } },
+	  .want_entries = 2 },
+	{ "daemon: a flagged /24 without an entry is not counted",
+	  MXRATE(1, 60), .daemon = DAEMON_FRESH, .steps = {
+	  { SRC(B4), .track = 1, DROP_RATE }, { PASS_CLEAN }, { PASS_CLEAN } },
+	  .want_entries = 1 },
+	{ "daemon gone (stale heartbeat): every source counted",
+	  MXRATE(1, 60), .daemon = DAEMON_STALE, .steps = {
+	  { PASS_CLEAN }, { DROP_RATE } }, .want_entries = 1,
+	  .tat_emissions = 1 },
 	{ "rate limits off: nothing counted", .steps = {
 	  { PASS_CLEAN }, { PASS_CLEAN }, { TO(587), PASS_CLEAN },
 	  { SRC(A6), PASS_CLEAN } }, .want_entries = 0 },
@@ -1373,6 +1463,32 @@ static __u32 class_of_port(__u16 port)
 	return port == 465 || port == 587 ? MXS_CLASS_SUBMISSION : MXS_CLASS_MX;
 }
 
+/* What hs_rate_track() in the handshake program does for src. */
+static void track_source(const char *src, const struct mxs_rate_key *key,
+			 const struct rate_case *c)
+{
+	struct mxs_rate rate = gcra(c->burst[key->class_],
+				    c->period_s[key->class_]);
+	__u64 tat = boot_ns() + rate.emission_ns;
+	__u8 a[16];
+	__u32 slot;
+
+	if (strchr(src, ':')) {
+		assert_int_equal(inet_pton(AF_INET6, src, a), 1);
+		slot = mxs_dir6_slot(a);
+		km.dir6[slot / MXS_DIR_SLOTS_PER_CELL] |=
+		    (__u64)MXS_SLOT_RATE << mxs_dir_shift(slot);
+	} else {
+		assert_int_equal(inet_pton(AF_INET, src, a), 1);
+		slot = mxs_dir4_slot(a);
+		km.dir4[slot / MXS_DIR_SLOTS_PER_CELL] |=
+		    (__u64)MXS_SLOT_RATE << mxs_dir_shift(slot);
+	}
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.rate_syn),
+					     key, &tat, BPF_NOEXIST),
+			 0);
+}
+
 static int run_rate_case(const struct rate_case *c)
 {
 	static __u8 frame[PKT_MAX];
@@ -1388,6 +1504,10 @@ static int run_rate_case(const struct rate_case *c)
 	for (int j = 0; j < 2 && c->seeds[j].list; j++)
 		seed_entry(&c->seeds[j]);
 	set_rate_config(c);
+	if (c->daemon)
+		set_daemon_heartbeat(c->daemon == DAEMON_FRESH
+					 ? boot_ns()
+					 : boot_ns() - MXS_HS_FRESH_NS - 1);
 
 	for (int i = 0; i < 10 && c->steps[i].want; i++) {
 		const struct rate_step *st = &c->steps[i];
@@ -1415,6 +1535,8 @@ static int run_rate_case(const struct rate_case *c)
 			assert_int_equal(
 			    bpf_map_update_elem(fd, &key, &tat, BPF_ANY), 0);
 		}
+		if (st->track)
+			track_source(src, &key, c);
 		len = pkt_build(&spec, frame, sizeof(frame));
 		assert_true(len > 0);
 		if (i == 0)
@@ -1457,6 +1579,183 @@ static void test_syn_rate(void **state)
 	assert_int_equal(fails, 0);
 }
 
+/* --- directory updates: lengths follow adds and deletes, no gaps -------- */
+
+static void cidr_of(const char *text, struct addr_cidr *c)
+{
+	char addr[64], *slash;
+
+	memset(c, 0, sizeof(*c));
+	snprintf(addr, sizeof(addr), "%s", text);
+	slash = strchr(addr, '/');
+	assert_non_null(slash);
+	*slash = '\0';
+	c->prefixlen = (uint8_t)atoi(slash + 1);
+	c->family = MXS_FAMILY_V4;
+	assert_int_equal(inet_pton(AF_INET, addr, c->addr), 1);
+}
+
+static void put4(int list, const char *prefix, int reason)
+{
+	struct mxs_entry e = {.classes = MXS_CLASSES_ALL, .reason = reason};
+	struct addr_cidr c;
+
+	cidr_of(prefix, &c);
+	assert_int_equal(kmap_entry_put(&km, list, &c, &e, NULL, NULL), 0);
+}
+
+static void del4(int list, const char *prefix)
+{
+	struct addr_cidr c;
+
+	cidr_of(prefix, &c);
+	assert_int_equal(kmap_entry_delete(&km, list, &c), 0);
+}
+
+static int syn4_verdict(const char *name, int want, size_t field)
+{
+	static __u8 frame[PKT_MAX];
+	static struct run_result r;
+	struct pkt_spec spec = {.dport = 25, .tcp_flags = TF_SYN};
+	size_t len = pkt_build(&spec, frame, sizeof(frame));
+
+	assert_true(len > 0);
+	return expect_run(name, frame, len, want, field, &r);
+}
+
+static void test_dir_updates(void **state)
+{
+	struct addr_cidr all[3];
+	struct mxs_entry e = {.classes = MXS_CLASSES_ALL,
+			      .reason = MXS_REASON_LIST};
+	size_t done, removed;
+	__u32 slot;
+	int fails = 0;
+
+	reset_state();
+	put4(MXS_LIST_BLOCK, W4, MXS_REASON_LIST);
+	put4(MXS_LIST_BLOCK, N4, MXS_REASON_DNSBL);
+	fails += syn4_verdict("/24 inside /16", XDP_DROP, F(drop_dnsbl));
+	del4(MXS_LIST_BLOCK, N4);
+	fails += syn4_verdict("/24 deleted: the /16 decides", XDP_DROP,
+			      F(drop_list));
+	put4(MXS_LIST_BLOCK, N4, MXS_REASON_DNSBL);
+	del4(MXS_LIST_BLOCK, W4);
+	fails += syn4_verdict("/16 deleted: the /24 still decides", XDP_DROP,
+			      F(drop_dnsbl));
+	del4(MXS_LIST_BLOCK, N4);
+	fails += syn4_verdict("both deleted", XDP_PASS, F(pass_clean));
+
+	cidr_of(W4, &all[0]);
+	cidr_of(N4, &all[1]);
+	cidr_of("198.51.100.0/28", &all[2]);
+	assert_int_equal(kmap_entries_put_many(&km, MXS_LIST_BLOCK, all, 3, &e,
+					       &done),
+			 0);
+	assert_int_equal(done, 3);
+	fails += syn4_verdict("bulk write", XDP_DROP, F(drop_list));
+	assert_int_equal(kmap_entries_flush(&km, MXS_LIST_BLOCK, &removed), 0);
+	assert_int_equal(removed, 3);
+	fails += syn4_verdict("flushed", XDP_PASS, F(pass_clean));
+	/* no slot names a length any more (flags may stay: a "maybe") */
+	slot = mxs_dir4_slot(all[1].addr);
+	assert_int_equal((km.dir4[slot / 4] >> mxs_dir_shift(slot)) &
+			     (MXS_SLOT_LEN_MASK << MXS_SLOT_BLOCK_LEN_SHIFT),
+			 0);
+	assert_int_equal(fails, 0);
+}
+
+/*
+ * While another thread adds and deletes a prefix over and over, the
+ * program must never see a gap: a source covered by a permanent entry
+ * throughout keeps its verdict on every run.
+ */
+struct toggler {
+	int list;
+	const char *prefix;
+	int reason;
+	int stop;   /* set by the reader when it has run enough */
+	int rounds; /* put + delete pairs done */
+	int err;
+};
+
+static void *toggle_prefix(void *arg)
+{
+	struct toggler *t = arg;
+	struct mxs_entry e = {.classes = MXS_CLASSES_ALL, .reason = t->reason};
+	struct addr_cidr c;
+
+	cidr_of(t->prefix, &c);
+	while (!__atomic_load_n(&t->stop, __ATOMIC_ACQUIRE)) {
+		t->err = kmap_entry_put(&km, t->list, &c, &e, NULL, NULL);
+		t->err = t->err ?: kmap_entry_delete(&km, t->list, &c);
+		if (t->err)
+			break;
+		t->rounds++;
+	}
+	return NULL;
+}
+
+#define NO_GAP_CALLS 100 /* BPF_PROG_RUN calls of NO_GAP_REPEAT runs */
+#define NO_GAP_REPEAT 4
+
+/* Every run while t toggles must count in `good` (or `also_good`). */
+static void run_while_toggling(const char *name, struct toggler *t,
+			       size_t good, size_t also_good)
+{
+	static __u8 frame[PKT_MAX];
+	struct pkt_spec spec = {.dport = 25, .tcp_flags = TF_SYN};
+	size_t len = pkt_build(&spec, frame, sizeof(frame));
+	__u64 before[MXS_STATS_NR_FIELDS], after[MXS_STATS_NR_FIELDS], got;
+	__u64 runs = (__u64)NO_GAP_CALLS * NO_GAP_REPEAT;
+	pthread_t th;
+
+	assert_true(len > 0);
+	read_stats(before);
+	assert_int_equal(pthread_create(&th, NULL, toggle_prefix, t), 0);
+	for (int i = 0; i < NO_GAP_CALLS; i++) {
+		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame,
+			    .data_size_in = len, .repeat = NO_GAP_REPEAT);
+
+		assert_int_equal(bpf_prog_test_run_opts(prog_fd, &opts), 0);
+	}
+	__atomic_store_n(&t->stop, 1, __ATOMIC_RELEASE);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	nr_runs += runs;
+	read_stats(after);
+	print_message("%s: %llu runs while the writer added and deleted "
+		      "%d times\n",
+		      name, (unsigned long long)runs, t->rounds);
+	assert_int_equal(t->err, 0);
+	assert_true(t->rounds > 0);
+	got = after[good / sizeof(__u64)] - before[good / sizeof(__u64)];
+	if (also_good != good)
+		got += after[also_good / sizeof(__u64)] -
+		       before[also_good / sizeof(__u64)];
+	assert_int_equal(got, runs);
+}
+
+static void test_dir_no_gap(void **state)
+{
+	struct toggler block24 = {MXS_LIST_BLOCK, N4, MXS_REASON_DNSBL, 0, 0, 0};
+	struct toggler allow24 = {MXS_LIST_ALLOW, N4, MXS_REASON_MANUAL, 0, 0, 0};
+	struct toggler block28 = {MXS_LIST_BLOCK, "198.51.100.0/28",
+				  MXS_REASON_DNSBL, 0, 0, 0};
+
+	reset_state();
+	put4(MXS_LIST_BLOCK, W4, MXS_REASON_LIST);
+	run_while_toggling("block /24 inside a blocked /16", &block24,
+			   F(drop_list), F(drop_dnsbl));
+	run_while_toggling("block /28 inside a blocked /16", &block28,
+			   F(drop_list), F(drop_dnsbl));
+	reset_state();
+	put4(MXS_LIST_BLOCK, "198.0.0.0/8", MXS_REASON_LIST);
+	put4(MXS_LIST_ALLOW, W4, MXS_REASON_MANUAL);
+	run_while_toggling("allow /24 inside an allowed /16, blocked /8",
+			   &allow24, F(pass_allowed), F(pass_allowed));
+	reset_state();
+}
+
 /* --- the object's contract with the loader ------------------------------ */
 
 static void test_object_shape(void **state)
@@ -1470,17 +1769,19 @@ static void test_object_shape(void **state)
 	    {skel->maps.ports, MXS_MAP_PORTS, BPF_MAP_TYPE_ARRAY},
 	    {skel->maps.stats, MXS_MAP_STATS, BPF_MAP_TYPE_PERCPU_ARRAY},
 	    {skel->maps.allow4_host, MXS_MAP_ALLOW4_HOST, BPF_MAP_TYPE_HASH},
-	    {skel->maps.allow4_net, MXS_MAP_ALLOW4_NET, BPF_MAP_TYPE_LPM_TRIE},
+	    {skel->maps.allow4_net, MXS_MAP_ALLOW4_NET, BPF_MAP_TYPE_HASH},
 	    {skel->maps.allow6_host, MXS_MAP_ALLOW6_HOST, BPF_MAP_TYPE_HASH},
 	    {skel->maps.allow6_net, MXS_MAP_ALLOW6_NET, BPF_MAP_TYPE_LPM_TRIE},
 	    {skel->maps.block4_host, MXS_MAP_BLOCK4_HOST, BPF_MAP_TYPE_HASH},
-	    {skel->maps.block4_net, MXS_MAP_BLOCK4_NET, BPF_MAP_TYPE_LPM_TRIE},
+	    {skel->maps.block4_net, MXS_MAP_BLOCK4_NET, BPF_MAP_TYPE_HASH},
 	    {skel->maps.block6_host, MXS_MAP_BLOCK6_HOST, BPF_MAP_TYPE_HASH},
 	    {skel->maps.block6_net, MXS_MAP_BLOCK6_NET, BPF_MAP_TYPE_LPM_TRIE},
 	    {skel->maps.meta, MXS_MAP_META, BPF_MAP_TYPE_HASH},
 	    {skel->maps.rate_syn, MXS_MAP_RATE_SYN, BPF_MAP_TYPE_LRU_HASH},
 	    {skel->maps.rate_conn, MXS_MAP_RATE_CONN, BPF_MAP_TYPE_LRU_HASH},
 	    {skel->maps.offences, MXS_MAP_OFFENCES, BPF_MAP_TYPE_HASH},
+	    {skel->maps.dir4, MXS_MAP_DIR4, BPF_MAP_TYPE_ARRAY},
+	    {skel->maps.dir6, MXS_MAP_DIR6, BPF_MAP_TYPE_ARRAY},
 	};
 	struct bpf_map_info info;
 	__u32 info_len;
@@ -1518,6 +1819,9 @@ static void test_object_shape(void **state)
 			 sizeof(struct mxs_prefix));
 	assert_int_equal(bpf_map__value_size(skel->maps.offences),
 			 sizeof(struct mxs_offence));
+	assert_int_equal(bpf_map__max_entries(skel->maps.dir4), MXS_DIR4_CELLS);
+	assert_int_equal(bpf_map__max_entries(skel->maps.dir6), MXS_DIR6_CELLS);
+	assert_int_equal(bpf_map__map_flags(skel->maps.dir4), BPF_F_MMAPABLE);
 }
 
 /* Last: over the whole suite, the outcomes sum to packets. */
@@ -1596,6 +1900,19 @@ static int suite_setup(void **state)
 	}
 	prog_fd = bpf_program__fd(skel->progs.mxscreen_xdp);
 
+	/* pinned where nothing else looks, so that kmap can open them */
+	snprintf(pin_dir, sizeof(pin_dir), "/sys/fs/bpf/mxs-test-xdp-%d",
+		 (int)getpid());
+	err = bpf_object__pin_maps(skel->obj, pin_dir);
+	err = err ?: kmap_open(&km, pin_dir);
+	if (err) {
+		fprintf(stderr, "cannot pin the maps in %s and open them: %s "
+			"(is bpffs mounted on /sys/fs/bpf?)\n",
+			pin_dir, strerror(-err));
+		bpf_object__unpin_maps(skel->obj, pin_dir);
+		return -1;
+	}
+
 	fd = bpf_map__fd(skel->maps.ports);
 	port = 25;
 	err = bpf_map_update_elem(fd, &port, &mx, BPF_ANY);
@@ -1613,6 +1930,9 @@ static int suite_setup(void **state)
 
 static int suite_teardown(void **state)
 {
+	kmap_close(&km);
+	bpf_object__unpin_maps(skel->obj, pin_dir);
+	rmdir(pin_dir);
 	mxscreen_bpf__destroy(skel);
 	skel = NULL;
 	return 0;
@@ -1627,6 +1947,8 @@ int main(void)
 	    cmocka_unit_test(test_reset),
 	    cmocka_unit_test(test_reset_padding),
 	    cmocka_unit_test(test_syn_rate),
+	    cmocka_unit_test(test_dir_updates),
+	    cmocka_unit_test(test_dir_no_gap),
 	    cmocka_unit_test(test_stats_total),
 	};
 

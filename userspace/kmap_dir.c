@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * kmap_dir.c - the directories "dir4" and "dir6": one 16-bit slot per IPv4
+ * /24 and per hashed IPv6 /48, read by the XDP program before any list
+ * lookup (layout and rules in bpf/mxscreen.h and kmap_dir.h).
+ *
+ * Both maps are mmap-able arrays.  Every write here is one atomic 64-bit
+ * operation on a cell of four slots (an OR for flags, a compare-and-swap
+ * for a length field), so the program never reads a torn slot and the
+ * handshake program's and other processes' ORs are never lost.  A flag
+ * that is already set is not written again: the daemon flags a slot for
+ * every verdict, and most are set already.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+
+#include "kmap.h"
+#include "kmap_dir.h"
+
+/* How long a prefix writer waits for another one (ms). */
+#define KMAP_DIR_LOCK_WAIT_MS 10000
+
+static size_t kmap_dir_bytes(uint32_t cells)
+{
+	return (size_t)cells * sizeof(uint64_t);
+}
+
+int kmap_dir_open(struct kmap *km)
+{
+	km->dir4 = mmap(NULL, kmap_dir_bytes(MXS_DIR4_CELLS),
+			PROT_READ | PROT_WRITE, MAP_SHARED, km->dir4_fd, 0);
+	if (km->dir4 == MAP_FAILED) {
+		km->dir4 = NULL;
+		return -errno;
+	}
+	km->dir6 = mmap(NULL, kmap_dir_bytes(MXS_DIR6_CELLS),
+			PROT_READ | PROT_WRITE, MAP_SHARED, km->dir6_fd, 0);
+	if (km->dir6 == MAP_FAILED) {
+		km->dir6 = NULL;
+		return -errno;
+	}
+	km->lock_fd = open(km->pin_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (km->lock_fd < 0)
+		return -errno;
+	return 0;
+}
+
+void kmap_dir_close(struct kmap *km)
+{
+	if (km->dir4)
+		munmap(km->dir4, kmap_dir_bytes(MXS_DIR4_CELLS));
+	if (km->dir6)
+		munmap(km->dir6, kmap_dir_bytes(MXS_DIR6_CELLS));
+	if (km->lock_fd >= 0)
+		close(km->lock_fd);
+	km->dir4 = km->dir6 = NULL;
+	km->lock_fd = -1;
+}
+
+int kmap_dir_lock(struct kmap *km)
+{
+	struct timespec pause = { 0, 1000000 };
+
+	/* Polled rather than blocking, so that a writer stopped while it
+	 * holds the lock (SIGSTOP, a debugger) costs others an error, not a
+	 * hang. */
+	for (int waited = 0; waited < KMAP_DIR_LOCK_WAIT_MS; waited++) {
+		if (flock(km->lock_fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -errno;
+		nanosleep(&pause, NULL);
+	}
+	return -EBUSY;
+}
+
+void kmap_dir_unlock(struct kmap *km)
+{
+	flock(km->lock_fd, LOCK_UN);
+}
+
+int kmap_dir_resolves(const struct addr_cidr *cidr)
+{
+	return cidr->family == MXS_FAMILY_V4 &&
+	       cidr->prefixlen <= MXS_DIR4_PREFIX;
+}
+
+static uint16_t kmap_dir_get(const uint64_t *dir, uint32_t slot)
+{
+	uint64_t cell = __atomic_load_n(&dir[slot / MXS_DIR_SLOTS_PER_CELL],
+					__ATOMIC_ACQUIRE);
+
+	return (uint16_t)(cell >> mxs_dir_shift(slot));
+}
+
+static void kmap_dir_or(uint64_t *dir, uint32_t slot, uint16_t bits)
+{
+	if ((kmap_dir_get(dir, slot) & bits) == bits)
+		return;
+	__atomic_fetch_or(&dir[slot / MXS_DIR_SLOTS_PER_CELL],
+			  (uint64_t)bits << mxs_dir_shift(slot),
+			  __ATOMIC_SEQ_CST);
+}
+
+/* The IPv4 /24 slot of an address. */
+static uint32_t kmap_dir4_slot(const struct addr_cidr *cidr)
+{
+	return mxs_dir4_slot(cidr->addr);
+}
+
+/* The hints of an IPv6 prefix shorter than /48, set one byte each. */
+static int kmap_dir_hint6(struct kmap *km, int list,
+			  const struct addr_cidr *cidr)
+{
+	__u32 kind = list == MXS_LIST_ALLOW ? MXS_HINT_ALLOW
+					    : MXS_HINT_BLOCK_NET;
+	__u32 first, count;
+	__u8 one = 1;
+
+	mxs_hint_range(MXS_FAMILY_V6, cidr->addr, cidr->prefixlen, &first,
+		       &count);
+	for (__u32 i = 0; i < count; i++) {
+		__u32 idx = mxs_hint_index(kind, MXS_FAMILY_V6, first + i);
+		__u8 cur = 0;
+
+		if (bpf_map_lookup_elem(km->hints_fd, &idx, &cur) == 0 && cur)
+			continue;
+		if (bpf_map_update_elem(km->hints_fd, &idx, &one, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+int kmap_dir_flag(struct kmap *km, int list, const struct addr_cidr *cidr)
+{
+	bool allow = list == MXS_LIST_ALLOW;
+
+	if (cidr->family == MXS_FAMILY_V4) {
+		if (cidr->prefixlen <= MXS_DIR4_PREFIX)
+			return 0; /* resolved by length, after the write */
+		kmap_dir_or(km->dir4, kmap_dir4_slot(cidr),
+			    cidr->prefixlen == 32
+				    ? (allow ? MXS_SLOT_HOST_ALLOW
+					     : MXS_SLOT_HOST_BLOCK)
+				    : (allow ? MXS_SLOT_NET_ALLOW
+					     : MXS_SLOT_NET_BLOCK));
+		return 0;
+	}
+	if (cidr->prefixlen < MXS_DIR6_PREFIX)
+		return kmap_dir_hint6(km, list, cidr);
+	kmap_dir_or(km->dir6, mxs_dir6_slot(cidr->addr),
+		    cidr->prefixlen == 128
+			    ? (allow ? MXS_SLOT_HOST_ALLOW : MXS_SLOT_HOST_BLOCK)
+			    : (allow ? MXS_SLOT_NET_ALLOW : MXS_SLOT_NET_BLOCK));
+	return 0;
+}
+
+static unsigned int kmap_dir_len_shift(int list)
+{
+	return list == MXS_LIST_ALLOW ? MXS_SLOT_ALLOW_LEN_SHIFT
+				      : MXS_SLOT_BLOCK_LEN_SHIFT;
+}
+
+/* The /24 slots an IPv4 prefix of /24 or shorter covers. */
+static void kmap_dir4_range(const struct addr_cidr *cidr, uint32_t *first,
+			    uint32_t *count)
+{
+	*count = 1u << (MXS_DIR4_PREFIX - cidr->prefixlen);
+	*first = kmap_dir4_slot(cidr) & ~(*count - 1);
+}
+
+/*
+ * Sets the length field (at field_shift within each slot) of every slot
+ * in [first, first + count) for which keep() says so to `code`, one CAS
+ * per cell.  from: only slots whose field holds this (or any, when
+ * from < 0); raise: only slots whose field is below code.
+ */
+static void kmap_dir4_set_field(uint64_t *dir, uint32_t first, uint32_t count,
+				unsigned int field_shift, int from, bool raise,
+				unsigned int code)
+{
+	uint32_t end = first + count;
+
+	for (uint32_t slot = first; slot < end;) {
+		uint32_t c = slot / MXS_DIR_SLOTS_PER_CELL;
+		uint64_t old = __atomic_load_n(&dir[c], __ATOMIC_ACQUIRE), new;
+
+		do {
+			new = old;
+			for (uint32_t s = slot; s < end && s / MXS_DIR_SLOTS_PER_CELL == c;
+			     s++) {
+				unsigned int sh = mxs_dir_shift(s) + field_shift;
+				unsigned int cur =
+					(unsigned int)(new >> sh) & MXS_SLOT_LEN_MASK;
+
+				if (raise ? cur >= code
+					  : (from >= 0 && cur != (unsigned int)from))
+					continue;
+				new &= ~((uint64_t)MXS_SLOT_LEN_MASK << sh);
+				new |= (uint64_t)code << sh;
+			}
+			if (new == old)
+				break;
+		} while (!__atomic_compare_exchange_n(&dir[c], &old, new, false,
+						      __ATOMIC_SEQ_CST,
+						      __ATOMIC_ACQUIRE));
+		slot = (c + 1) * MXS_DIR_SLOTS_PER_CELL;
+	}
+}
+
+void kmap_dir_raise(struct kmap *km, int list, const struct addr_cidr *cidr)
+{
+	uint32_t first, count;
+
+	kmap_dir4_range(cidr, &first, &count);
+	kmap_dir4_set_field(km->dir4, first, count, kmap_dir_len_shift(list),
+			    -1, true, cidr->prefixlen + 1u);
+}
+
+int kmap_dir_lower(struct kmap *km, int list, int net_fd,
+		   const struct addr_cidr *cidr)
+{
+	unsigned int code = 0;
+	uint32_t first, count;
+
+	/* the longest shorter prefix of the list covering cidr: it covers
+	 * every slot cidr covers, and nothing between the two does */
+	for (int len = (int)cidr->prefixlen - 1; len >= 0 && !code; len--) {
+		struct mxs_lpm4_key key = { .prefixlen = (__u32)len };
+		struct mxs_entry e;
+		uint32_t a;
+
+		memcpy(&a, cidr->addr, sizeof(a));
+		a &= len ? htonl(~0u << (32 - len)) : 0;
+		key.addr = a;
+		if (bpf_map_lookup_elem(net_fd, &key, &e) == 0)
+			code = (unsigned int)len + 1;
+		else if (errno != ENOENT)
+			return -errno;
+	}
+	kmap_dir4_range(cidr, &first, &count);
+	kmap_dir4_set_field(km->dir4, first, count, kmap_dir_len_shift(list),
+			    (int)cidr->prefixlen + 1, false, code);
+	return 0;
+}
+
+void kmap_dir_forget_lengths(struct kmap *km, int list)
+{
+	kmap_dir4_set_field(km->dir4, 0, MXS_DIR4_SLOTS,
+			    kmap_dir_len_shift(list), -1, false, 0);
+}
+
+uint16_t kmap_dir_slot(struct kmap *km, const struct addr_cidr *ip)
+{
+	if (ip->family == MXS_FAMILY_V4)
+		return kmap_dir_get(km->dir4, kmap_dir4_slot(ip));
+	return kmap_dir_get(km->dir6, mxs_dir6_slot(ip->addr));
+}

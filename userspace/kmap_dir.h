@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * kmap_dir.h - keeping the directories "dir4" and "dir6" (see bpf/mxscreen.h)
+ * in step with the list maps.  Used by kmap.c only: every list write goes
+ * through kmap, which calls these around its map updates.
+ *
+ * The rules that keep the XDP program from ever seeing a gap:
+ *   - kmap_dir_flag() before an entry is written: host and long-prefix
+ *     flags, IPv6 hints.  Flags are never cleared (a stale one costs the
+ *     program a lookup).
+ *   - kmap_dir_raise() after an IPv4 prefix of /24 or shorter is in its
+ *     hash: the slots it covers name its length where it is the longest.
+ *   - kmap_dir_lower() before such a prefix is deleted: the slots naming
+ *     its length name the next shorter prefix of the list instead.
+ * Raising and lowering need the exclusive prefix lock (kmap_dir_lock()),
+ * held from before the hash is written until after the slots are, so that
+ * two writers never interleave a raise and a lower of the same slots.
+ *
+ * Every function returns 0 or a negative errno and logs nothing.
+ */
+#ifndef MXS_KMAP_DIR_H
+#define MXS_KMAP_DIR_H
+
+#include <stdint.h>
+
+#include "addr.h"
+
+struct kmap;
+
+/* Map both directories of the pinned maps (km's fds are open). */
+int kmap_dir_open(struct kmap *km);
+void kmap_dir_close(struct kmap *km);
+
+/* The exclusive lock of prefix writers on the pin directory: waits up to
+ * a few seconds, then -EBUSY. */
+int kmap_dir_lock(struct kmap *km);
+void kmap_dir_unlock(struct kmap *km);
+
+/* Whether writing cidr to list needs the prefix lock and a raise/lower
+ * (an IPv4 prefix of /24 or shorter). */
+int kmap_dir_resolves(const struct addr_cidr *cidr);
+
+/* Set the flags (or IPv6 hints) announcing cidr in list. */
+int kmap_dir_flag(struct kmap *km, int list, const struct addr_cidr *cidr);
+
+/* After cidr (resolved by the directory) was written to list. */
+void kmap_dir_raise(struct kmap *km, int list, const struct addr_cidr *cidr);
+
+/* Before cidr (resolved by the directory, present in list) is deleted:
+ * looks up the next shorter prefix of the list covering it (net_fd is
+ * the list's IPv4 prefix hash). */
+int kmap_dir_lower(struct kmap *km, int list, int net_fd,
+		   const struct addr_cidr *cidr);
+
+/* Before every IPv4 prefix of list is deleted: no slot names any. */
+void kmap_dir_forget_lengths(struct kmap *km, int list);
+
+/* The slot of an address, for `check` and tests. */
+uint16_t kmap_dir_slot(struct kmap *km, const struct addr_cidr *ip);
+
+#endif /* MXS_KMAP_DIR_H */
