@@ -92,6 +92,8 @@ bench: $(BENCH_XDP) $(BUILD)/mxscreen $(BENCH_DNSBL_DEPS)
 # mxscreen, nftables (netdev ingress, ip prerouting) and the bare TCP stack.
 #   BENCH_PPS_SIZES="1000 100000 1000000"   list sizes
 #   BENCH_PPS_SECONDS=5                      seconds per measurement
+#   BENCH_PPS_FLOOD=1000000                  entries for the spoofed-flood case
+#                                            (0: skip it)
 BENCH_PKTGEN = $(BENCH_BUILD)/pktgen
 BENCH_PKTGEN_OBJ = $(BENCH_BUILD)/pktgen.bpf.o
 BENCH_PKTGEN_SKEL = $(BENCH_BUILD)/pktgen.skel.h
@@ -113,8 +115,9 @@ $(BENCH_PKTGEN): bench/pktgen.c tests/bpf/packets.c tests/bpf/packets.h \
 	$(Q)$(CC) $(CFLAGS) -I$(BENCH_BUILD) -Itests/bpf -o $@ \
 		bench/pktgen.c tests/bpf/packets.c $(LDLIBS)
 
-bench-pps: $(BUILD)/mxscreen $(BPF_OBJ) $(BENCH_PKTGEN)
-	$(Q)MXSCREEN=$(BUILD)/mxscreen PKTGEN=$(BENCH_PKTGEN) bench/pps.sh $(BENCH_BUILD)
+bench-pps: $(BUILD)/mxscreen $(BUILD)/mxscreend $(BPF_OBJ) $(BENCH_PKTGEN)
+	$(Q)MXSCREEN=$(BUILD)/mxscreen MXSCREEND=$(BUILD)/mxscreend \
+		PKTGEN=$(BENCH_PKTGEN) bench/pps.sh $(BENCH_BUILD)
 
 # Real Postfix behind mxscreen: its own package set (postfix, gnuplot).
 BENCH_MAIL_DEPS = $(BUILD)/mxscreen $(BUILD)/mxscreend \

@@ -24,6 +24,10 @@
  *   N = 1k:   P = 1,111     B = 1,000
  *   N = 100k: P = 111,111   B = 100,000
  *   N = 1M:   P = 131,071   B = 117,964  (+ 882,036 data entries)
+ *
+ * With PKTGEN_FLOOD=1 in the environment (both commands): a spoofed
+ * random-source flood.  Every address of 198.18.0.0/15 (131,072) sends,
+ * none is listed, and all N entries are data.
  */
 #include <errno.h>
 #include <sched.h>
@@ -58,8 +62,14 @@ struct pktgen_plan {
 static void plan_make(__u32 n, struct pktgen_plan *p)
 {
 	__u32 cap = (__u32)((__u64)PKTGEN_SPACE * 9 / 10);
+	const char *flood = getenv("PKTGEN_FLOOD");
 
 	p->n = n;
+	if (flood && !strcmp(flood, "1")) {
+		p->blocked = 0;
+		p->sources = PKTGEN_SPACE;
+		return;
+	}
 	p->blocked = n < cap ? n : cap;
 	p->sources = (__u32)(((__u64)p->blocked * 10 + 4) / 9);
 	if (p->sources > PKTGEN_SPACE)

@@ -47,6 +47,7 @@ set -eu
 
 OUTDIR=${1:?usage: pps.sh OUTDIR}
 MXSCREEN=$(realpath "${MXSCREEN:?set MXSCREEN to build/mxscreen}")
+MXSCREEND=$(realpath "${MXSCREEND:?set MXSCREEND to build/mxscreend}")
 PKTGEN=$(realpath "${PKTGEN:?set PKTGEN to build/bench/pktgen}")
 SIZES=${BENCH_PPS_SIZES:-1000 100000 1000000}
 SECS=${BENCH_PPS_SECONDS:-5}
@@ -76,6 +77,10 @@ rx() { ip netns exec "$NS_R" "$@"; }
 cleanup() {
 	rc=$?
 	trap - EXIT INT TERM
+	if [ -n "${daemon:-}" ]; then
+		kill "$daemon" 2>/dev/null || true
+		wait "$daemon" 2>/dev/null || true
+	fi
 	if [ -n "$listener" ]; then
 		kill "$listener" 2>/dev/null || true
 		wait "$listener" 2>/dev/null || true
@@ -275,6 +280,75 @@ for n in $SIZES; do
 	done
 done
 
+# ---- flood: a spoofed random-source SYN flood that no entry lists --------
+# 131,072 sources of 198.18.0.0/15, FLOOD_N entries loaded (none of them a
+# source), mxscreen with mxscreend running and its default SYN rate limit
+# (rate_limit_mx = 60/1m).  Every SYN reaches the stack whatever the
+# filter; what differs is what the filter adds to the stack's cost.
+FLOOD_N=${BENCH_PPS_FLOOD:-1000000}
+daemon=""
+flood_daemon_start() {
+	cat >"$tmp/mxscreend.conf" <<CONF
+rate_limit_mx = 60/1m
+state_file =
+CONF
+	nsenter --net="/run/netns/$NS_R" "$MXSCREEND" -f -c "$tmp/mxscreend.conf" \
+		--pin-path "$PIN" >"$tmp/mxscreend.log" 2>&1 &
+	daemon=$!
+	for _ in $(seq 100); do
+		[ "$(mxs status --json 2>/dev/null | jq -r '.daemon.running // false')" = true ] && return 0
+		sleep 0.1
+	done
+	die "mxscreend did not start: $(cat "$tmp/mxscreend.log")"
+}
+flood_daemon_stop() {
+	[ -n "$daemon" ] || return 0
+	kill "$daemon" 2>/dev/null || true
+	wait "$daemon" 2>/dev/null || true
+	daemon=""
+}
+: >"$tmp/flood.jsonl"
+if [ "$FLOOD_N" != 0 ]; then
+	list=$tmp/flood-$FLOOD_N.txt
+	PKTGEN_FLOOD=1 "$PKTGEN" list "$FLOOD_N" "$list"
+	for m in $MECHS; do
+		say "flood, $m, $FLOOD_N entries: loading"
+		mech_setup "$m" "$list" "$FLOOD_N"
+		[ "$m" = mxscreen ] && flood_daemon_start
+		pin_napi
+		ck0=$(nstat_get TcpExtSyncookiesSent)
+		in0=$(nstat_get TcpInSegs)
+		c0=$(cpu_line)
+		say "flood, $m: sending for ${SECS}s"
+		gen=$(PKTGEN_FLOOD=1 nsenter --net="/run/netns/$NS_G" "$PKTGEN" send \
+			"$FLOOD_N" "$GEN_IFINDEX" "$SECS" "$MAXP" "$GEN_CPU")
+		c1=$(cpu_line)
+		ck1=$(nstat_get TcpExtSyncookiesSent)
+		in1=$(nstat_get TcpInSegs)
+		rate_drops=0
+		if [ "$m" = mxscreen ]; then
+			rate_drops=$(mxs stats --json | jq '.drop_rate')
+			flood_daemon_stop
+		fi
+		mech_teardown "$m"
+		jq -cn --arg m "$m" --argjson n "$FLOOD_N" --argjson gen "$gen" \
+			--argjson ck "$((ck1 - ck0))" --argjson in "$((in1 - in0))" \
+			--argjson rd "$rate_drops" \
+			--arg c0 "$c0" --arg c1 "$c1" --argjson hz "$hz" \
+			--argjson threaded "$THREADED" '
+			def f: split(" ") | map(select(. != "")) | .[1:] | map(tonumber);
+			($c0 | f) as $a | ($c1 | f) as $b |
+			[range(0; 8)] | map($b[.] - $a[.]) as $t |
+			($t[3] + $t[4] + $t[7]) as $notbusy |
+			(if $threaded == 1 then ($t | add) - $notbusy else $t[6] end) as $busy |
+			{mechanism: $m, entries: $n, sources: 131072, sent: $gen.sent,
+			 seconds: $gen.seconds, offered_pps: ($gen.sent / $gen.seconds),
+			 stack_segments: $in, syncookies_sent: $ck, rate_drops: $rd,
+			 rx_ns_per_syn: ($busy / $hz * 1e9 / $gen.sent)}' \
+			>>"$tmp/flood.jsonl"
+	done
+fi
+
 jq -s --argjson tn "$TARGET_NFT" --argjson ts "$TARGET_STACK" \
 	--arg kernel "$(uname -r)" --arg cpu "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)" \
 	--argjson secs "$SECS" --argjson threaded "$THREADED" '
@@ -294,7 +368,21 @@ jq -s --argjson tn "$TARGET_NFT" --argjson ts "$TARGET_STACK" \
 		 capacity_mxscreen_over_best_nft: ($cx / $cnb), capacity_mxscreen_over_stack: ($cx / $cst),
 		 target_nft: $tn, target_stack: $ts,
 		 met: (($x / $nb) >= $tn and ($x / $st) >= $ts)}))}' \
-	"$tmp/results.jsonl" >"$OUTDIR/pps.json"
+	"$tmp/results.jsonl" >"$tmp/pps-sizes.json"
+# The flood: per SYN, what each filter adds to the stack's own cost ("none").
+jq -s '
+	def get($m): map(select(.mechanism == $m))[0];
+	. as $r |
+	if length == 0 then null else
+	($r | get("none").rx_ns_per_syn) as $stack |
+	{runs: $r, stack_ns_per_syn: $stack,
+	 added_ns_per_syn: ($r | map(select(.mechanism != "none")) |
+		map({key: .mechanism, value: (.rx_ns_per_syn - $stack)}) | from_entries),
+	 mxscreen_added_over_stack: ((($r | get("mxscreen").rx_ns_per_syn) - $stack) / $stack),
+	 mxscreen_added_over_best_nft: ((($r | get("mxscreen").rx_ns_per_syn) - $stack) /
+		([($r | get("nft-ingress").rx_ns_per_syn), ($r | get("nft-prerouting").rx_ns_per_syn)] | min - $stack))}
+	end' "$tmp/flood.jsonl" >"$tmp/flood.json"
+jq --slurpfile fl "$tmp/flood.json" '. + {flood: $fl[0]}' "$tmp/pps-sizes.json" >"$OUTDIR/pps.json"
 
 jq -r '
 	(["entries", "mechanism", "offered/s", "dropped/s", "rx CPU", "softirq", "ns/drop", "drops/s per rx CPU"] | @tsv),
@@ -309,5 +397,13 @@ jq -r '
 		(.mxscreen_over_stack * 100 | floor / 100),
 		(.capacity_mxscreen_over_best_nft * 100 | floor / 100),
 		(.capacity_mxscreen_over_stack * 100 | floor / 100), .met] | @tsv)' \
+	"$OUTDIR/pps.json" | column -t -s $'\t'
+jq -r 'if .flood then
+	"", "flood: \(.flood.runs[0].entries) entries, 131072 spoofed sources, none listed",
+	(["mechanism", "offered/s", "rx ns/SYN", "added to the stack", "rate drops"] | @tsv),
+	(.flood.runs[] | [.mechanism, (.offered_pps | floor), (.rx_ns_per_syn | floor),
+		(if .mechanism == "none" then "-" else (.rx_ns_per_syn - $stack | floor) end),
+		.rate_drops] | @tsv)
+	else empty end' --argjson stack "$(jq '.flood.stack_ns_per_syn // 0' "$OUTDIR/pps.json")" \
 	"$OUTDIR/pps.json" | column -t -s $'\t'
 say "wrote $OUTDIR/pps.json"

@@ -39,7 +39,9 @@ FUZZ_MODS_config = $(call fuzz_mods,config)
 FUZZ_MODS_cli_args = $(call fuzz_mods,cli_args)
 FUZZ_MODS_dns_answer = $(call fuzz_mods,dnsbl)
 FUZZ_LIBS_dns_answer = $(CARES_LIBS)
-# The real XDP object (the skeleton) and the BPF tests' frame builder.
+# The real XDP object (the skeleton), its writer (kmap) and the BPF tests'
+# frame builder.
+FUZZ_MODS_xdp = kmap kmap_dir settings duration stats json addr errbuf
 FUZZ_SRCS_xdp = tests/bpf/packets.c
 FUZZ_LIBS_xdp = $(LDLIBS)
 

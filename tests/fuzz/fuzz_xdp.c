@@ -49,12 +49,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
 #include "../../bpf/mxscreen.h"
+#include "../../userspace/kmap.h"
 #include "mxscreen.skel.h"
 #include "packets.h"
 #include "fuzz.h"
@@ -133,6 +135,8 @@ static const __u8 ext_types[] = {EXT_HOP, EXT_ROUTING, EXT_FRAG, EXT_DEST};
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 static struct mxscreen_bpf *skel;
+static struct kmap km; /* the writer, on the maps pinned in pin_dir */
+static char pin_dir[64];
 static int prog_fd, stats_fd, config_fd, ncpus;
 static struct mxs_stats *percpu;
 
@@ -164,32 +168,12 @@ static void update(int fd, const void *key, const void *value)
 		die("cannot update a map: %s", strerror(errno));
 }
 
-/* The hints of an entry, as kmap.c writes them. */
-static void seed_hints(const struct entry *e)
-{
-	__u32 family = e->family == 6 ? MXS_FAMILY_V6 : MXS_FAMILY_V4;
-	__u32 kind, first, count, i;
-	__u8 one = 1;
-
-	if (e->list == ALLOW)
-		kind = MXS_HINT_ALLOW;
-	else if (e->len < (e->family == 6 ? 128 : 32))
-		kind = MXS_HINT_BLOCK_NET;
-	else
-		return;
-	mxs_hint_range(family, e->addr, (__u32)e->len, &first, &count);
-	for (i = 0; i < count; i++) {
-		__u32 idx = mxs_hint_index(kind, family, first + i);
-
-		update(bpf_map__fd(skel->maps.hints), &idx, &one);
-	}
-}
-
 static void seed_entry(struct entry *e)
 {
 	struct mxs_entry v = {.classes = e->classes, .reason = e->reason};
 	char addr[64], *slash;
-	int allow = e->list == ALLOW, fd;
+	int allow = e->list == ALLOW, err;
+	struct addr_cidr c;
 
 	snprintf(addr, sizeof(addr), "%s", e->prefix);
 	slash = strchr(addr, '/');
@@ -202,34 +186,15 @@ static void seed_entry(struct entry *e)
 		v.expires_ns = boot_ns() - NS_PER_S;
 	else if (e->expiry == EXP_FUTURE)
 		v.expires_ns = boot_ns() + 30 * 86400 * NS_PER_S;
-	seed_hints(e);
-	if (e->family == 6) {
-		struct mxs_lpm6_key k = {.prefixlen = (__u32)e->len};
-
-		memcpy(k.addr, e->addr, 16);
-		if (e->len == 128) {
-			fd = bpf_map__fd(allow ? skel->maps.allow6_host
-					       : skel->maps.block6_host);
-			update(fd, k.addr, &v);
-		} else {
-			fd = bpf_map__fd(allow ? skel->maps.allow6_net
-					       : skel->maps.block6_net);
-			update(fd, &k, &v);
-		}
-	} else {
-		struct mxs_lpm4_key k = {.prefixlen = (__u32)e->len};
-
-		memcpy(&k.addr, e->addr, 4);
-		if (e->len == 32) {
-			fd = bpf_map__fd(allow ? skel->maps.allow4_host
-					       : skel->maps.block4_host);
-			update(fd, &k.addr, &v);
-		} else {
-			fd = bpf_map__fd(allow ? skel->maps.allow4_net
-					       : skel->maps.block4_net);
-			update(fd, &k, &v);
-		}
-	}
+	memset(&c, 0, sizeof(c));
+	c.family = e->family == 6 ? MXS_FAMILY_V6 : MXS_FAMILY_V4;
+	c.prefixlen = (uint8_t)e->len;
+	memcpy(c.addr, e->addr, e->family == 6 ? 16 : 4);
+	/* as the CLI writes it: the directories and hints in step */
+	err = kmap_entry_put(&km, allow ? MXS_LIST_ALLOW : MXS_LIST_BLOCK, &c,
+			     &v, NULL, NULL);
+	if (err)
+		die("cannot write entry %s: %s", e->prefix, strerror(-err));
 }
 
 static int libbpf_quiet(enum libbpf_print_level level, const char *fmt,
@@ -270,6 +235,16 @@ static void setup(void)
 	percpu = calloc((size_t)ncpus, sizeof(*percpu));
 	if (!percpu)
 		die("out of memory");
+	/* pinned for kmap, and unpinned at once: kmap holds the fds */
+	snprintf(pin_dir, sizeof(pin_dir), "/sys/fs/bpf/mxs-fuzz-xdp-%d",
+		 (int)getpid());
+	err = bpf_object__pin_maps(skel->obj, pin_dir);
+	err = err ?: kmap_open(&km, pin_dir);
+	bpf_object__unpin_maps(skel->obj, pin_dir);
+	rmdir(pin_dir);
+	if (err)
+		die("cannot pin the maps in %s and open them: %s (is bpffs "
+		    "mounted on /sys/fs/bpf?)", pin_dir, strerror(-err));
 
 	port = 25;
 	update(bpf_map__fd(skel->maps.ports), &port, &mx);
