@@ -28,11 +28,12 @@ python3-prometheus-client valgrind cppcheck clang-tidy
 
 # `deps.sh bench`: also what `make bench-mail` needs: a real Postfix (3.7,
 # with postscreen, dnsblog, postlogd), gnuplot for its chart, nftables and
-# perf for looking closer.  Postfix is preseeded to "No configuration": it
-# gets no /etc/postfix/main.cf and no running instance of its own; the
-# benchmark runs a private one with `postfix -c DIR`.
+# perf for looking closer, ethtool for bench-pps.  Postfix is preseeded to
+# "No configuration": it gets no /etc/postfix/main.cf and no running
+# instance of its own; the benchmark runs a private one with
+# `postfix -c DIR`.
 if [ "${1:-}" = bench ]; then
-	PACKAGES="$PACKAGES postfix gnuplot-nox nftables linux-perf"
+	PACKAGES="$PACKAGES postfix gnuplot-nox nftables linux-perf ethtool"
 fi
 
 missing=""
