@@ -231,7 +231,13 @@ test-unit: $(UNIT_BINS) $(UNIT_SAN_BINS)
 
 BPF_TESTS = $(BUILD)/tests/bpf/test_xdp $(BUILD)/tests/bpf/test_handshake
 
+# test_xdp, fuzz_xdp and bench_xdp pin their maps under /sys/fs/bpf so that
+# kmap can write them; bpffs is not mounted at boot everywhere, so mount it
+# first, as the loader does for the CLI.
+BPFFS_READY = mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+
 test-bpf: $(BPF_TESTS)
+	$(Q)$(BPFFS_READY)
 	$(Q)set -e; for t in $(BPF_TESTS); do echo "== $$t"; $$t; done
 
 $(BUILD)/tests/xdp_pass.bpf.o: tests/e2e/xdp_pass.bpf.c

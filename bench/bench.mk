@@ -68,6 +68,7 @@ BENCH_RUN_DNSBL = MXSCREEN=$(BUILD)/mxscreen MXSCREEND=$(BUILD)/mxscreend \
 	GREETER=$(BENCH_GREETER) bench/dnsbl.sh $(BENCH_BUILD)
 
 bench-xdp: $(BENCH_XDP)
+	$(Q)$(BPFFS_READY)
 	$(Q)$(BENCH_RUN_XDP)
 
 bench-load: $(BUILD)/mxscreen
@@ -84,6 +85,7 @@ bench-lists: $(BUILD)/mxscreen $(BUILD)/mxscreend $(BUILD)/tests/xdp_pass.bpf.o
 
 # In sequence: no part may share the CPUs with another's timing runs.
 bench: $(BENCH_XDP) $(BUILD)/mxscreen $(BENCH_DNSBL_DEPS)
+	$(Q)$(BPFFS_READY)
 	$(Q)$(BENCH_RUN_XDP)
 	$(Q)$(BENCH_RUN_LOAD)
 	$(Q)$(BENCH_RUN_DNSBL)

@@ -98,6 +98,7 @@ fuzz_inputs = tests/fuzz/corpus/$$t $$( [ -d tests/fuzz/regressions/$$t ] && \
 	echo -dict=tests/fuzz/dict/$$t.dict)
 
 fuzz: $(patsubst %,$(FUZZ_BUILD)/fuzz_%,$(FUZZ_TARGETS))
+	$(Q)$(BPFFS_READY)
 	$(Q)failed=""; for t in $(FUZZ_TARGETS); do \
 		mkdir -p tests/fuzz/corpus/$$t $(FUZZ_BUILD)/crashes/$$t \
 			$(FUZZ_BUILD)/logs; \
@@ -120,6 +121,7 @@ fuzz: $(patsubst %,$(FUZZ_BUILD)/fuzz_%,$(FUZZ_TARGETS))
 # inputs are cut to FUZZ_MERGE_MAX_LEN bytes.
 FUZZ_MERGE_MAX_LEN ?= 4096
 fuzz-merge: $(patsubst %,$(FUZZ_BUILD)/fuzz_%,$(FUZZ_TARGETS))
+	$(Q)$(BPFFS_READY)
 	$(Q)set -e; for t in $(FUZZ_TARGETS); do \
 		c=tests/fuzz/corpus/$$t; m=$(FUZZ_BUILD)/merge/$$t; \
 		rm -rf $$m; mkdir -p $$m $(FUZZ_BUILD)/logs; \
@@ -135,6 +137,7 @@ fuzz-merge: $(patsubst %,$(FUZZ_BUILD)/fuzz_%,$(FUZZ_TARGETS))
 	done
 
 test-fuzz: $(patsubst %,$(FUZZ_BUILD)/replay/fuzz_%,$(FUZZ_TARGETS))
+	$(Q)$(BPFFS_READY)
 	$(Q)set -e; for t in $(FUZZ_TARGETS); do \
 		echo "== fuzz_$$t: corpus and regressions"; \
 		$(FUZZ_BUILD)/replay/fuzz_$$t tests/fuzz/corpus/$$t \
