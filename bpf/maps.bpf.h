@@ -195,6 +195,16 @@ struct {
 	__type(value, __u64);
 } dir6 SEC(".maps");
 
+/* The compact IPv4 host entries (see "host4" in mxscreen.h): 16 MB,
+ * preallocated, mmap-able; written by userspace only. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MXS_HOST4_LINES);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct mxs_host4_line);
+} host4 SEC(".maps");
+
 /* ---- mxscreend: the handshake program and the daemon -------------------- */
 
 /*

@@ -160,6 +160,47 @@ static __always_inline __u32 dir_read(void *dir, __u32 slot)
 	return (__u32)(*(volatile __u64 *)c >> mxs_dir_shift(slot)) & 0xffff;
 }
 
+/*
+ * judge_entry() for a "host4" word: live (expiry in MXS_HOST4_TICK_SHIFT
+ * units, 0 = never) and meant for class_bit.
+ */
+static __always_inline int judge_word(__u64 w, __u64 *now, __u32 class_bit,
+				      int *expired, int *other_class)
+{
+	__u64 exp = w & MXS_H4_EXP_MASK;
+
+	if (exp && exp <= (clock_now(now) >> MXS_HOST4_TICK_SHIFT)) {
+		*expired = 1;
+		return 0;
+	}
+	if (class_bit && !((w >> MXS_H4_CLASSES_SHIFT) & class_bit)) {
+		*other_class = 1;
+		return 0;
+	}
+	return 1;
+}
+
+/* The allow and block words of a host in its "host4" line (0: none). */
+static __always_inline void host4_find(const struct mxs_host4_line *line,
+				       __u32 hash, __u64 *allow_w,
+				       __u64 *block_w)
+{
+	__u64 ka = mxs_host4_key(hash, 1), kb = mxs_host4_key(hash, 0), w;
+	int i;
+
+	*allow_w = *block_w = 0;
+	if (!line)
+		return;
+#pragma unroll
+	for (i = 0; i < MXS_HOST4_WAYS; i++) {
+		w = *(volatile const __u64 *)&line->way[i];
+		if ((w & MXS_H4_KEY_MASK) == ka)
+			*allow_w = w;
+		else if ((w & MXS_H4_KEY_MASK) == kb)
+			*block_w = w;
+	}
+}
+
 /* The IPv4 netmask of a prefix length (0..32), network byte order. */
 static __always_inline __u32 mask4(__u32 len)
 {
@@ -229,18 +270,33 @@ static __always_inline int screen_v4(__u32 addr, __u32 class_bit, __u8 *reason,
 				     __u32 *slot, __u64 *now)
 {
 	__u32 idx = mxs_dir4_slot((const __u8 *)&addr);
+	__u32 hash = mxs_host4_hash(addr), li = hash >> MXS_HOST4_TAG_BITS;
+	const struct mxs_host4_line *line = bpf_map_lookup_elem(&host4, &li);
 	const struct mxs_entry *e;
-	int expired = 0, other_class = 0;
+	int expired = 0, other_class = 0, spill;
+	__u64 allow_w = 0, block_w = 0;
 
+	/* Touch the host line before the slot is known: the two cold loads
+	 * are independent, so the CPU waits for both at once. */
+	if (line)
+		(void)*(volatile const __u64 *)&line->way[0];
 	*slot = dir_read(&dir4, idx);
 	if (!(*slot & ~MXS_SLOT_RATE))
 		return SCREEN_CLEAN;
+	spill = *slot & MXS_SLOT_HOST_SPILL;
+	if (!spill && (*slot & (MXS_SLOT_HOST_ALLOW | MXS_SLOT_HOST_BLOCK)))
+		host4_find(line, hash, &allow_w, &block_w);
 
 	/* Allow entries apply to every class. */
 	if (*slot & MXS_SLOT_HOST_ALLOW) {
-		e = bpf_map_lookup_elem(&allow4_host, &addr);
-		if (e && judge_entry(e, now, 0, &expired, &other_class))
+		if (spill) {
+			e = bpf_map_lookup_elem(&allow4_host, &addr);
+			if (e && judge_entry(e, now, 0, &expired, &other_class))
+				return SCREEN_ALLOWED;
+		} else if (allow_w && judge_word(allow_w, now, 0, &expired,
+						 &other_class)) {
 			return SCREEN_ALLOWED;
+		}
 	}
 	e = net4_longest(&allow4_net, addr, slot, idx, MXS_SLOT_NET_ALLOW,
 			 MXS_SLOT_ALLOW_LEN_SHIFT);
@@ -248,9 +304,16 @@ static __always_inline int screen_v4(__u32 addr, __u32 class_bit, __u8 *reason,
 		return SCREEN_ALLOWED;
 
 	if (*slot & MXS_SLOT_HOST_BLOCK) {
-		e = bpf_map_lookup_elem(&block4_host, &addr);
-		if (e && judge_entry(e, now, class_bit, &expired, &other_class)) {
-			*reason = e->reason;
+		if (spill) {
+			e = bpf_map_lookup_elem(&block4_host, &addr);
+			if (e && judge_entry(e, now, class_bit, &expired,
+					     &other_class)) {
+				*reason = e->reason;
+				return SCREEN_BLOCKED;
+			}
+		} else if (block_w && judge_word(block_w, now, class_bit,
+						 &expired, &other_class)) {
+			*reason = (__u8)((block_w >> MXS_H4_REASON_SHIFT) & 7);
 			return SCREEN_BLOCKED;
 		}
 	}

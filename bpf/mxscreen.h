@@ -51,6 +51,7 @@
 #define MXS_MAP_OFFENCES "offences"
 #define MXS_MAP_DIR4 "dir4"
 #define MXS_MAP_DIR6 "dir6"
+#define MXS_MAP_HOST4 "host4"
 
 /* Name of the sockops program that reports completed handshakes. */
 #define MXS_HANDSHAKE_PROG_NAME "mxscreen_hs"
@@ -291,6 +292,60 @@ static inline void mxs_hint_range(__u32 family, const __u8 *addr,
 #define MXS_SLOT_NET_ALLOW (1u << 12)
 #define MXS_SLOT_NET_BLOCK (1u << 13)
 #define MXS_SLOT_RATE (1u << 14)
+/* dir4 only: a host entry of this /24 found no room in "host4"; the
+ * program looks the /24's hosts up in the host hashes instead. */
+#define MXS_SLOT_HOST_SPILL (1u << 15)
+
+/*
+ * "host4": BPF_MAP_TYPE_ARRAY (BPF_F_MMAPABLE) of MXS_HOST4_LINES lines of
+ * 64 bytes: the IPv4 host entries of both lists once more, compact, so
+ * that a host hit costs the program one cache line, read in parallel with
+ * the source's dir4 cell (the host hashes stay the lists' record for
+ * userspace).  An address a lives in line mxs_host4_hash(a) >> 14, as one
+ * 64-bit word: the hash's low 14 bits as tag (the hash is a bijection, so
+ * line and tag identify the address), valid and list bits, classes,
+ * reason and the expiry in MXS_HOST4_TICK_SHIFT units, rounded up (0:
+ * never).  A word is written with one atomic store (never torn); a full
+ * line spills the entry to the hash alone and flags its /24
+ * MXS_SLOT_HOST_SPILL.  Written by userspace only, under the prefix lock.
+ */
+#define MXS_HOST4_LINE_BITS 18
+#define MXS_HOST4_LINES (1u << MXS_HOST4_LINE_BITS) /* 16 MB */
+#define MXS_HOST4_WAYS 8
+#define MXS_HOST4_TAG_BITS (32 - MXS_HOST4_LINE_BITS)
+#define MXS_HOST4_TICK_SHIFT 24 /* 16.8 ms; 40 bits last 584 years */
+#define MXS_H4_EXP_MASK ((1ull << 40) - 1)
+#define MXS_H4_CLASSES_SHIFT 40
+#define MXS_H4_REASON_SHIFT 42
+#define MXS_H4_ALLOW (1ull << 45)
+#define MXS_H4_VALID (1ull << 46)
+#define MXS_H4_TAG_SHIFT 47
+
+struct mxs_host4_line {
+	__u64 way[MXS_HOST4_WAYS];
+};
+
+/* A bijection on 32 bits of the address (network byte order as loaded). */
+static inline __u32 mxs_host4_hash(__u32 addr)
+{
+	__u32 h = addr * 0x9e3779b1u;
+
+	h ^= h >> 15;
+	h *= 0x85ebca77u;
+	h ^= h >> 13;
+	return h;
+}
+
+/* The word of an address's entry without its value bits, and the mask
+ * that compares words by it (tag, valid, list). */
+static inline __u64 mxs_host4_key(__u32 hash, int allow)
+{
+	return ((__u64)(hash & ((1u << MXS_HOST4_TAG_BITS) - 1))
+		<< MXS_H4_TAG_SHIFT) |
+	       MXS_H4_VALID | (allow ? MXS_H4_ALLOW : 0);
+}
+#define MXS_H4_KEY_MASK (~0ull << MXS_H4_ALLOW_BIT_POS)
+#define MXS_H4_ALLOW_BIT_POS 45
 
 /* The /24 slot of an IPv4 address (network byte order). */
 static inline __u32 mxs_dir4_slot(const __u8 *addr)

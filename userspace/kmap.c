@@ -161,6 +161,7 @@ int kmap_open(struct kmap *km, const char *pin_path)
 		{ MXS_MAP_RATE_CONN, &km->rate_conn_fd },
 		{ MXS_MAP_DIR4, &km->dir4_fd },
 		{ MXS_MAP_DIR6, &km->dir6_fd },
+		{ MXS_MAP_HOST4, &km->host4_fd },
 	};
 	size_t len;
 	int err;
@@ -169,7 +170,7 @@ int kmap_open(struct kmap *km, const char *pin_path)
 	km->config_fd = km->ports_fd = km->stats_fd = km->meta_fd = -1;
 	km->hints_fd = km->hs_stats_fd = km->cache_fd = km->daemon_fd = -1;
 	km->offences_fd = km->rate_syn_fd = km->rate_conn_fd = -1;
-	km->dir4_fd = km->dir6_fd = km->lock_fd = -1;
+	km->dir4_fd = km->dir6_fd = km->host4_fd = km->lock_fd = -1;
 	for (int l = 0; l < 2; l++)
 		for (int f = 0; f < 2; f++)
 			for (int k = 0; k < 2; k++)
@@ -208,7 +209,7 @@ void kmap_close(struct kmap *km)
 		       &km->meta_fd,   &km->hints_fd,  &km->hs_stats_fd,
 		       &km->cache_fd,  &km->daemon_fd, &km->offences_fd,
 		       &km->rate_syn_fd, &km->rate_conn_fd, &km->dir4_fd,
-		       &km->dir6_fd };
+		       &km->dir6_fd, &km->host4_fd };
 
 	kmap_dir_close(km);
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
@@ -357,7 +358,7 @@ int kmap_entry_put(struct kmap *km, int list, const struct addr_cidr *cidr,
 	unsigned char key[KMAP_KEY_MAX];
 	struct mxs_prefix mkey;
 
-	bool locked = kmap_dir_resolves(cidr);
+	bool locked = kmap_dir_needs_lock(cidr);
 	int err;
 
 	if (!kmap_list_ok(list))
@@ -375,8 +376,10 @@ int kmap_entry_put(struct kmap *km, int list, const struct addr_cidr *cidr,
 	if (bpf_map_update_elem(kmap_fd_for(km, list, cidr), key, entry,
 				BPF_ANY))
 		err = kmap_update_errno();
-	else if (locked)
+	else if (kmap_dir_resolves(cidr))
 		kmap_dir_raise(km, list, cidr); /* now the program finds it */
+	else if (kmap_dir_host4(cidr))
+		kmap_dir_host4_put(km, list, cidr, entry);
 	if (locked)
 		kmap_dir_unlock(km);
 	if (err)
@@ -395,10 +398,11 @@ int kmap_entry_put(struct kmap *km, int list, const struct addr_cidr *cidr,
 	return 0;
 }
 
-/* Delete a prefix that the directory resolves: lower the slots naming it
- * first, under the prefix lock, then delete it. */
-static int kmap_resolved_delete(struct kmap *km, int list, int fd,
-				const struct addr_cidr *cidr, const void *key)
+/* Delete an entry the directory resolves (an IPv4 prefix of /24 or
+ * shorter: lower the slots naming it) or mirrors (an IPv4 host: erase its
+ * word) under the lock, before deleting it from its hash. */
+static int kmap_locked_delete(struct kmap *km, int list, int fd,
+			      const struct addr_cidr *cidr, const void *key)
 {
 	struct mxs_entry cur;
 	int err = kmap_dir_lock(km);
@@ -407,8 +411,10 @@ static int kmap_resolved_delete(struct kmap *km, int list, int fd,
 		return err;
 	if (bpf_map_lookup_elem(fd, key, &cur))
 		err = -errno;
-	if (!err)
+	if (!err && kmap_dir_resolves(cidr))
 		err = kmap_dir_lower(km, list, fd, cidr);
+	else if (!err)
+		kmap_dir_host4_erase(km, list, cidr);
 	if (!err && bpf_map_delete_elem(fd, key))
 		err = -errno;
 	kmap_dir_unlock(km);
@@ -425,8 +431,8 @@ int kmap_entry_delete(struct kmap *km, int list, const struct addr_cidr *cidr)
 		return -EINVAL;
 	kmap_key_build(cidr, key);
 	fd = kmap_fd_for(km, list, cidr);
-	if (kmap_dir_resolves(cidr))
-		err = kmap_resolved_delete(km, list, fd, cidr, key);
+	if (kmap_dir_needs_lock(cidr))
+		err = kmap_locked_delete(km, list, fd, cidr, key);
 	else
 		err = bpf_map_delete_elem(fd, key) ? -errno : 0;
 	if (err)
@@ -529,17 +535,20 @@ static int kmap_update_many(int fd, const unsigned char *keys, size_t key_size,
 	return 0;
 }
 
-/* After a batch of IPv4 prefixes was written: raise the directory for the
- * first n keys of it (the ones written). */
-static void kmap_raise_batch(struct kmap *km, int list, const unsigned char *keys,
-			     size_t key_size, size_t n)
+/* After a batch of IPv4 entries was written: raise the directory for the
+ * first n keys of it (the ones written), or mirror the hosts in host4. */
+static void kmap_dir_batch(struct kmap *km, int list, enum kmap_kind kind,
+			   const unsigned char *keys, size_t key_size, size_t n,
+			   const struct mxs_entry *entry)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct addr_cidr cidr;
 
-		kmap_key_parse(0, KMAP_NET, keys + i * key_size, &cidr);
+		kmap_key_parse(0, kind, keys + i * key_size, &cidr);
 		if (kmap_dir_resolves(&cidr))
 			kmap_dir_raise(km, list, &cidr);
+		else if (kmap_dir_host4(&cidr))
+			kmap_dir_host4_put(km, list, &cidr, entry);
 	}
 }
 
@@ -564,7 +573,7 @@ int kmap_entries_put_many(struct kmap *km, int list,
 	/* all flags before any entry, as for a single write */
 	for (size_t i = 0; i < n && !err; i++) {
 		err = kmap_dir_flag(km, list, &cidrs[i]);
-		if (!locked && kmap_dir_resolves(&cidrs[i]))
+		if (!locked && kmap_dir_needs_lock(&cidrs[i]))
 			locked = true;
 	}
 	if (!err && locked)
@@ -591,9 +600,11 @@ int kmap_entries_put_many(struct kmap *km, int list,
 							       filled, values,
 							       &wrote);
 					*done += wrote;
-					if (fam == 0 && kind == KMAP_NET)
-						kmap_raise_batch(km, list, keys,
-								 key_size, wrote);
+					if (fam == 0)
+						kmap_dir_batch(km, list,
+							       (enum kmap_kind)kind,
+							       keys, key_size,
+							       wrote, entry);
 					filled = 0;
 				}
 				if (i == n || err)
@@ -797,9 +808,10 @@ int kmap_entries_flush(struct kmap *km, int list, size_t *removed)
 	for (int fam = 0; fam < 2 && !rc; fam++)
 		for (int kind = 0; kind < 2 && !rc; kind++) {
 			int fd = km->list_fd[list - 1][fam][kind];
-			/* IPv4 prefixes: no slot may name one once it is gone,
-			 * and none may be added meanwhile */
-			bool resolved = fam == 0 && kind == KMAP_NET;
+			/* IPv4: no slot may name a prefix once it is gone, no
+			 * host word may outlive its host, and none may be
+			 * added meanwhile */
+			bool resolved = fam == 0;
 			struct kmap_keybuf kb = {
 				.key_size = kmap_key_size(fam, (enum kmap_kind)kind),
 			};
@@ -808,7 +820,10 @@ int kmap_entries_flush(struct kmap *km, int list, size_t *removed)
 				rc = kmap_dir_lock(km);
 				if (rc)
 					break;
-				kmap_dir_forget_lengths(km, list);
+				if (kind == KMAP_NET)
+					kmap_dir_forget_lengths(km, list);
+				else
+					kmap_dir_host4_forget(km, list);
 			}
 			rc = kmap_walk_map(fd, fam, (enum kmap_kind)kind,
 					   kmap_collect_key, &kb);

@@ -8,9 +8,10 @@
  * map is always -ENOSPC, whatever the map type said.  Prefixes go to the
  * host hash when they are /32 or /128 and to the LPM trie otherwise, so
  * callers never choose a map themselves.  Every list write also keeps the
- * directories "dir4"/"dir6" in step (kmap_dir.c): flags before an entry
- * is written, prefix lengths after it is written and before it is
- * deleted, so that the XDP program never sees a gap.
+ * directories "dir4"/"dir6" and the compact IPv4 host words of "host4" in
+ * step (kmap_dir.c): flags before an entry is written, prefix lengths and
+ * host words after it is written and before it is deleted, so that the
+ * XDP program never sees a gap.
  */
 #ifndef MXS_KMAP_H
 #define MXS_KMAP_H
@@ -41,8 +42,9 @@ struct kmap {
 	int offences_fd;
 	int rate_syn_fd;
 	int rate_conn_fd;
-	int dir4_fd, dir6_fd;
+	int dir4_fd, dir6_fd, host4_fd;
 	uint64_t *dir4, *dir6; /* mmap of the directories' cells */
+	uint64_t *host4;       /* mmap of the compact IPv4 host lines */
 	int lock_fd;           /* the pin directory, flock()ed by prefix writers */
 	/* [list - 1][family v4=0/v6=1][enum kmap_kind] */
 	int list_fd[2][2][2];

@@ -48,6 +48,12 @@ int kmap_dir_open(struct kmap *km)
 		km->dir6 = NULL;
 		return -errno;
 	}
+	km->host4 = mmap(NULL, (size_t)MXS_HOST4_LINES * sizeof(struct mxs_host4_line),
+			 PROT_READ | PROT_WRITE, MAP_SHARED, km->host4_fd, 0);
+	if (km->host4 == MAP_FAILED) {
+		km->host4 = NULL;
+		return -errno;
+	}
 	km->lock_fd = open(km->pin_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (km->lock_fd < 0)
 		return -errno;
@@ -60,9 +66,12 @@ void kmap_dir_close(struct kmap *km)
 		munmap(km->dir4, kmap_dir_bytes(MXS_DIR4_CELLS));
 	if (km->dir6)
 		munmap(km->dir6, kmap_dir_bytes(MXS_DIR6_CELLS));
+	if (km->host4)
+		munmap(km->host4,
+		       (size_t)MXS_HOST4_LINES * sizeof(struct mxs_host4_line));
 	if (km->lock_fd >= 0)
 		close(km->lock_fd);
-	km->dir4 = km->dir6 = NULL;
+	km->dir4 = km->dir6 = km->host4 = NULL;
 	km->lock_fd = -1;
 }
 
@@ -92,6 +101,43 @@ int kmap_dir_resolves(const struct addr_cidr *cidr)
 {
 	return cidr->family == MXS_FAMILY_V4 &&
 	       cidr->prefixlen <= MXS_DIR4_PREFIX;
+}
+
+int kmap_dir_host4(const struct addr_cidr *cidr)
+{
+	return cidr->family == MXS_FAMILY_V4 && cidr->prefixlen == 32;
+}
+
+int kmap_dir_needs_lock(const struct addr_cidr *cidr)
+{
+	return kmap_dir_resolves(cidr) || kmap_dir_host4(cidr);
+}
+
+/* The host's line and its key word (tag, valid, list). */
+static uint64_t *kmap_host4_line(struct kmap *km, int list,
+				 const struct addr_cidr *cidr, uint64_t *key)
+{
+	uint32_t a, h;
+
+	memcpy(&a, cidr->addr, sizeof(a));
+	h = mxs_host4_hash(a);
+	*key = mxs_host4_key(h, list == MXS_LIST_ALLOW);
+	return km->host4 + (size_t)(h >> MXS_HOST4_TAG_BITS) * MXS_HOST4_WAYS;
+}
+
+/* An entry as a host4 word: expiry rounded up to the next tick, reasons
+ * beyond the word's three bits as "none" (counted as manual, as the
+ * program counts any unknown reason). */
+static uint64_t kmap_host4_word(uint64_t key, const struct mxs_entry *e)
+{
+	uint64_t tick = 1ull << MXS_HOST4_TICK_SHIFT, exp = 0;
+
+	if (e->expires_ns)
+		exp = ((e->expires_ns + tick - 1) >> MXS_HOST4_TICK_SHIFT) &
+		      MXS_H4_EXP_MASK;
+	return key | exp |
+	       ((uint64_t)(e->classes & MXS_CLASSES_ALL) << MXS_H4_CLASSES_SHIFT) |
+	       ((uint64_t)(e->reason < 8 ? e->reason : 0) << MXS_H4_REASON_SHIFT);
 }
 
 static uint16_t kmap_dir_get(const uint64_t *dir, uint32_t slot)
@@ -257,6 +303,56 @@ void kmap_dir_forget_lengths(struct kmap *km, int list)
 {
 	kmap_dir4_set_field(km->dir4, 0, MXS_DIR4_SLOTS,
 			    kmap_dir_len_shift(list), -1, false, 0);
+}
+
+void kmap_dir_host4_put(struct kmap *km, int list, const struct addr_cidr *cidr,
+			const struct mxs_entry *e)
+{
+	uint64_t key, *line = kmap_host4_line(km, list, cidr, &key);
+	uint64_t word = kmap_host4_word(key, e);
+	int free_way = -1;
+
+	for (int i = 0; i < MXS_HOST4_WAYS; i++) {
+		uint64_t w = __atomic_load_n(&line[i], __ATOMIC_ACQUIRE);
+
+		if ((w & MXS_H4_KEY_MASK) == key) {
+			__atomic_store_n(&line[i], word, __ATOMIC_RELEASE);
+			return;
+		}
+		if (!(w & MXS_H4_VALID) && free_way < 0)
+			free_way = i;
+	}
+	if (free_way >= 0) {
+		__atomic_store_n(&line[free_way], word, __ATOMIC_RELEASE);
+		return;
+	}
+	/* a full line: the /24's hosts are looked up in the hashes, which
+	 * hold this one already */
+	kmap_dir_or(km->dir4, kmap_dir4_slot(cidr), MXS_SLOT_HOST_SPILL);
+}
+
+void kmap_dir_host4_erase(struct kmap *km, int list,
+			  const struct addr_cidr *cidr)
+{
+	uint64_t key, *line = kmap_host4_line(km, list, cidr, &key);
+
+	for (int i = 0; i < MXS_HOST4_WAYS; i++)
+		if ((__atomic_load_n(&line[i], __ATOMIC_ACQUIRE) &
+		     MXS_H4_KEY_MASK) == key)
+			__atomic_store_n(&line[i], 0, __ATOMIC_RELEASE);
+}
+
+void kmap_dir_host4_forget(struct kmap *km, int list)
+{
+	uint64_t want = MXS_H4_VALID | (list == MXS_LIST_ALLOW ? MXS_H4_ALLOW : 0);
+	size_t n = (size_t)MXS_HOST4_LINES * MXS_HOST4_WAYS;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t w = __atomic_load_n(&km->host4[i], __ATOMIC_ACQUIRE);
+
+		if ((w & (MXS_H4_VALID | MXS_H4_ALLOW)) == want)
+			__atomic_store_n(&km->host4[i], 0, __ATOMIC_RELEASE);
+	}
 }
 
 uint16_t kmap_dir_slot(struct kmap *km, const struct addr_cidr *ip)

@@ -25,6 +25,8 @@
 
 #include "addr.h"
 
+#include "../bpf/mxscreen.h"
+
 struct kmap;
 
 /* Map both directories of the pinned maps (km's fds are open). */
@@ -39,6 +41,21 @@ void kmap_dir_unlock(struct kmap *km);
 /* Whether writing cidr to list needs the prefix lock and a raise/lower
  * (an IPv4 prefix of /24 or shorter). */
 int kmap_dir_resolves(const struct addr_cidr *cidr);
+
+/* Whether cidr is an IPv4 host, mirrored in "host4" (under the lock). */
+int kmap_dir_host4(const struct addr_cidr *cidr);
+/* Whether a write of cidr needs the lock. */
+int kmap_dir_needs_lock(const struct addr_cidr *cidr);
+
+/* After the IPv4 host cidr was written to list's hash with entry e: its
+ * compact word (or, when its line is full, the /24's spill flag). */
+void kmap_dir_host4_put(struct kmap *km, int list, const struct addr_cidr *cidr,
+			const struct mxs_entry *e);
+/* Before the IPv4 host cidr is deleted from list's hash. */
+void kmap_dir_host4_erase(struct kmap *km, int list,
+			  const struct addr_cidr *cidr);
+/* Before every IPv4 host of list is deleted. */
+void kmap_dir_host4_forget(struct kmap *km, int list);
 
 /* Set the flags (or IPv6 hints) announcing cidr in list. */
 int kmap_dir_flag(struct kmap *km, int list, const struct addr_cidr *cidr);

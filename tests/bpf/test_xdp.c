@@ -190,6 +190,8 @@ static void reset_state(void)
 	clear_map(skel->maps.rate_syn);
 	memset(km.dir4, 0, (size_t)MXS_DIR4_CELLS * sizeof(__u64));
 	memset(km.dir6, 0, (size_t)MXS_DIR6_CELLS * sizeof(__u64));
+	memset(km.host4, 0,
+	       (size_t)MXS_HOST4_LINES * sizeof(struct mxs_host4_line));
 	set_daemon_heartbeat(0);
 	set_config(0, 0);
 }
@@ -621,6 +623,8 @@ static const struct xdp_case cases[] = {
 	{ "v4 reason rate", { SYN4(25) },
 	  { BLOCK(N4, .reason = MXS_REASON_RATE) }, 0, 0, XDP_DROP,
 	  F(drop_rate) },
+	{ "v4 host reason 99 counts as manual", { SYN4(25) },
+	  { BLOCK(H4, .reason = 99) }, 0, 0, XDP_DROP, F(drop_manual) },
 	{ "v4 reason none counts as manual", { SYN4(25) },
 	  { BLOCK(H4, .reason = R_NONE) }, 0, 0, XDP_DROP, F(drop_manual) },
 	{ "v6 reason 99 counts as manual", { SYN6(25) },
@@ -1666,6 +1670,52 @@ static void test_dir_updates(void **state)
 }
 
 /*
+ * host4: a line holds MXS_HOST4_WAYS entries.  With it full of other
+ * hosts, a listed source spills to the hash and its /24 is flagged, and
+ * must still be refused; a clean source of a full line still passes.
+ */
+static void test_host4_spill(void **state)
+{
+	struct mxs_entry e = {.classes = MXS_CLASSES_ALL,
+			      .reason = MXS_REASON_DNSBL};
+	struct addr_cidr src, other;
+	__u32 a, want_line, found = 0;
+	int fails = 0;
+
+	reset_state();
+	cidr_of(PKT_SRC4 "/32", &src);
+	memcpy(&a, src.addr, 4);
+	want_line = mxs_host4_hash(a) >> MXS_HOST4_TAG_BITS;
+	/* data entries (never a packet's source) that share its line */
+	for (__u32 x = 1; found < MXS_HOST4_WAYS && x; x++) {
+		__u32 be = htonl(x);
+
+		if (be == a || mxs_host4_hash(be) >> MXS_HOST4_TAG_BITS != want_line)
+			continue;
+		other = src;
+		memcpy(other.addr, &be, 4);
+		assert_int_equal(kmap_entry_put(&km, MXS_LIST_BLOCK, &other, &e,
+						NULL, NULL),
+				 0);
+		found++;
+	}
+	assert_int_equal(found, MXS_HOST4_WAYS);
+	fails += syn4_verdict("full line, source not listed", XDP_PASS,
+			      F(pass_clean));
+	put4(MXS_LIST_BLOCK, PKT_SRC4 "/32", MXS_REASON_LIST);
+	assert_true(km.dir4[mxs_dir4_slot(src.addr) / 4] >>
+			    mxs_dir_shift(mxs_dir4_slot(src.addr)) &
+		    MXS_SLOT_HOST_SPILL);
+	fails += syn4_verdict("full line, source spilled to the hash",
+			      XDP_DROP, F(drop_list));
+	del4(MXS_LIST_BLOCK, PKT_SRC4 "/32");
+	fails += syn4_verdict("spilled source deleted", XDP_PASS,
+			      F(pass_clean));
+	assert_int_equal(fails, 0);
+	reset_state();
+}
+
+/*
  * While another thread adds and deletes a prefix over and over, the
  * program must never see a gap: a source covered by a permanent entry
  * throughout keeps its verdict on every run.
@@ -1739,6 +1789,8 @@ static void test_dir_no_gap(void **state)
 {
 	struct toggler block24 = {MXS_LIST_BLOCK, N4, MXS_REASON_DNSBL, 0, 0, 0};
 	struct toggler allow24 = {MXS_LIST_ALLOW, N4, MXS_REASON_MANUAL, 0, 0, 0};
+	struct toggler host32 = {MXS_LIST_BLOCK, PKT_SRC4 "/32",
+				 MXS_REASON_DNSBL, 0, 0, 0};
 	struct toggler block28 = {MXS_LIST_BLOCK, "198.51.100.0/28",
 				  MXS_REASON_DNSBL, 0, 0, 0};
 
@@ -1747,6 +1799,8 @@ static void test_dir_no_gap(void **state)
 	run_while_toggling("block /24 inside a blocked /16", &block24,
 			   F(drop_list), F(drop_dnsbl));
 	run_while_toggling("block /28 inside a blocked /16", &block28,
+			   F(drop_list), F(drop_dnsbl));
+	run_while_toggling("block host inside a blocked /16", &host32,
 			   F(drop_list), F(drop_dnsbl));
 	reset_state();
 	put4(MXS_LIST_BLOCK, "198.0.0.0/8", MXS_REASON_LIST);
@@ -1949,6 +2003,7 @@ int main(void)
 	    cmocka_unit_test(test_syn_rate),
 	    cmocka_unit_test(test_dir_updates),
 	    cmocka_unit_test(test_dir_no_gap),
+	    cmocka_unit_test(test_host4_spill),
 	    cmocka_unit_test(test_stats_total),
 	};
 
