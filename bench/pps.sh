@@ -237,6 +237,16 @@ nstat_get() { # absolute value of one counter in the receiver namespace
 
 cpu_line() { awk -v c="cpu$RX_CPU" '$1 == c' /proc/stat; }
 
+# jq: from two cpu_line()s ($c0, $c1) the receiver's jiffies per state
+# ($t, /proc/stat order) and its busy jiffies ($busy): softirq, or all but
+# idle, iowait and steal for a NAPI thread.
+JQ_RX_BUSY='def f: split(" ") | map(select(. != "")) | .[1:] | map(tonumber);
+	($c0 | f) as $a | ($c1 | f) as $b |
+	[range(0; 8)] | map($b[.] - $a[.]) as $t |
+	($t[3] + $t[4] + $t[7]) as $notbusy |
+	(if $threaded == 1 then ($t | add) - $notbusy else $t[6] end) as $busy'
+
+
 # ---- runs -------------------------------------------------------------------------
 : >"$tmp/results.jsonl"
 hz=$(getconf CLK_TCK)
@@ -261,11 +271,7 @@ for n in $SIZES; do
 			--argjson d "$((d1 - d0))" --argjson ck "$((ck1 - ck0))" \
 			--arg c0 "$c0" --arg c1 "$c1" --argjson hz "$hz" \
 			--argjson threaded "$THREADED" '
-			def f: split(" ") | map(select(. != "")) | .[1:] | map(tonumber);
-			($c0 | f) as $a | ($c1 | f) as $b |
-			[range(0; 8)] | map($b[.] - $a[.]) as $t |
-			($t[3] + $t[4] + $t[7]) as $notbusy |
-			(if $threaded == 1 then ($t | add) - $notbusy else $t[6] end) as $busy |
+			'"$JQ_RX_BUSY"' |
 			(($t | add) - $t[7]) as $avail |
 			{mechanism: $m, entries: $n, sent: $gen.sent, seconds: $gen.seconds,
 			 offered_pps: ($gen.sent / $gen.seconds),
@@ -336,11 +342,7 @@ if [ "$FLOOD_N" != 0 ]; then
 			--argjson rd "$rate_drops" \
 			--arg c0 "$c0" --arg c1 "$c1" --argjson hz "$hz" \
 			--argjson threaded "$THREADED" '
-			def f: split(" ") | map(select(. != "")) | .[1:] | map(tonumber);
-			($c0 | f) as $a | ($c1 | f) as $b |
-			[range(0; 8)] | map($b[.] - $a[.]) as $t |
-			($t[3] + $t[4] + $t[7]) as $notbusy |
-			(if $threaded == 1 then ($t | add) - $notbusy else $t[6] end) as $busy |
+			'"$JQ_RX_BUSY"' |
 			{mechanism: $m, entries: $n, sources: 131072, sent: $gen.sent,
 			 seconds: $gen.seconds, offered_pps: ($gen.sent / $gen.seconds),
 			 stack_segments: $in, syncookies_sent: $ck, rate_drops: $rd,

@@ -92,6 +92,22 @@ static __always_inline int hs_source(const struct bpf_sock_ops *skops,
 	return 0;
 }
 
+/* The rate key of src in class_ (IPv6: its rate_prefix_v6 prefix). */
+static __always_inline void hs_rate_key(const struct mxs_source *src,
+					__u32 class_,
+					const struct mxs_config *cfg,
+					struct mxs_rate_key *rkey)
+{
+	if (src->family == MXS_FAMILY_V4) {
+		__u32 a;
+
+		__builtin_memcpy(&a, src->addr, sizeof(a));
+		rate_key_v4(rkey, a, class_);
+	} else {
+		rate_key_v6(rkey, src->addr, rate_prefix_v6(cfg), class_);
+	}
+}
+
 /*
  * Whether this connection of src in class_ is over the connection rate
  * (counting it when it is not).  0 when the limit is off.
@@ -106,14 +122,7 @@ static __always_inline int hs_rate_over(const struct mxs_source *src,
 	cfg = bpf_map_lookup_elem(&config, &key);
 	if (!cfg || !cfg->conn_rate.emission_ns)
 		return 0;
-	if (src->family == MXS_FAMILY_V4) {
-		__u32 a;
-
-		__builtin_memcpy(&a, src->addr, sizeof(a));
-		rate_key_v4(&rkey, a, class_);
-	} else {
-		rate_key_v6(&rkey, src->addr, rate_prefix_v6(cfg), class_);
-	}
+	hs_rate_key(src, class_, cfg, &rkey);
 	return rate_over(&rate_conn, &rkey, &cfg->conn_rate, now);
 }
 
@@ -136,20 +145,13 @@ static __always_inline void hs_rate_track(const struct mxs_source *src,
 	if (!cfg || class_ >= MXS_NR_CLASSES ||
 	    !cfg->syn_rate[class_].emission_ns)
 		return;
-	if (src->family == MXS_FAMILY_V4) {
-		__u32 a;
-
-		__builtin_memcpy(&a, src->addr, sizeof(a));
-		rate_key_v4(&rkey, a, class_);
-		slot = mxs_dir4_slot(src->addr);
-		cell = slot / MXS_DIR_SLOTS_PER_CELL;
-		c = bpf_map_lookup_elem(&dir4, &cell);
-	} else {
-		rate_key_v6(&rkey, src->addr, rate_prefix_v6(cfg), class_);
-		slot = mxs_dir6_slot(src->addr);
-		cell = slot / MXS_DIR_SLOTS_PER_CELL;
-		c = bpf_map_lookup_elem(&dir6, &cell);
-	}
+	hs_rate_key(src, class_, cfg, &rkey);
+	slot = src->family == MXS_FAMILY_V4 ? mxs_dir4_slot(src->addr)
+					    : mxs_dir6_slot(src->addr);
+	cell = slot / MXS_DIR_SLOTS_PER_CELL;
+	c = bpf_map_lookup_elem(src->family == MXS_FAMILY_V4 ? (void *)&dir4
+							    : (void *)&dir6,
+				&cell);
 	if (!c)
 		return;
 	__sync_fetch_and_or(c, (__u64)MXS_SLOT_RATE << mxs_dir_shift(slot));

@@ -201,6 +201,16 @@ static __always_inline void host4_find(const struct mxs_host4_line *line,
 	}
 }
 
+/* The outcome when no entry decided: why not, as judge_*() noted it. */
+static __always_inline int screen_undecided(int expired, int other_class)
+{
+	if (expired)
+		return SCREEN_EXPIRED;
+	if (other_class)
+		return SCREEN_OTHER_CLASS;
+	return SCREEN_CLEAN;
+}
+
 /* The IPv4 netmask of a prefix length (0..32), network byte order. */
 static __always_inline __u32 mask4(__u32 len)
 {
@@ -324,11 +334,7 @@ static __always_inline int screen_v4(__u32 addr, __u32 class_bit, __u8 *reason,
 		return SCREEN_BLOCKED;
 	}
 
-	if (expired)
-		return SCREEN_EXPIRED;
-	if (other_class)
-		return SCREEN_OTHER_CLASS;
-	return SCREEN_CLEAN;
+	return screen_undecided(expired, other_class);
 }
 
 /*
@@ -377,11 +383,7 @@ static __always_inline int screen_v6(const struct mxs_lpm6_key *key,
 		}
 	}
 
-	if (expired)
-		return SCREEN_EXPIRED;
-	if (other_class)
-		return SCREEN_OTHER_CLASS;
-	return SCREEN_CLEAN;
+	return screen_undecided(expired, other_class);
 }
 
 /* screen_v4() or screen_v6() for the source of the parsed header. */

@@ -317,9 +317,12 @@ static inline void mxs_hint_range(__u32 family, const __u8 *addr,
 #define MXS_H4_EXP_MASK ((1ull << 40) - 1)
 #define MXS_H4_CLASSES_SHIFT 40
 #define MXS_H4_REASON_SHIFT 42
-#define MXS_H4_ALLOW (1ull << 45)
+#define MXS_H4_ALLOW_SHIFT 45
+#define MXS_H4_ALLOW (1ull << MXS_H4_ALLOW_SHIFT)
 #define MXS_H4_VALID (1ull << 46)
 #define MXS_H4_TAG_SHIFT 47
+/* The bits that name an entry (tag, valid, list): words compare by them. */
+#define MXS_H4_KEY_MASK (~0ull << MXS_H4_ALLOW_SHIFT)
 
 struct mxs_host4_line {
 	__u64 way[MXS_HOST4_WAYS];
@@ -336,16 +339,13 @@ static inline __u32 mxs_host4_hash(__u32 addr)
 	return h;
 }
 
-/* The word of an address's entry without its value bits, and the mask
- * that compares words by it (tag, valid, list). */
+/* The word of an address's entry without its value bits. */
 static inline __u64 mxs_host4_key(__u32 hash, int allow)
 {
 	return ((__u64)(hash & ((1u << MXS_HOST4_TAG_BITS) - 1))
 		<< MXS_H4_TAG_SHIFT) |
 	       MXS_H4_VALID | (allow ? MXS_H4_ALLOW : 0);
 }
-#define MXS_H4_KEY_MASK (~0ull << MXS_H4_ALLOW_BIT_POS)
-#define MXS_H4_ALLOW_BIT_POS 45
 
 /* The /24 slot of an IPv4 address (network byte order). */
 static inline __u32 mxs_dir4_slot(const __u8 *addr)

@@ -132,9 +132,10 @@ static uint64_t kmap_host4_word(uint64_t key, const struct mxs_entry *e)
 {
 	uint64_t tick = 1ull << MXS_HOST4_TICK_SHIFT, exp = 0;
 
-	if (e->expires_ns)
-		exp = ((e->expires_ns + tick - 1) >> MXS_HOST4_TICK_SHIFT) &
-		      MXS_H4_EXP_MASK;
+	if (e->expires_ns > UINT64_MAX - tick)
+		exp = MXS_H4_EXP_MASK; /* rounding up would wrap: the last tick */
+	else if (e->expires_ns)
+		exp = (e->expires_ns + tick - 1) >> MXS_HOST4_TICK_SHIFT;
 	return key | exp |
 	       ((uint64_t)(e->classes & MXS_CLASSES_ALL) << MXS_H4_CLASSES_SHIFT) |
 	       ((uint64_t)(e->reason < 8 ? e->reason : 0) << MXS_H4_REASON_SHIFT);
@@ -353,11 +354,4 @@ void kmap_dir_host4_forget(struct kmap *km, int list)
 		if ((w & (MXS_H4_VALID | MXS_H4_ALLOW)) == want)
 			__atomic_store_n(&km->host4[i], 0, __ATOMIC_RELEASE);
 	}
-}
-
-uint16_t kmap_dir_slot(struct kmap *km, const struct addr_cidr *ip)
-{
-	if (ip->family == MXS_FAMILY_V4)
-		return kmap_dir_get(km->dir4, kmap_dir4_slot(ip));
-	return kmap_dir_get(km->dir6, mxs_dir6_slot(ip->addr));
 }

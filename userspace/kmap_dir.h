@@ -72,7 +72,4 @@ int kmap_dir_lower(struct kmap *km, int list, int net_fd,
 /* Before every IPv4 prefix of list is deleted: no slot names any. */
 void kmap_dir_forget_lengths(struct kmap *km, int list);
 
-/* The slot of an address, for `check` and tests. */
-uint16_t kmap_dir_slot(struct kmap *km, const struct addr_cidr *ip);
-
 #endif /* MXS_KMAP_DIR_H */
