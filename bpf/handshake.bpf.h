@@ -148,6 +148,16 @@ static __always_inline void hs_rate_track(const struct mxs_source *src,
 	hs_rate_key(src, class_, cfg, &rkey);
 	slot = src->family == MXS_FAMILY_V4 ? mxs_dir4_slot(src->addr)
 					    : mxs_dir6_slot(src->addr);
+	/* the summary bit before the slot it announces */
+	cell = slot / MXS_DIR_ANY_BITS;
+	c = bpf_map_lookup_elem(src->family == MXS_FAMILY_V4
+					? (void *)&dir4_any
+					: (void *)&dir6_any,
+				&cell);
+	if (!c)
+		return;
+	if (!((*(volatile __u64 *)c >> (slot % MXS_DIR_ANY_BITS)) & 1))
+		__sync_fetch_and_or(c, 1ull << (slot % MXS_DIR_ANY_BITS));
 	cell = slot / MXS_DIR_SLOTS_PER_CELL;
 	c = bpf_map_lookup_elem(src->family == MXS_FAMILY_V4 ? (void *)&dir4
 							    : (void *)&dir6,

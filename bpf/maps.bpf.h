@@ -195,6 +195,25 @@ struct {
 	__type(value, __u64);
 } dir6 SEC(".maps");
 
+/* The directories' summaries (see "dir4_any" in mxscreen.h): one bit per
+ * slot, 2 MB and 512 KB, preallocated, mmap-able, never emptied; written
+ * by userspace and the handshake program. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MXS_DIR4_ANY_CELLS);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, __u64);
+} dir4_any SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MXS_DIR6_ANY_CELLS);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, __u64);
+} dir6_any SEC(".maps");
+
 /* The compact IPv4 host entries (see "host4" in mxscreen.h): 16 MB,
  * preallocated, mmap-able; written by userspace only. */
 struct {

@@ -144,6 +144,19 @@ static __always_inline int hint_maybe6(__u32 kind, __u32 slot)
 }
 
 /*
+ * Whether a directory's slot may be non-zero, from its summary (dir4_any
+ * or dir6_any).  A failed lookup cannot happen for an in-range index; if
+ * it did, the slot is read.
+ */
+static __always_inline int dir_any(void *any, __u32 slot)
+{
+	__u32 cell = slot / MXS_DIR_ANY_BITS;
+	__u64 *c = bpf_map_lookup_elem(any, &cell);
+
+	return !c || ((*(volatile __u64 *)c >> (slot % MXS_DIR_ANY_BITS)) & 1);
+}
+
+/*
  * The 16-bit slot `slot` of a directory (dir4 or dir6), read with one
  * 64-bit load of its cell so that it is never torn.  A failed lookup
  * cannot happen for an in-range index; if it did, every flag is set and
@@ -230,16 +243,48 @@ static __always_inline const struct mxs_entry *net4_get(void *net, __u32 addr,
 }
 
 /*
+ * The prefix word of list `allow` for the /24 of addr in "host4" as an
+ * entry in *out, or NULL when the line holds none.
+ */
+static __always_inline const struct mxs_entry *
+net4_word(__u32 addr, int allow, struct mxs_entry *out)
+{
+	__u32 hash = mxs_host4_hash(mxs_net4_base(addr));
+	__u32 li = hash >> MXS_HOST4_TAG_BITS;
+	const struct mxs_host4_line *line = bpf_map_lookup_elem(&host4, &li);
+	__u64 key = mxs_host4_key(hash, allow) | MXS_H4_NET, w;
+	int i;
+
+	if (!line)
+		return NULL;
+#pragma unroll
+	for (i = 0; i < MXS_HOST4_WAYS; i++) {
+		w = *(volatile const __u64 *)&line->way[i];
+		if ((w & MXS_H4_KEY_MASK) != key)
+			continue;
+		/* a tick boundary is live until it passes, as judge_word() */
+		out->expires_ns = (w & MXS_H4_EXP_MASK) << MXS_HOST4_TICK_SHIFT;
+		out->classes =
+			(__u8)((w >> MXS_H4_CLASSES_SHIFT) & MXS_CLASSES_ALL);
+		out->reason = (__u8)((w >> MXS_H4_REASON_SHIFT) & 7);
+		return out;
+	}
+	return NULL;
+}
+
+/*
  * The longest prefix of one list (net: allow4_net or block4_net) covering
  * the IPv4 source addr, as dir4's slot *slot says where to look:
  * /31../25 one by one when long_flag is set in it, else the one length
- * in its field at len_shift.  When the slot names a length whose entry is
- * gone, a writer is lowering it (it lowers the slot before deleting): the
- * slot is read again once and the new length looked up.
+ * in its field at len_shift: from its word in "host4" when it has one,
+ * else from the hash.  When the slot names a length whose entry is gone,
+ * a writer is lowering it (it lowers the slot before deleting): the slot
+ * is read again once and the new length looked up.  A word comes back
+ * in *tmp.
  */
 static __always_inline const struct mxs_entry *
 net4_longest(void *net, __u32 addr, __u32 *slot, __u32 slot_idx,
-	     __u32 long_flag, __u32 len_shift)
+	     __u32 long_flag, __u32 len_shift, struct mxs_entry *tmp)
 {
 	const struct mxs_entry *e;
 	__u32 code, again;
@@ -256,6 +301,11 @@ net4_longest(void *net, __u32 addr, __u32 *slot, __u32 slot_idx,
 	code = (*slot >> len_shift) & MXS_SLOT_LEN_MASK;
 	if (!code)
 		return NULL;
+	if (code > MXS_NET4_WORD_MIN) {
+		e = net4_word(addr, net == (void *)&allow4_net, tmp);
+		if (e)
+			return e;
+	}
 	e = net4_get(net, addr, code - 1);
 	if (e)
 		return e;
@@ -280,14 +330,21 @@ static __always_inline int screen_v4(__u32 addr, __u32 class_bit, __u8 *reason,
 				     __u32 *slot, __u64 *now)
 {
 	__u32 idx = mxs_dir4_slot((const __u8 *)&addr);
-	__u32 hash = mxs_host4_hash(addr), li = hash >> MXS_HOST4_TAG_BITS;
-	const struct mxs_host4_line *line = bpf_map_lookup_elem(&host4, &li);
+	__u32 hash, li;
+	const struct mxs_host4_line *line;
 	const struct mxs_entry *e;
+	struct mxs_entry word = {};
 	int expired = 0, other_class = 0, spill;
 	__u64 allow_w = 0, block_w = 0;
 
+	*slot = 0;
+	if (!dir_any(&dir4_any, idx))
+		return SCREEN_CLEAN;
 	/* Touch the host line before the slot is known: the two cold loads
 	 * are independent, so the CPU waits for both at once. */
+	hash = mxs_host4_hash(addr);
+	li = hash >> MXS_HOST4_TAG_BITS;
+	line = bpf_map_lookup_elem(&host4, &li);
 	if (line)
 		(void)*(volatile const __u64 *)&line->way[0];
 	*slot = dir_read(&dir4, idx);
@@ -309,7 +366,7 @@ static __always_inline int screen_v4(__u32 addr, __u32 class_bit, __u8 *reason,
 		}
 	}
 	e = net4_longest(&allow4_net, addr, slot, idx, MXS_SLOT_NET_ALLOW,
-			 MXS_SLOT_ALLOW_LEN_SHIFT);
+			 MXS_SLOT_ALLOW_LEN_SHIFT, &word);
 	if (e && judge_entry(e, now, 0, &expired, &other_class))
 		return SCREEN_ALLOWED;
 
@@ -328,7 +385,7 @@ static __always_inline int screen_v4(__u32 addr, __u32 class_bit, __u8 *reason,
 		}
 	}
 	e = net4_longest(&block4_net, addr, slot, idx, MXS_SLOT_NET_BLOCK,
-			 MXS_SLOT_BLOCK_LEN_SHIFT);
+			 MXS_SLOT_BLOCK_LEN_SHIFT, &word);
 	if (e && judge_entry(e, now, class_bit, &expired, &other_class)) {
 		*reason = e->reason;
 		return SCREEN_BLOCKED;
@@ -352,7 +409,9 @@ static __always_inline int screen_v6(const struct mxs_lpm6_key *key,
 	const struct mxs_entry *e;
 	int expired = 0, other_class = 0;
 
-	*slot = dir_read(&dir6, mxs_dir6_slot(key->addr));
+	__u32 dslot = mxs_dir6_slot(key->addr);
+
+	*slot = dir_any(&dir6_any, dslot) ? dir_read(&dir6, dslot) : 0;
 
 	/* Allow entries apply to every class. */
 	if (*slot & MXS_SLOT_HOST_ALLOW) {

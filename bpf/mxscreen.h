@@ -52,6 +52,8 @@
 #define MXS_MAP_DIR4 "dir4"
 #define MXS_MAP_DIR6 "dir6"
 #define MXS_MAP_HOST4 "host4"
+#define MXS_MAP_DIR4_ANY "dir4_any"
+#define MXS_MAP_DIR6_ANY "dir6_any"
 
 /* Name of the sockops program that reports completed handshakes. */
 #define MXS_HANDSHAKE_PROG_NAME "mxscreen_hs"
@@ -297,6 +299,21 @@ static inline void mxs_hint_range(__u32 family, const __u8 *addr,
 #define MXS_SLOT_HOST_SPILL (1u << 15)
 
 /*
+ * "dir4_any", "dir6_any": BPF_MAP_TYPE_ARRAY (BPF_F_MMAPABLE) of __u64,
+ * one bit per dir4 / dir6 slot (2 MB and 512 KB): set when the slot may
+ * be non-zero.  The program reads it before the slot, so that a source in
+ * a /24 (or /48 slot) that nothing names - most of a spoofed flood - is
+ * settled by a bitmap small enough to stay in the caches and the TLB,
+ * where the slot would cost a cold load from 32 MB.  Set (one atomic OR)
+ * BEFORE anything is written to the slot it summarises, by userspace and
+ * the handshake program; never cleared (a stale bit costs the slot read),
+ * only a purge resets it.
+ */
+#define MXS_DIR_ANY_BITS 64u
+#define MXS_DIR4_ANY_CELLS (MXS_DIR4_SLOTS / MXS_DIR_ANY_BITS)
+#define MXS_DIR6_ANY_CELLS (MXS_DIR6_SLOTS / MXS_DIR_ANY_BITS)
+
+/*
  * "host4": BPF_MAP_TYPE_ARRAY (BPF_F_MMAPABLE) of MXS_HOST4_LINES lines of
  * 64 bytes: the IPv4 host entries of both lists once more, compact, so
  * that a host hit costs the program one cache line, read in parallel with
@@ -308,6 +325,16 @@ static inline void mxs_hint_range(__u32 family, const __u8 *addr,
  * never).  A word is written with one atomic store (never torn); a full
  * line spills the entry to the hash alone and flags its /24
  * MXS_SLOT_HOST_SPILL.  Written by userspace only, under the prefix lock.
+ *
+ * The same lines hold, for each /24 and list, a prefix word (MXS_H4_NET
+ * set): the entry of the prefix that the /24's slot names (the longest
+ * of the list of /MXS_NET4_WORD_MIN../24 covering it), filed as if it
+ * were a host entry for the /24's first address (mxs_net4_base()).  A
+ * prefix hit then costs one line where the hash costs a bucket and an
+ * element.  A word is a copy: written after its entry and before the
+ * slot names it, replaced or erased before the slot stops naming it, so
+ * a word found is always the deciding prefix's.  No word (a full line, a
+ * shorter prefix) sends the program to the hash, which stays the record.
  */
 #define MXS_HOST4_LINE_BITS 18
 #define MXS_HOST4_LINES (1u << MXS_HOST4_LINE_BITS) /* 16 MB */
@@ -321,6 +348,9 @@ static inline void mxs_hint_range(__u32 family, const __u8 *addr,
 #define MXS_H4_ALLOW (1ull << MXS_H4_ALLOW_SHIFT)
 #define MXS_H4_VALID (1ull << 46)
 #define MXS_H4_TAG_SHIFT 47
+#define MXS_H4_NET (1ull << 61)
+/* The shortest prefix with words: at most 256 /24s each. */
+#define MXS_NET4_WORD_MIN 16
 /* The bits that name an entry (tag, valid, list): words compare by them. */
 #define MXS_H4_KEY_MASK (~0ull << MXS_H4_ALLOW_SHIFT)
 
@@ -345,6 +375,16 @@ static inline __u64 mxs_host4_key(__u32 hash, int allow)
 	return ((__u64)(hash & ((1u << MXS_HOST4_TAG_BITS) - 1))
 		<< MXS_H4_TAG_SHIFT) |
 	       MXS_H4_VALID | (allow ? MXS_H4_ALLOW : 0);
+}
+
+/* The first address of an IPv4 address's /24 (network byte order in,
+ * and out). */
+static inline __u32 mxs_net4_base(__u32 addr)
+{
+	__u8 *b = (__u8 *)&addr;
+
+	b[3] = 0;
+	return addr;
 }
 
 /* The /24 slot of an IPv4 address (network byte order). */

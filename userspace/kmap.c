@@ -162,6 +162,8 @@ int kmap_open(struct kmap *km, const char *pin_path)
 		{ MXS_MAP_DIR4, &km->dir4_fd },
 		{ MXS_MAP_DIR6, &km->dir6_fd },
 		{ MXS_MAP_HOST4, &km->host4_fd },
+		{ MXS_MAP_DIR4_ANY, &km->dir4_any_fd },
+		{ MXS_MAP_DIR6_ANY, &km->dir6_any_fd },
 	};
 	size_t len;
 	int err;
@@ -171,6 +173,7 @@ int kmap_open(struct kmap *km, const char *pin_path)
 	km->hints_fd = km->hs_stats_fd = km->cache_fd = km->daemon_fd = -1;
 	km->offences_fd = km->rate_syn_fd = km->rate_conn_fd = -1;
 	km->dir4_fd = km->dir6_fd = km->host4_fd = km->lock_fd = -1;
+	km->dir4_any_fd = km->dir6_any_fd = -1;
 	for (int l = 0; l < 2; l++)
 		for (int f = 0; f < 2; f++)
 			for (int k = 0; k < 2; k++)
@@ -209,7 +212,8 @@ void kmap_close(struct kmap *km)
 		       &km->meta_fd,   &km->hints_fd,  &km->hs_stats_fd,
 		       &km->cache_fd,  &km->daemon_fd, &km->offences_fd,
 		       &km->rate_syn_fd, &km->rate_conn_fd, &km->dir4_fd,
-		       &km->dir6_fd, &km->host4_fd };
+		       &km->dir6_fd, &km->host4_fd, &km->dir4_any_fd,
+		       &km->dir6_any_fd };
 
 	kmap_dir_close(km);
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
@@ -377,7 +381,7 @@ int kmap_entry_put(struct kmap *km, int list, const struct addr_cidr *cidr,
 				BPF_ANY))
 		err = kmap_update_errno();
 	else if (kmap_dir_resolves(cidr))
-		kmap_dir_raise(km, list, cidr); /* now the program finds it */
+		kmap_dir_raise(km, list, cidr, entry); /* now the program finds it */
 	else if (kmap_dir_host4(cidr))
 		kmap_dir_host4_put(km, list, cidr, entry);
 	if (locked)
@@ -546,7 +550,7 @@ static void kmap_dir_batch(struct kmap *km, int list, enum kmap_kind kind,
 
 		kmap_key_parse(0, kind, keys + i * key_size, &cidr);
 		if (kmap_dir_resolves(&cidr))
-			kmap_dir_raise(km, list, &cidr);
+			kmap_dir_raise(km, list, &cidr, entry);
 		else if (kmap_dir_host4(&cidr))
 			kmap_dir_host4_put(km, list, &cidr, entry);
 	}

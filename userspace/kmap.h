@@ -42,9 +42,10 @@ struct kmap {
 	int offences_fd;
 	int rate_syn_fd;
 	int rate_conn_fd;
-	int dir4_fd, dir6_fd, host4_fd;
+	int dir4_fd, dir6_fd, host4_fd, dir4_any_fd, dir6_any_fd;
 	uint64_t *dir4, *dir6; /* mmap of the directories' cells */
 	uint64_t *host4;       /* mmap of the compact IPv4 host lines */
+	uint64_t *dir4_any, *dir6_any; /* mmap of the directories' summaries */
 	int lock_fd;           /* the pin directory, flock()ed by prefix writers */
 	/* [list - 1][family v4=0/v6=1][enum kmap_kind] */
 	int list_fd[2][2][2];

@@ -29,30 +29,47 @@
 /* How long a prefix writer waits for another one (ms). */
 #define KMAP_DIR_LOCK_WAIT_MS 10000
 
-static size_t kmap_dir_bytes(uint32_t cells)
+/* The mmap-able arrays this module writes: where each is mapped, from
+ * which fd, and how large it is. */
+#define KMAP_DIR_AREAS 5
+struct kmap_dir_area {
+	uint64_t **map;
+	int fd;
+	size_t bytes;
+};
+
+static size_t kmap_dir_areas(struct kmap *km, struct kmap_dir_area *a)
 {
-	return (size_t)cells * sizeof(uint64_t);
+	size_t n = 0;
+
+	a[n++] = (struct kmap_dir_area){ &km->dir4, km->dir4_fd,
+					 (size_t)MXS_DIR4_CELLS * 8 };
+	a[n++] = (struct kmap_dir_area){ &km->dir6, km->dir6_fd,
+					 (size_t)MXS_DIR6_CELLS * 8 };
+	a[n++] = (struct kmap_dir_area){
+		&km->host4, km->host4_fd,
+		(size_t)MXS_HOST4_LINES * sizeof(struct mxs_host4_line)
+	};
+	a[n++] = (struct kmap_dir_area){ &km->dir4_any, km->dir4_any_fd,
+					 (size_t)MXS_DIR4_ANY_CELLS * 8 };
+	a[n++] = (struct kmap_dir_area){ &km->dir6_any, km->dir6_any_fd,
+					 (size_t)MXS_DIR6_ANY_CELLS * 8 };
+	return n;
 }
+
 
 int kmap_dir_open(struct kmap *km)
 {
-	km->dir4 = mmap(NULL, kmap_dir_bytes(MXS_DIR4_CELLS),
-			PROT_READ | PROT_WRITE, MAP_SHARED, km->dir4_fd, 0);
-	if (km->dir4 == MAP_FAILED) {
-		km->dir4 = NULL;
-		return -errno;
-	}
-	km->dir6 = mmap(NULL, kmap_dir_bytes(MXS_DIR6_CELLS),
-			PROT_READ | PROT_WRITE, MAP_SHARED, km->dir6_fd, 0);
-	if (km->dir6 == MAP_FAILED) {
-		km->dir6 = NULL;
-		return -errno;
-	}
-	km->host4 = mmap(NULL, (size_t)MXS_HOST4_LINES * sizeof(struct mxs_host4_line),
-			 PROT_READ | PROT_WRITE, MAP_SHARED, km->host4_fd, 0);
-	if (km->host4 == MAP_FAILED) {
-		km->host4 = NULL;
-		return -errno;
+	struct kmap_dir_area a[KMAP_DIR_AREAS];
+	size_t n = kmap_dir_areas(km, a);
+
+	for (size_t i = 0; i < n; i++) {
+		void *p = mmap(NULL, a[i].bytes, PROT_READ | PROT_WRITE,
+			       MAP_SHARED, a[i].fd, 0);
+
+		if (p == MAP_FAILED)
+			return -errno;
+		*a[i].map = p;
 	}
 	km->lock_fd = open(km->pin_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (km->lock_fd < 0)
@@ -62,16 +79,16 @@ int kmap_dir_open(struct kmap *km)
 
 void kmap_dir_close(struct kmap *km)
 {
-	if (km->dir4)
-		munmap(km->dir4, kmap_dir_bytes(MXS_DIR4_CELLS));
-	if (km->dir6)
-		munmap(km->dir6, kmap_dir_bytes(MXS_DIR6_CELLS));
-	if (km->host4)
-		munmap(km->host4,
-		       (size_t)MXS_HOST4_LINES * sizeof(struct mxs_host4_line));
+	struct kmap_dir_area a[KMAP_DIR_AREAS];
+	size_t n = kmap_dir_areas(km, a);
+
+	for (size_t i = 0; i < n; i++) {
+		if (*a[i].map)
+			munmap(*a[i].map, a[i].bytes);
+		*a[i].map = NULL;
+	}
 	if (km->lock_fd >= 0)
 		close(km->lock_fd);
-	km->dir4 = km->dir6 = km->host4 = NULL;
 	km->lock_fd = -1;
 }
 
@@ -141,6 +158,68 @@ static uint64_t kmap_host4_word(uint64_t key, const struct mxs_entry *e)
 	       ((uint64_t)(e->reason < 8 ? e->reason : 0) << MXS_H4_REASON_SHIFT);
 }
 
+/* Store word (named by key) in line: over the word of the same key, else
+ * in a free way.  false: the line is full. */
+static bool kmap_h4_store(uint64_t *line, uint64_t key, uint64_t word)
+{
+	int free_way = -1;
+
+	for (int i = 0; i < MXS_HOST4_WAYS; i++) {
+		uint64_t w = __atomic_load_n(&line[i], __ATOMIC_ACQUIRE);
+
+		if ((w & MXS_H4_KEY_MASK) == key) {
+			__atomic_store_n(&line[i], word, __ATOMIC_RELEASE);
+			return true;
+		}
+		if (!(w & MXS_H4_VALID) && free_way < 0)
+			free_way = i;
+	}
+	if (free_way < 0)
+		return false;
+	__atomic_store_n(&line[free_way], word, __ATOMIC_RELEASE);
+	return true;
+}
+
+static void kmap_h4_erase(uint64_t *line, uint64_t key)
+{
+	for (int i = 0; i < MXS_HOST4_WAYS; i++)
+		if ((__atomic_load_n(&line[i], __ATOMIC_ACQUIRE) &
+		     MXS_H4_KEY_MASK) == key)
+			__atomic_store_n(&line[i], 0, __ATOMIC_RELEASE);
+}
+
+/* Erase every word of list in host4 that is (net) or is not (!net) a
+ * prefix word. */
+static void kmap_h4_forget(struct kmap *km, int list, bool net)
+{
+	uint64_t mask = MXS_H4_VALID | MXS_H4_ALLOW | MXS_H4_NET;
+	uint64_t want = MXS_H4_VALID |
+			(list == MXS_LIST_ALLOW ? MXS_H4_ALLOW : 0) |
+			(net ? MXS_H4_NET : 0);
+	size_t n = (size_t)MXS_HOST4_LINES * MXS_HOST4_WAYS;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t w = __atomic_load_n(&km->host4[i], __ATOMIC_ACQUIRE);
+
+		if ((w & mask) == want)
+			__atomic_store_n(&km->host4[i], 0, __ATOMIC_RELEASE);
+	}
+}
+
+/* The line of a /24's prefix word for list, and the word's key. */
+static uint64_t *kmap_net4_line(struct kmap *km, int list, uint32_t slot,
+				uint64_t *key)
+{
+	uint8_t b[4] = { (uint8_t)(slot >> 16), (uint8_t)(slot >> 8),
+			 (uint8_t)slot, 0 };
+	uint32_t a, h;
+
+	memcpy(&a, b, sizeof(a));
+	h = mxs_host4_hash(a);
+	*key = mxs_host4_key(h, list == MXS_LIST_ALLOW) | MXS_H4_NET;
+	return km->host4 + (size_t)(h >> MXS_HOST4_TAG_BITS) * MXS_HOST4_WAYS;
+}
+
 static uint16_t kmap_dir_get(const uint64_t *dir, uint32_t slot)
 {
 	uint64_t cell = __atomic_load_n(&dir[slot / MXS_DIR_SLOTS_PER_CELL],
@@ -149,10 +228,32 @@ static uint16_t kmap_dir_get(const uint64_t *dir, uint32_t slot)
 	return (uint16_t)(cell >> mxs_dir_shift(slot));
 }
 
-static void kmap_dir_or(uint64_t *dir, uint32_t slot, uint16_t bits)
+/* Set the summary bits of slots [first, first + count) of a directory,
+ * before anything is written to those slots. */
+static void kmap_dir_mark(uint64_t *any, uint32_t first, uint32_t count)
+{
+	for (uint32_t s = first; s < first + count;) {
+		uint32_t c = s / MXS_DIR_ANY_BITS, b = s % MXS_DIR_ANY_BITS;
+		uint32_t n = MXS_DIR_ANY_BITS - b;
+		uint64_t bits;
+
+		if (n > first + count - s)
+			n = first + count - s;
+		bits = (n == 64 ? ~0ull : ((1ull << n) - 1)) << b;
+		if ((__atomic_load_n(&any[c], __ATOMIC_ACQUIRE) & bits) != bits)
+			__atomic_fetch_or(&any[c], bits, __ATOMIC_SEQ_CST);
+		s += n;
+	}
+}
+
+/* OR bits into a slot of dir (km->dir4 or km->dir6), its summary bit
+ * first. */
+static void kmap_dir_or(struct kmap *km, uint64_t *dir, uint32_t slot,
+			uint16_t bits)
 {
 	if ((kmap_dir_get(dir, slot) & bits) == bits)
 		return;
+	kmap_dir_mark(dir == km->dir4 ? km->dir4_any : km->dir6_any, slot, 1);
 	__atomic_fetch_or(&dir[slot / MXS_DIR_SLOTS_PER_CELL],
 			  (uint64_t)bits << mxs_dir_shift(slot),
 			  __ATOMIC_SEQ_CST);
@@ -194,7 +295,7 @@ int kmap_dir_flag(struct kmap *km, int list, const struct addr_cidr *cidr)
 	if (cidr->family == MXS_FAMILY_V4) {
 		if (cidr->prefixlen <= MXS_DIR4_PREFIX)
 			return 0; /* resolved by length, after the write */
-		kmap_dir_or(km->dir4, kmap_dir4_slot(cidr),
+		kmap_dir_or(km, km->dir4, kmap_dir4_slot(cidr),
 			    cidr->prefixlen == 32
 				    ? (allow ? MXS_SLOT_HOST_ALLOW
 					     : MXS_SLOT_HOST_BLOCK)
@@ -204,7 +305,7 @@ int kmap_dir_flag(struct kmap *km, int list, const struct addr_cidr *cidr)
 	}
 	if (cidr->prefixlen < MXS_DIR6_PREFIX)
 		return kmap_dir_hint6(km, list, cidr);
-	kmap_dir_or(km->dir6, mxs_dir6_slot(cidr->addr),
+	kmap_dir_or(km, km->dir6, mxs_dir6_slot(cidr->addr),
 		    cidr->prefixlen == 128
 			    ? (allow ? MXS_SLOT_HOST_ALLOW : MXS_SLOT_HOST_BLOCK)
 			    : (allow ? MXS_SLOT_NET_ALLOW : MXS_SLOT_NET_BLOCK));
@@ -264,13 +365,51 @@ static void kmap_dir4_set_field(uint64_t *dir, uint32_t first, uint32_t count,
 	}
 }
 
-void kmap_dir_raise(struct kmap *km, int list, const struct addr_cidr *cidr)
+/* The length field of list in a dir4 slot. */
+static unsigned int kmap_dir4_field(struct kmap *km, int list, uint32_t slot)
 {
+	return (kmap_dir_get(km->dir4, slot) >> kmap_dir_len_shift(list)) &
+	       MXS_SLOT_LEN_MASK;
+}
+
+/*
+ * The prefix words of the slots in [first, first + count) whose field is
+ * `code`, or (raise) at most `code`: e's, when e is a prefix of
+ * /MXS_NET4_WORD_MIN or longer (len), else none.  A slot whose line is
+ * full goes without: the program then looks in the hash.
+ */
+static void kmap_net4_words(struct kmap *km, int list, uint32_t first,
+			    uint32_t count, unsigned int code, bool raise,
+			    const struct mxs_entry *e, unsigned int len)
+{
+	for (uint32_t s = first; s < first + count; s++) {
+		unsigned int cur = kmap_dir4_field(km, list, s);
+		uint64_t key, *line;
+
+		if (raise ? cur > code : cur != code)
+			continue;
+		line = kmap_net4_line(km, list, s, &key);
+		if (e && len >= MXS_NET4_WORD_MIN)
+			kmap_h4_store(line, key, kmap_host4_word(key, e));
+		else
+			kmap_h4_erase(line, key);
+	}
+}
+
+void kmap_dir_raise(struct kmap *km, int list, const struct addr_cidr *cidr,
+		    const struct mxs_entry *e)
+{
+	unsigned int code = cidr->prefixlen + 1u;
 	uint32_t first, count;
 
 	kmap_dir4_range(cidr, &first, &count);
+	kmap_dir_mark(km->dir4_any, first, count);
+	/* the words first: until the slot names cidr, a word of cidr is
+	 * what the program would find in the hash anyway */
+	kmap_net4_words(km, list, first, count, code, true, e,
+			cidr->prefixlen);
 	kmap_dir4_set_field(km->dir4, first, count, kmap_dir_len_shift(list),
-			    -1, true, cidr->prefixlen + 1u);
+			    -1, true, code);
 }
 
 int kmap_dir_lower(struct kmap *km, int list, int net_fd,
@@ -278,12 +417,12 @@ int kmap_dir_lower(struct kmap *km, int list, int net_fd,
 {
 	unsigned int code = 0;
 	uint32_t first, count;
+	struct mxs_entry e;
 
 	/* the longest shorter prefix of the list covering cidr: it covers
 	 * every slot cidr covers, and nothing between the two does */
 	for (int len = (int)cidr->prefixlen - 1; len >= 0 && !code; len--) {
 		struct mxs_lpm4_key key = { .prefixlen = (__u32)len };
-		struct mxs_entry e;
 		uint32_t a;
 
 		memcpy(&a, cidr->addr, sizeof(a));
@@ -295,6 +434,10 @@ int kmap_dir_lower(struct kmap *km, int list, int net_fd,
 			return -errno;
 	}
 	kmap_dir4_range(cidr, &first, &count);
+	/* the words first: the shorter prefix's verdict, or none (then the
+	 * program asks the hash, which still holds cidr) */
+	kmap_net4_words(km, list, first, count, cidr->prefixlen + 1u, false,
+			code ? &e : NULL, code ? code - 1 : 0);
 	kmap_dir4_set_field(km->dir4, first, count, kmap_dir_len_shift(list),
 			    (int)cidr->prefixlen + 1, false, code);
 	return 0;
@@ -302,6 +445,7 @@ int kmap_dir_lower(struct kmap *km, int list, int net_fd,
 
 void kmap_dir_forget_lengths(struct kmap *km, int list)
 {
+	kmap_h4_forget(km, list, true);
 	kmap_dir4_set_field(km->dir4, 0, MXS_DIR4_SLOTS,
 			    kmap_dir_len_shift(list), -1, false, 0);
 }
@@ -310,26 +454,12 @@ void kmap_dir_host4_put(struct kmap *km, int list, const struct addr_cidr *cidr,
 			const struct mxs_entry *e)
 {
 	uint64_t key, *line = kmap_host4_line(km, list, cidr, &key);
-	uint64_t word = kmap_host4_word(key, e);
-	int free_way = -1;
 
-	for (int i = 0; i < MXS_HOST4_WAYS; i++) {
-		uint64_t w = __atomic_load_n(&line[i], __ATOMIC_ACQUIRE);
-
-		if ((w & MXS_H4_KEY_MASK) == key) {
-			__atomic_store_n(&line[i], word, __ATOMIC_RELEASE);
-			return;
-		}
-		if (!(w & MXS_H4_VALID) && free_way < 0)
-			free_way = i;
-	}
-	if (free_way >= 0) {
-		__atomic_store_n(&line[free_way], word, __ATOMIC_RELEASE);
-		return;
-	}
 	/* a full line: the /24's hosts are looked up in the hashes, which
 	 * hold this one already */
-	kmap_dir_or(km->dir4, kmap_dir4_slot(cidr), MXS_SLOT_HOST_SPILL);
+	if (!kmap_h4_store(line, key, kmap_host4_word(key, e)))
+		kmap_dir_or(km, km->dir4, kmap_dir4_slot(cidr),
+			    MXS_SLOT_HOST_SPILL);
 }
 
 void kmap_dir_host4_erase(struct kmap *km, int list,
@@ -337,21 +467,10 @@ void kmap_dir_host4_erase(struct kmap *km, int list,
 {
 	uint64_t key, *line = kmap_host4_line(km, list, cidr, &key);
 
-	for (int i = 0; i < MXS_HOST4_WAYS; i++)
-		if ((__atomic_load_n(&line[i], __ATOMIC_ACQUIRE) &
-		     MXS_H4_KEY_MASK) == key)
-			__atomic_store_n(&line[i], 0, __ATOMIC_RELEASE);
+	kmap_h4_erase(line, key);
 }
 
 void kmap_dir_host4_forget(struct kmap *km, int list)
 {
-	uint64_t want = MXS_H4_VALID | (list == MXS_LIST_ALLOW ? MXS_H4_ALLOW : 0);
-	size_t n = (size_t)MXS_HOST4_LINES * MXS_HOST4_WAYS;
-
-	for (size_t i = 0; i < n; i++) {
-		uint64_t w = __atomic_load_n(&km->host4[i], __ATOMIC_ACQUIRE);
-
-		if ((w & (MXS_H4_VALID | MXS_H4_ALLOW)) == want)
-			__atomic_store_n(&km->host4[i], 0, __ATOMIC_RELEASE);
-	}
+	kmap_h4_forget(km, list, false);
 }

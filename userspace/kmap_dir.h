@@ -12,6 +12,9 @@
  *     hash: the slots it covers name its length where it is the longest.
  *   - kmap_dir_lower() before such a prefix is deleted: the slots naming
  *     its length name the next shorter prefix of the list instead.
+ *   - Prefix words in "host4" (copies of the deciding prefix's entry) are
+ *     written before a slot names their prefix and replaced or erased
+ *     before it stops naming it.
  * Raising and lowering need the exclusive prefix lock (kmap_dir_lock()),
  * held from before the hash is written until after the slots are, so that
  * two writers never interleave a raise and a lower of the same slots.
@@ -60,8 +63,11 @@ void kmap_dir_host4_forget(struct kmap *km, int list);
 /* Set the flags (or IPv6 hints) announcing cidr in list. */
 int kmap_dir_flag(struct kmap *km, int list, const struct addr_cidr *cidr);
 
-/* After cidr (resolved by the directory) was written to list. */
-void kmap_dir_raise(struct kmap *km, int list, const struct addr_cidr *cidr);
+/* After cidr (resolved by the directory) was written to list with entry
+ * e: its prefix words in "host4" and its length in the slots where it is
+ * the longest (also when only e changed). */
+void kmap_dir_raise(struct kmap *km, int list, const struct addr_cidr *cidr,
+		    const struct mxs_entry *e);
 
 /* Before cidr (resolved by the directory, present in list) is deleted:
  * looks up the next shorter prefix of the list covering it (net_fd is
@@ -69,7 +75,8 @@ void kmap_dir_raise(struct kmap *km, int list, const struct addr_cidr *cidr);
 int kmap_dir_lower(struct kmap *km, int list, int net_fd,
 		   const struct addr_cidr *cidr);
 
-/* Before every IPv4 prefix of list is deleted: no slot names any. */
+/* Before every IPv4 prefix of list is deleted: no word, no slot names
+ * any. */
 void kmap_dir_forget_lengths(struct kmap *km, int list);
 
 #endif /* MXS_KMAP_DIR_H */

@@ -645,6 +645,123 @@ static void test_conn_rate(void **state)
 	CHECK_DONE();
 }
 
+static void set_syn_rate(__u32 burst, __u32 period_s)
+{
+	struct mxs_config cfg;
+	__u32 key = 0;
+
+	assert_int_equal(bpf_map_lookup_elem(config_fd, &key, &cfg), 0);
+	memset(cfg.syn_rate, 0, sizeof(cfg.syn_rate));
+	for (int c = 0; burst && c < MXS_NR_CLASSES; c++) {
+		cfg.syn_rate[c].burst = burst;
+		cfg.syn_rate[c].period_s = period_s;
+		cfg.syn_rate[c].emission_ns =
+		    (__u64)period_s * 1000000000ull / burst;
+		cfg.syn_rate[c].tau_ns =
+		    (__u64)(burst - 1) * cfg.syn_rate[c].emission_ns;
+	}
+	assert_int_equal(bpf_map_update_elem(config_fd, &key, &cfg, BPF_ANY),
+			 0);
+}
+
+/* What the XDP program reads of src's directory slot: its summary bit
+ * and its flags (0 when the summary says the slot is clean). */
+static __u32 dir_slot_seen(int family, const char *src)
+{
+	__u8 a[16];
+	__u32 slot;
+	uint64_t *any, *dir;
+
+	assert_int_equal(inet_pton(family, src, a), 1);
+	slot = family == AF_INET ? mxs_dir4_slot(a) : mxs_dir6_slot(a);
+	any = family == AF_INET ? km.dir4_any : km.dir6_any;
+	dir = family == AF_INET ? km.dir4 : km.dir6;
+	if (!((any[slot / MXS_DIR_ANY_BITS] >> (slot % MXS_DIR_ANY_BITS)) & 1))
+		return 0;
+	return (__u32)(dir[slot / MXS_DIR_SLOTS_PER_CELL] >>
+		       mxs_dir_shift(slot)) &
+	       0xffff;
+}
+
+static void delete_rate_syn_entries(void)
+{
+	struct mxs_rate_key key;
+
+	while (bpf_map_get_next_key(km.rate_syn_fd, NULL, &key) == 0)
+		assert_int_equal(bpf_map_delete_elem(km.rate_syn_fd, &key), 0);
+}
+
+/* Number of rate_syn entries of family and class. */
+static unsigned int rate_syn_entries(__u8 family, __u8 class_)
+{
+	struct mxs_rate_key key, next;
+	unsigned int n = 0;
+	void *prev = NULL;
+
+	while (bpf_map_get_next_key(km.rate_syn_fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		n += key.family == family && key.class_ == class_;
+	}
+	return n;
+}
+
+/*
+ * SYN rate tracking (hs_rate_track()): with the limit off a handshake
+ * leaves the directories and rate_syn alone; with it on, the source's
+ * summary bit and MXS_SLOT_RATE are set and its rate_syn entry exists,
+ * so that the XDP program counts its next SYNs.
+ */
+static void test_syn_rate_tracking(void **state)
+{
+	static const struct {
+		const char *name;
+		int to, family;
+		const char *src;
+		__u8 mfam, class_;
+	} t[] = {
+		{ "127.0.0.1 to 25", L_V4_MX, AF_INET, "127.0.0.1",
+		  MXS_FAMILY_V4, MXS_CLASS_MX },
+		{ "::1 to 587", L_V6_SUB, AF_INET6, "::1", MXS_FAMILY_V6,
+		  MXS_CLASS_SUBMISSION },
+	};
+	struct mxs_hs_stats before, after;
+
+	for (int on = 0; on < 2; on++) {
+		memset(km.dir4, 0, (size_t)MXS_DIR4_CELLS * sizeof(__u64));
+		memset(km.dir6, 0, (size_t)MXS_DIR6_CELLS * sizeof(__u64));
+		memset(km.dir4_any, 0,
+		       (size_t)MXS_DIR4_ANY_CELLS * sizeof(__u64));
+		memset(km.dir6_any, 0,
+		       (size_t)MXS_DIR6_ANY_CELLS * sizeof(__u64));
+		delete_rate_syn_entries();
+		set_syn_rate(on ? 10 : 0, 60);
+		for (size_t i = 0; i < ARRAY_LEN(t); i++) {
+			__u64 want_own;
+			__u32 seen;
+
+			assert_true(handshake_consume(hs) >= 0);
+			read_hs_stats(&before);
+			connect_from(listen_fd[t[i].to], t[i].family, NULL,
+				     t[i].src, listen_spec[t[i].to].port);
+			want_own = own_outcomes(&before) + 1;
+			CHECK(wait_stats(own_reached, &want_own, &after),
+			      "case %s: the program did not run", t[i].name);
+			seen = dir_slot_seen(t[i].family, t[i].src);
+			CHECK(!!(seen & MXS_SLOT_RATE) == on,
+			      "case %s, limit %s: slot seen 0x%x, want RATE %s",
+			      t[i].name, on ? "on" : "off", seen,
+			      on ? "set" : "clear");
+			CHECK_UINT(t[i].name, "rate_syn entries",
+				   rate_syn_entries(t[i].mfam, t[i].class_),
+				   (unsigned int)on);
+		}
+	}
+	set_syn_rate(0, 0);
+	delete_rate_syn_entries();
+	CHECK_DONE();
+}
+
 /* Every callback landed in exactly one outcome.  Callbacks of other
  * namespaces may be counted while we read, hence a few reads. */
 static void test_stats_total(void **state)
@@ -830,6 +947,7 @@ int main(void)
 	    cmocka_unit_test(test_connections),
 	    cmocka_unit_test(test_other_netns),
 	    cmocka_unit_test(test_conn_rate),
+	    cmocka_unit_test(test_syn_rate_tracking),
 	    cmocka_unit_test(test_stats_total),
 	};
 

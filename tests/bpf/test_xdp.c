@@ -192,6 +192,8 @@ static void reset_state(void)
 	memset(km.dir6, 0, (size_t)MXS_DIR6_CELLS * sizeof(__u64));
 	memset(km.host4, 0,
 	       (size_t)MXS_HOST4_LINES * sizeof(struct mxs_host4_line));
+	memset(km.dir4_any, 0, (size_t)MXS_DIR4_ANY_CELLS * sizeof(__u64));
+	memset(km.dir6_any, 0, (size_t)MXS_DIR6_ANY_CELLS * sizeof(__u64));
 	set_daemon_heartbeat(0);
 	set_config(0, 0);
 }
@@ -1476,11 +1478,15 @@ static void track_source(const char *src, const struct mxs_rate_key *key,
 	if (strchr(src, ':')) {
 		assert_int_equal(inet_pton(AF_INET6, src, a), 1);
 		slot = mxs_dir6_slot(a);
+		km.dir6_any[slot / MXS_DIR_ANY_BITS] |=
+		    1ull << (slot % MXS_DIR_ANY_BITS);
 		km.dir6[slot / MXS_DIR_SLOTS_PER_CELL] |=
 		    (__u64)MXS_SLOT_RATE << mxs_dir_shift(slot);
 	} else {
 		assert_int_equal(inet_pton(AF_INET, src, a), 1);
 		slot = mxs_dir4_slot(a);
+		km.dir4_any[slot / MXS_DIR_ANY_BITS] |=
+		    1ull << (slot % MXS_DIR_ANY_BITS);
 		km.dir4[slot / MXS_DIR_SLOTS_PER_CELL] |=
 		    (__u64)MXS_SLOT_RATE << mxs_dir_shift(slot);
 	}
@@ -1665,6 +1671,149 @@ static void test_dir_updates(void **state)
 	assert_int_equal(fails, 0);
 }
 
+/* The prefix word of list for the /24 of PKT_SRC4 in host4, or 0. */
+static __u64 src4_net_word(int list)
+{
+	struct addr_cidr c;
+	__u32 a, h;
+	__u64 key;
+	const uint64_t *line;
+
+	cidr_of(PKT_SRC4 "/32", &c);
+	memcpy(&a, c.addr, 4);
+	h = mxs_host4_hash(mxs_net4_base(a));
+	key = mxs_host4_key(h, list == MXS_LIST_ALLOW) | MXS_H4_NET;
+	line = km.host4 + (size_t)(h >> MXS_HOST4_TAG_BITS) * MXS_HOST4_WAYS;
+	for (int i = 0; i < MXS_HOST4_WAYS; i++)
+		if ((line[i] & MXS_H4_KEY_MASK) == key)
+			return line[i];
+	return 0;
+}
+
+static __u32 word_reason(__u64 w)
+{
+	return (__u32)(w >> MXS_H4_REASON_SHIFT) & 7;
+}
+
+/* Deletes an IPv4 prefix from its hash behind kmap's back. */
+static void del4_hash_only(int list, const char *prefix)
+{
+	struct addr_cidr c;
+	struct mxs_lpm4_key key = {0};
+
+	cidr_of(prefix, &c);
+	key.prefixlen = c.prefixlen;
+	memcpy(&key.addr, c.addr, 4);
+	assert_int_equal(
+	    bpf_map_delete_elem(bpf_map__fd(list == MXS_LIST_ALLOW
+						? skel->maps.allow4_net
+						: skel->maps.block4_net),
+				&key),
+	    0);
+}
+
+/*
+ * Prefix words (see "host4" in mxscreen.h): a /16../24 prefix is copied
+ * into a word per /24 where it decides, and the program decides from the
+ * word; the word follows the deciding prefix as longer ones come and go,
+ * leaves with the last one, and never exists for a prefix shorter than
+ * MXS_NET4_WORD_MIN.
+ */
+static void test_prefix_words(void **state)
+{
+	size_t removed;
+	int fails = 0;
+
+	reset_state();
+	put4(MXS_LIST_BLOCK, W4, MXS_REASON_LIST);
+	assert_int_equal(word_reason(src4_net_word(MXS_LIST_BLOCK)),
+			 MXS_REASON_LIST);
+	/* the word alone decides: the hash entry is gone */
+	del4_hash_only(MXS_LIST_BLOCK, W4);
+	fails += syn4_verdict("/16 from its word", XDP_DROP, F(drop_list));
+	put4(MXS_LIST_BLOCK, W4, MXS_REASON_LIST);
+
+	put4(MXS_LIST_BLOCK, N4, MXS_REASON_DNSBL);
+	assert_int_equal(word_reason(src4_net_word(MXS_LIST_BLOCK)),
+			 MXS_REASON_DNSBL);
+	fails += syn4_verdict("/24 word over the /16", XDP_DROP, F(drop_dnsbl));
+	del4(MXS_LIST_BLOCK, N4);
+	assert_int_equal(word_reason(src4_net_word(MXS_LIST_BLOCK)),
+			 MXS_REASON_LIST);
+	fails += syn4_verdict("/24 deleted: the /16's word again", XDP_DROP,
+			      F(drop_list));
+	/* a new value of the deciding prefix reaches its word */
+	put4(MXS_LIST_BLOCK, W4, MXS_REASON_FILE);
+	assert_int_equal(word_reason(src4_net_word(MXS_LIST_BLOCK)),
+			 MXS_REASON_FILE);
+	del4(MXS_LIST_BLOCK, W4);
+	assert_true(src4_net_word(MXS_LIST_BLOCK) == 0);
+	fails += syn4_verdict("/16 deleted: no word", XDP_PASS, F(pass_clean));
+
+	/* shorter than MXS_NET4_WORD_MIN: the hash alone */
+	put4(MXS_LIST_BLOCK, "198.0.0.0/8", MXS_REASON_DNSBL);
+	assert_true(src4_net_word(MXS_LIST_BLOCK) == 0);
+	fails += syn4_verdict("/8 from its hash", XDP_DROP, F(drop_dnsbl));
+	put4(MXS_LIST_BLOCK, N4, MXS_REASON_LIST);
+	del4(MXS_LIST_BLOCK, N4);
+	assert_true(src4_net_word(MXS_LIST_BLOCK) == 0);
+	fails += syn4_verdict("/24 deleted over a /8: no word", XDP_DROP,
+			      F(drop_dnsbl));
+
+	/* allow words, beside the block word */
+	put4(MXS_LIST_BLOCK, N4, MXS_REASON_LIST);
+	put4(MXS_LIST_ALLOW, W4, MXS_REASON_MANUAL);
+	assert_true(src4_net_word(MXS_LIST_ALLOW) != 0);
+	del4_hash_only(MXS_LIST_ALLOW, W4);
+	fails += syn4_verdict("allow /16 from its word", XDP_PASS,
+			      F(pass_allowed));
+	put4(MXS_LIST_ALLOW, W4, MXS_REASON_MANUAL);
+	assert_int_equal(kmap_entries_flush(&km, MXS_LIST_ALLOW, &removed), 0);
+	assert_true(src4_net_word(MXS_LIST_ALLOW) == 0);
+	assert_true(src4_net_word(MXS_LIST_BLOCK) != 0);
+	fails += syn4_verdict("allow flushed", XDP_DROP, F(drop_list));
+	assert_int_equal(kmap_entries_flush(&km, MXS_LIST_BLOCK, &removed), 0);
+	assert_true(src4_net_word(MXS_LIST_BLOCK) == 0);
+	fails += syn4_verdict("block flushed", XDP_PASS, F(pass_clean));
+	assert_int_equal(fails, 0);
+	reset_state();
+}
+
+/*
+ * The directories' summaries: kmap sets a slot's bit before it writes
+ * the slot, and the program takes a clear bit for a clean slot without
+ * reading the slot.
+ */
+static void test_dir_summary(void **state)
+{
+	struct addr_cidr c;
+	__u32 slot;
+	int fails = 0;
+
+	reset_state();
+	put4(MXS_LIST_BLOCK, PKT_SRC4 "/32", MXS_REASON_LIST);
+	cidr_of(PKT_SRC4 "/32", &c);
+	slot = mxs_dir4_slot(c.addr);
+	assert_true((km.dir4_any[slot / MXS_DIR_ANY_BITS] >>
+		     (slot % MXS_DIR_ANY_BITS)) & 1);
+	fails += syn4_verdict("summary set", XDP_DROP, F(drop_list));
+	km.dir4_any[slot / MXS_DIR_ANY_BITS] &=
+	    ~(1ull << (slot % MXS_DIR_ANY_BITS));
+	fails += syn4_verdict("summary cleared by hand: the slot is not read",
+			      XDP_PASS, F(pass_clean));
+	/* a /16 marks all 256 of its /24s */
+	put4(MXS_LIST_BLOCK, W4, MXS_REASON_LIST);
+	cidr_of(W4, &c);
+	slot = mxs_dir4_slot(c.addr);
+	for (__u32 s = slot; s < slot + 256; s++)
+		assert_true((km.dir4_any[s / MXS_DIR_ANY_BITS] >>
+			     (s % MXS_DIR_ANY_BITS)) & 1);
+	assert_false((km.dir4_any[(slot + 256) / MXS_DIR_ANY_BITS] >>
+		      ((slot + 256) % MXS_DIR_ANY_BITS)) & 1);
+	assert_int_equal(fails, 0);
+	reset_state();
+}
+
 /*
  * host4: a line holds MXS_HOST4_WAYS entries.  With it full of other
  * hosts, a listed source spills to the hash and its /24 is flagged, and
@@ -1832,6 +1981,9 @@ static void test_object_shape(void **state)
 	    {skel->maps.offences, MXS_MAP_OFFENCES, BPF_MAP_TYPE_HASH},
 	    {skel->maps.dir4, MXS_MAP_DIR4, BPF_MAP_TYPE_ARRAY},
 	    {skel->maps.dir6, MXS_MAP_DIR6, BPF_MAP_TYPE_ARRAY},
+	    {skel->maps.host4, MXS_MAP_HOST4, BPF_MAP_TYPE_ARRAY},
+	    {skel->maps.dir4_any, MXS_MAP_DIR4_ANY, BPF_MAP_TYPE_ARRAY},
+	    {skel->maps.dir6_any, MXS_MAP_DIR6_ANY, BPF_MAP_TYPE_ARRAY},
 	};
 	struct bpf_map_info info;
 	__u32 info_len;
@@ -2000,6 +2152,8 @@ int main(void)
 	    cmocka_unit_test(test_dir_updates),
 	    cmocka_unit_test(test_dir_no_gap),
 	    cmocka_unit_test(test_host4_spill),
+	    cmocka_unit_test(test_prefix_words),
+	    cmocka_unit_test(test_dir_summary),
 	    cmocka_unit_test(test_stats_total),
 	};
 
