@@ -80,6 +80,14 @@ MXSCREEND_MODULES += listsync
 PURE_MODULES += export
 CLI_MODULES += export_file cli_export
 MXSCREEND_MODULES += export_file daemon_export
+# Postfix's own verdicts (daemon_postfix.h): the line parser and the
+# window counts are pure; the reader follows files and the journal
+# (libsystemd's sd-journal); bans share daemon_ban.c with rate bans.
+PURE_MODULES += pflog_parse pfscore
+CLI_MODULES += kmap_pfscore
+MXSCREEND_MODULES += kmap_pfscore pflog_file pflog_journal pflog daemon_ban \
+		     daemon_postfix
+SYSTEMD_LIBS = $(shell $(PKG_CONFIG) --libs libsystemd)
 
 .PHONY: all clean test test-unit test-bpf test-man test-install test-e2e \
 	test-asan test-valgrind lint demo demo-run bench install deps
@@ -116,7 +124,7 @@ $(BUILD)/mxscreen: $(CLI_OBJS)
 
 $(BUILD)/mxscreend: $(MXSCREEND_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) $(CARES_LIBS)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) $(CARES_LIBS) $(SYSTEMD_LIBS)
 
 # --- tests -------------------------------------------------------------------
 # Each unit test links only its module plus the modules that module needs.
@@ -125,7 +133,7 @@ UNIT_DEPS_addr = errbuf
 UNIT_DEPS_duration = errbuf
 UNIT_DEPS_settings = duration errbuf
 UNIT_DEPS_dnsbl_sites = errbuf
-UNIT_DEPS_config = dnsbl_sites duration settings addr errbuf
+UNIT_DEPS_config = dnsbl_sites duration settings addr errbuf pflog_parse
 UNIT_DEPS_listfile = addr errbuf
 UNIT_DEPS_stats = json
 UNIT_DEPS_cli_args = addr duration settings errbuf export

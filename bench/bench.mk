@@ -11,6 +11,9 @@
 #   BENCH_XDP_ARGS=...   extra bench_xdp options (--only ipv4-1M, --runs 9, ...)
 #   make bench-lists     mxscreend with a 1M-line blocklist file: sync, resync,
 #                        Prometheus exposition, idle CPU: build/bench/lists.json
+#   make bench-pflog     mxscreend following a Postfix log written at 100,000
+#                        lines/s, rotated halfway: lines read, daemon CPU:
+#                        build/bench/pflog.json
 #   BENCH_DNSBL_RATES="1000 2000 5000 8000 10000"  offered new sources/s per step
 #   BENCH_DNSBL_SECONDS=5                   seconds per step
 #   make bench-mail      a botnet floods real Postfix/postscreen, without and
@@ -82,6 +85,14 @@ bench-dnsbl: $(BENCH_DNSBL_DEPS)
 bench-lists: $(BUILD)/mxscreen $(BUILD)/mxscreend $(BUILD)/tests/xdp_pass.bpf.o
 	$(Q)MXSCREEN=$(BUILD)/mxscreen XDP_PASS_OBJ=$(BUILD)/tests/xdp_pass.bpf.o \
 		bench/lists.sh $(BENCH_BUILD)
+
+# The Postfix log reader at BENCH_PFLOG_RATE lines/s for BENCH_PFLOG_SECONDS.
+BENCH_PFLOG_RATE ?= 100000
+BENCH_PFLOG_SECONDS ?= 10
+.PHONY: bench-pflog
+bench-pflog: $(BUILD)/mxscreen $(BUILD)/mxscreend $(BUILD)/tests/xdp_pass.bpf.o
+	$(Q)MXSCREEN=$(BUILD)/mxscreen XDP_PASS_OBJ=$(BUILD)/tests/xdp_pass.bpf.o \
+		bench/pflog.sh $(BENCH_BUILD) $(BENCH_PFLOG_RATE) $(BENCH_PFLOG_SECONDS)
 
 # In sequence: no part may share the CPUs with another's timing runs.
 bench: $(BENCH_XDP) $(BUILD)/mxscreen $(BENCH_DNSBL_DEPS)

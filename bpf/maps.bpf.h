@@ -311,6 +311,20 @@ struct {
 } offences SEC(".maps");
 
 /*
+ * The Postfix events of each source and class over postfix_window
+ * (struct mxs_rate_key -> struct mxs_pf_score).  Userspace only, like
+ * "offences": written by the daemon, entries deleted at a ban and once
+ * their last event is older than the window; read by `mxscreen check`.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MXS_DEFAULT_POSTFIX_SCORES_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct mxs_rate_key);
+	__type(value, struct mxs_pf_score);
+} postfix_scores SEC(".maps");
+
+/*
  * The daemon's heartbeat and health (struct mxs_daemon_status, key 0).
  * Written by the daemon every second, read by the CLI; no BPF program
  * touches it (created here so that it is pinned with the others).  An

@@ -54,6 +54,7 @@
 #define MXS_MAP_HOST4 "host4"
 #define MXS_MAP_DIR4_ANY "dir4_any"
 #define MXS_MAP_DIR6_ANY "dir6_any"
+#define MXS_MAP_POSTFIX_SCORES "postfix_scores"
 
 /* Name of the sockops program that reports completed handshakes. */
 #define MXS_HANDSHAKE_PROG_NAME "mxscreen_hs"
@@ -76,6 +77,7 @@
 #define MXS_DEFAULT_RATE_SYN_MAX (1u << 17)
 #define MXS_DEFAULT_RATE_CONN_MAX (1u << 16)
 #define MXS_DEFAULT_OFFENCES_MAX (1u << 16)
+#define MXS_DEFAULT_POSTFIX_SCORES_MAX (1u << 16)
 /* IPv6 sources share a rate bucket (and a ban) per prefix of this length */
 #define MXS_DEFAULT_RATE_PREFIX_V6 64
 #define MXS_MIN_RATE_PREFIX_V6 48
@@ -106,7 +108,8 @@ enum mxs_reason {
 	MXS_REASON_FILE = 5,   /* mxscreend's list files and mynetworks: the
 				* daemon owns these, and replaces them when
 				* the files change */
-	MXS_NR_REASONS = 6,
+	MXS_REASON_POSTFIX = 6, /* mxscreend: Postfix's own verdicts (its log) */
+	MXS_NR_REASONS = 7,
 };
 
 /* What happens to a refused connection attempt. */
@@ -488,16 +491,19 @@ struct mxs_stats {
 	__u64 drop_dnsbl;
 	__u64 drop_rate;
 	__u64 drop_file;
+	__u64 drop_postfix;
 	__u64 reset_manual; /* action=reset: answered with RST */
 	__u64 reset_list;
 	__u64 reset_dnsbl;
 	__u64 reset_rate;
 	__u64 reset_file;
+	__u64 reset_postfix;
 	__u64 observe_manual; /* observe mode: would have been refused, passed */
 	__u64 observe_list;
 	__u64 observe_dnsbl;
 	__u64 observe_rate;
 	__u64 observe_file;
+	__u64 observe_postfix;
 
 	/* packets not parsable past the IP header (non-first fragments,
 	 * truncated headers, too many IPv6 extension headers, bad lengths) */
@@ -576,6 +582,25 @@ struct mxs_offence {
 	__u64 last_ns; /* CLOCK_BOOTTIME of the last offence */
 	__u32 count;   /* offences remembered */
 	__u32 pad;
+};
+
+/*
+ * "postfix_scores": BPF_MAP_TYPE_HASH struct mxs_rate_key (the source as
+ * a ban would cover it, and the class) -> this.  The events Postfix's log
+ * reported about a source, counted per kind in eighths of postfix_window
+ * (userspace/pfscore.h), so that a ban can be decided and `mxscreen check`
+ * can show them.  Userspace only, like "offences": written by the daemon,
+ * deleted at a ban and when the last event is older than the window.
+ */
+#define MXS_PF_BUCKETS 8
+#define MXS_PF_KINDS 12 /* >= the daemon's event kinds */
+struct mxs_pf_score {
+	__u64 window_ns; /* postfix_window the counts were taken with */
+	__u64 last_ns;   /* CLOCK_BOOTTIME of the last event */
+	__u64 epoch[MXS_PF_BUCKETS]; /* 1 + the eighth of time a bucket
+				      * holds (CLOCK_BOOTTIME / (window / 8));
+				      * 0: empty */
+	__u16 count[MXS_PF_BUCKETS][MXS_PF_KINDS]; /* events per kind */
 };
 
 /*
@@ -672,6 +697,13 @@ struct mxs_daemon_status {
 	__u64 expired_removed; /* expired dnsbl entries removed from the lists */
 	__u64 map_errors;    /* writes the kernel refused (full maps, ...) */
 	__u64 rate_bans;     /* rate bans written */
+	__u64 pf_lines;      /* Postfix log: lines (entries) read */
+	__u64 pf_records;    /* of them, Postfix's records */
+	__u64 pf_events;     /* of these, events (pflog_parse.h) */
+	__u64 pf_bans;       /* bans written for them */
+	__u64 pf_untrusted;  /* journal entries with a Postfix tag from
+			      * another program: ignored */
+	__u64 pf_read_errors; /* failed reads of a log (retried) */
 	__u32 in_flight;
 	__u32 lookups_per_sec; /* over the last second */
 	__u32 nr_sites;
@@ -695,6 +727,7 @@ _Static_assert(sizeof(struct mxs_event) == 32, "mxs_event layout");
 _Static_assert(sizeof(struct mxs_dnsbl_result) == 96, "mxs_dnsbl_result layout");
 _Static_assert(sizeof(struct mxs_site_status) % 8 == 0, "mxs_site_status layout");
 _Static_assert(sizeof(struct mxs_daemon_status) % 8 == 0, "mxs_daemon_status layout");
+_Static_assert(sizeof(struct mxs_pf_score) % 8 == 0, "mxs_pf_score layout");
 #endif
 
 #endif /* MXSCREEN_H */

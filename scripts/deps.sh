@@ -7,12 +7,18 @@
 set -eu
 
 # build: compilers, libbpf/libxdp, bpftool for the skeleton, c-ares for
-# the daemon's DNS;
+# the daemon's DNS, libsystemd for reading Postfix's records from the
+# journal;
 # tests: cmocka, iproute2 (namespaces, ss), util-linux (nsenter, unshare),
 # python3 (test client, listener, SYN flood), jq, man-db/groff (manual page
 # check), rbldnsd (the DNSBL server the tests query) and dig, fail2ban
 # (fail2ban-regex checks that the daemon's log lines parse), systemd
-# (systemd-analyze checks the unit files; nothing is started),
+# (systemd-analyze checks the unit files; systemd-journald is started in
+# a private mount namespace by the journal test), postfix (a private
+# instance, `postfix -c DIR`, writes the real log the Postfix log reader
+# is tested on; preseeded to "No configuration", so it gets no
+# /etc/postfix/main.cf and no instance of its own) and swaks (its test
+# clients),
 # python3-prometheus-client (its parser reads the Prometheus text);
 # fuzzing (make fuzz): libFuzzer and clang's sanitizer runtimes, which
 # clang-14 only recommends;
@@ -21,6 +27,7 @@ set -eu
 PACKAGES="
 make gcc clang llvm pkg-config libclang-rt-14-dev
 libbpf-dev libxdp-dev libelf-dev zlib1g-dev libc-ares-dev libcmocka-dev
+libsystemd-dev postfix swaks
 bpftool xdp-tools iproute2 procps util-linux coreutils
 jq python3 man-db groff-base rbldnsd bind9-dnsutils fail2ban systemd
 python3-prometheus-client valgrind cppcheck clang-tidy
@@ -33,7 +40,7 @@ python3-prometheus-client valgrind cppcheck clang-tidy
 # instance of its own; the benchmark runs a private one with
 # `postfix -c DIR`.
 if [ "${1:-}" = bench ]; then
-	PACKAGES="$PACKAGES postfix gnuplot-nox nftables linux-perf ethtool"
+	PACKAGES="$PACKAGES gnuplot-nox nftables linux-perf ethtool"
 fi
 
 missing=""

@@ -156,6 +156,13 @@ void cli_daemon_status_text(struct kmap *km)
 	       (unsigned long long)hs.not_screened,
 	       (unsigned long long)hs.offences,
 	       (unsigned long long)hs.offences_lost);
+	printf("            postfix log: %llu lines, %llu Postfix records, "
+	       "%llu events, %llu bans; %llu untrusted journal entries, %llu "
+	       "read errors\n",
+	       (unsigned long long)st.pf_lines, (unsigned long long)st.pf_records,
+	       (unsigned long long)st.pf_events, (unsigned long long)st.pf_bans,
+	       (unsigned long long)st.pf_untrusted,
+	       (unsigned long long)st.pf_read_errors);
 	if (!st.nr_sites)
 		printf("zones:      none configured (dnsbl_sites)\n");
 	for (uint32_t i = 0; i < st.nr_sites && i < MXS_DNSBL_MAX_SITES; i++) {
@@ -216,6 +223,12 @@ void cli_daemon_status_json(struct kmap *km, struct json_writer *jw)
 			{ "expired_removed", st.expired_removed },
 			{ "map_errors", st.map_errors },
 			{ "rate_bans", st.rate_bans },
+			{ "postfix_lines", st.pf_lines },
+			{ "postfix_records", st.pf_records },
+			{ "postfix_events", st.pf_events },
+			{ "postfix_bans", st.pf_bans },
+			{ "postfix_untrusted", st.pf_untrusted },
+			{ "postfix_read_errors", st.pf_read_errors },
 			{ "cache_entries", used },
 			{ "cache_capacity", cap },
 			{ "handshakes", hs.handshakes },

@@ -19,6 +19,9 @@
 #include "json.h"
 #include "listfile.h"
 #include "log.h"
+#include "pflog_parse.h"
+#include "pfscore.h"
+#include "settings.h"
 #include "vec.h"
 
 /* ---- shared helpers ---------------------------------------------------- */
@@ -352,22 +355,101 @@ out:
 
 /* ---- check -------------------------------------------------------------- */
 
+/* The prefix a ban of ip covers (the host, or its rate_prefix_v6
+ * prefix), as mxscreend's offences and Postfix counts are keyed. */
+static void cli_ban_prefix(const struct mxs_config *cfg,
+			   const struct addr_cidr *ip, struct addr_cidr *prefix)
+{
+	*prefix = *ip;
+	if (ip->family != MXS_FAMILY_V6)
+		return;
+	prefix->prefixlen = (uint8_t)(cfg->rate_prefix_v6
+					      ? cfg->rate_prefix_v6
+					      : MXS_DEFAULT_RATE_PREFIX_V6);
+	for (unsigned int bit = prefix->prefixlen; bit < 128; bit++)
+		prefix->addr[bit / 8] &= (uint8_t)~(0x80u >> (bit % 8));
+}
+
+/* The Postfix events mxscreend counts for ip in class c, as
+ * "pregreet*1, sasl_failure*3" (empty: none); *window_ns their window. */
+static void cli_postfix_events(struct kmap *km, const struct mxs_config *cfg,
+			       const struct addr_cidr *ip, int c, uint64_t now,
+			       uint32_t counts[MXS_PF_KINDS],
+			       uint64_t *window_ns)
+{
+	struct addr_cidr prefix;
+	struct mxs_pf_score sc;
+
+	memset(counts, 0, sizeof(uint32_t) * MXS_PF_KINDS);
+	*window_ns = 0;
+	cli_ban_prefix(cfg, ip, &prefix);
+	if (kmap_pfscore_get(km, &prefix, (unsigned int)c, &sc))
+		return;
+	*window_ns = sc.window_ns;
+	pfscore_counts(&sc, now, sc.window_ns, counts);
+}
+
+static void cli_print_postfix(struct kmap *km, const struct mxs_config *cfg,
+			      const struct addr_cidr *ip, uint64_t now)
+{
+	for (int c = 0; c < MXS_NR_CLASSES; c++) {
+		uint32_t counts[MXS_PF_KINDS];
+		uint64_t window;
+		char line[256], win[DURATION_STRLEN], what[40];
+		size_t used = 0;
+
+		cli_postfix_events(km, cfg, ip, c, now, counts, &window);
+		line[0] = '\0';
+		for (int k = PFLOG_NONE + 1; k < PFLOG_NR_EVENTS; k++)
+			if (counts[k] && used + 1 < sizeof(line))
+				used += (size_t)snprintf(
+					line + used, sizeof(line) - used,
+					"%s%s*%u", used ? ", " : "",
+					pflog_event_name((enum pflog_event)k),
+					counts[k]);
+		if (!used)
+			continue;
+		duration_format(window / 1000000000ull, win, sizeof(win));
+		snprintf(what, sizeof(what), "postfix events (%s):",
+			 settings_class_name((enum mxs_class)c));
+		printf("  %-26s %s within %s\n", what, line, win);
+	}
+}
+
+static void cli_postfix_json(struct kmap *km, const struct mxs_config *cfg,
+			     const struct addr_cidr *ip, uint64_t now,
+			     struct json_writer *jw)
+{
+	json_key(jw, "postfix_events");
+	json_object_begin(jw);
+	for (int c = 0; c < MXS_NR_CLASSES; c++) {
+		uint32_t counts[MXS_PF_KINDS];
+		uint64_t window;
+
+		cli_postfix_events(km, cfg, ip, c, now, counts, &window);
+		json_key(jw, settings_class_name((enum mxs_class)c));
+		json_object_begin(jw);
+		for (int k = PFLOG_NONE + 1; k < PFLOG_NR_EVENTS; k++) {
+			if (!counts[k])
+				continue;
+			json_key(jw, pflog_event_name((enum pflog_event)k));
+			json_uint(jw, counts[k]);
+		}
+		json_object_end(jw);
+	}
+	json_object_end(jw);
+}
+
 /* The rate offences remembered for ip's ban prefix (the host, or its
  * rate_prefix_v6 prefix), if any. */
 static void cli_print_offences(struct kmap *km, const struct mxs_config *cfg,
 			       const struct addr_cidr *ip, uint64_t now)
 {
-	struct addr_cidr prefix = *ip;
+	struct addr_cidr prefix;
 	struct mxs_offence off;
 	char ago[DURATION_STRLEN], text[ADDR_CIDR_STRLEN];
 
-	if (ip->family == MXS_FAMILY_V6) {
-		prefix.prefixlen = (uint8_t)(cfg->rate_prefix_v6
-						     ? cfg->rate_prefix_v6
-						     : MXS_DEFAULT_RATE_PREFIX_V6);
-		for (unsigned int bit = prefix.prefixlen; bit < 128; bit++)
-			prefix.addr[bit / 8] &= (uint8_t)~(0x80u >> (bit % 8));
-	}
+	cli_ban_prefix(cfg, ip, &prefix);
 	if (kmap_offence_get(km, &prefix, &off))
 		return;
 	addr_format_cidr(&prefix, text, sizeof(text));
@@ -647,11 +729,13 @@ int cli_cmd_check(const struct cli_args *a)
 	if (a->json) {
 		json_array_end(&jw);
 		cli_daemon_check_json(&km, &jw, &a->cidr);
+		cli_postfix_json(&km, &cfg, &a->cidr, now, &jw);
 		json_object_end(&jw);
 		json_end_document(&jw);
 	} else {
 		cli_daemon_check_text(&km, &a->cidr);
 		cli_print_offences(&km, &cfg, &a->cidr, now);
+		cli_print_postfix(&km, &cfg, &a->cidr, now);
 	}
 out:
 	kmap_close(&km);

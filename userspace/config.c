@@ -26,6 +26,8 @@
 #include "config.h"
 #include "duration.h"
 #include "errbuf.h"
+#include "export.h"
+#include "pflog_parse.h"
 #include "settings.h"
 
 #include <errno.h>
@@ -82,6 +84,9 @@ enum kind {
 	KIND_IFACES,   /* nr_interfaces and interfaces[] */
 	KIND_MODE,     /* uint8_t enum settings_mode */
 	KIND_NAME,     /* char[CONFIG_NAME_LEN], a host name, or empty */
+	KIND_PF_LOGS,  /* nr_postfix_logs, postfix_log[], postfix_journal */
+	KIND_PF_EVENTS, /* uint32_t postfix_weight[] */
+	KIND_SERVICES, /* nr_submission_services, submission_services[] */
 };
 
 struct setting {
@@ -126,6 +131,12 @@ enum {
 	S_INTERFACES,
 	S_XDP_MODE,
 	S_DETACH_ON_STOP,
+	S_POSTFIX_LOG,
+	S_POSTFIX_EVENTS,
+	S_POSTFIX_THRESHOLD,
+	S_POSTFIX_WINDOW,
+	S_POSTFIX_SERVICES,
+	S_POSTFIX_DIR,
 	NR_SETTINGS
 };
 
@@ -190,7 +201,32 @@ static const struct setting settings[NR_SETTINGS] = {
 	[S_XDP_MODE] = { "xdp_mode", KIND_MODE, FIELD(xdp_mode), 0, 0 },
 	[S_DETACH_ON_STOP] = { "detach_on_stop", KIND_BOOL,
 			       FIELD(detach_on_stop), 0, 0 },
+	[S_POSTFIX_LOG] = { "postfix_log", KIND_PF_LOGS, 0, 0, 0 },
+	[S_POSTFIX_EVENTS] = { "postfix_events", KIND_PF_EVENTS,
+			       FIELD(postfix_weight), 0, 0 },
+	[S_POSTFIX_THRESHOLD] = { "postfix_threshold", KIND_UINT32,
+				  FIELD(postfix_threshold), 1, 100000 },
+	[S_POSTFIX_WINDOW] = { "postfix_window", KIND_DURATION,
+			       FIELD(postfix_window), 60, 7 * DAY },
+	[S_POSTFIX_SERVICES] = { "postfix_submission_services", KIND_SERVICES,
+				 0, 0, 0 },
+	[S_POSTFIX_DIR] = { "postfix_daemon_directory", KIND_PATH,
+			    FIELD(postfix_dir), 0, 0 },
 };
+
+_Static_assert(CONFIG_PF_EVENTS >= PFLOG_NR_EVENTS,
+	       "postfix_weight[] holds every event");
+
+/* postfix_events' default: a protocol violation bans at once, a failed
+ * password or a bad recipient counts one fifth. */
+static const char *const config_default_pf_events =
+	"pregreet*5, non_smtp*5, bare_newline*5, pipelining*5, "
+	"command_limit*5, dnsbl*5, rbl_reject*5, sasl_failure*1, "
+	"unknown_recipient*1, relay_denied*1";
+
+static int parse_pf_events(char *text, uint32_t *out, char *err,
+			   size_t errlen);
+static void normalise_list(char *text);
 
 /* The two lists of list files: the count, then the array right after. */
 _Static_assert(offsetof(struct config, blocklist_files) >
@@ -227,11 +263,33 @@ void config_defaults(struct config *cfg)
 	/* Decisions taken here, not verdicts of DNSBLs every MX host can
 	 * ask itself: exporting those would let a fleet zone keep listing
 	 * an address from its own answers after every DNSBL dropped it. */
-	cfg->export_reasons = (uint8_t)((1u << MXS_REASON_MANUAL) |
-					(1u << MXS_REASON_RATE));
+	cfg->export_reasons = EXPORT_DEFAULT_REASONS;
 	cfg->prometheus_interval = 15;
 	cfg->xdp_mode = SETTINGS_MODE_AUTO;
 	cfg->detach_on_stop = false;
+	{
+		char events[256], err[ERR_LEN];
+
+		snprintf(events, sizeof(events), "%s",
+			 config_default_pf_events);
+		normalise_list(events);
+		if (parse_pf_events(events, cfg->postfix_weight, err,
+				    sizeof(err)))
+			abort(); /* the default above is wrong */
+	}
+	cfg->postfix_threshold = 5;
+	cfg->postfix_window = 3600;
+	cfg->nr_submission_services = 3;
+	snprintf(cfg->submission_services[0], CONFIG_NAME_LEN, "submission");
+	snprintf(cfg->submission_services[1], CONFIG_NAME_LEN, "smtps");
+	snprintf(cfg->submission_services[2], CONFIG_NAME_LEN, "submissions");
+	snprintf(cfg->postfix_dir, sizeof(cfg->postfix_dir), "%s",
+		 CONFIG_DEFAULT_POSTFIX_DIR);
+}
+
+bool config_postfix_on(const struct config *cfg)
+{
+	return cfg->nr_postfix_logs > 0 || cfg->postfix_journal;
 }
 
 void config_conn_rate(const struct config *cfg, struct mxs_rate *out)
@@ -638,7 +696,7 @@ static int parse_reasons(char *text, uint8_t *out, char *err, size_t errlen)
 				break;
 		if (r == MXS_NR_REASONS) {
 			errbuf_set(err, errlen,
-				"unknown reason \"%s\": expected manual, list, dnsbl, rate or file",
+				"unknown reason \"%s\": expected manual, list, dnsbl, rate, file or postfix",
 				quote(item, strlen(item), q));
 			return -EINVAL;
 		}
@@ -729,6 +787,144 @@ static int parse_ifaces(char *text, struct config *cfg, char *err,
 	return 0;
 }
 
+/* text is normalised: "journal" and/or absolute paths of log files. */
+static int parse_pf_logs(char *text, struct config *cfg, char *err,
+			 size_t errlen)
+{
+	char paths[CONFIG_MAX_POSTFIX_LOGS][CONFIG_PATH_LEN];
+	unsigned int n = 0;
+	bool journal = false;
+	char *item = text, *comma;
+	int rc;
+
+	memset(paths, 0, sizeof(paths));
+	while (*item) {
+		comma = strchr(item, ',');
+		if (comma)
+			*comma = '\0';
+		if (strcmp(item, "journal") == 0) {
+			journal = true;
+		} else if (n >= CONFIG_MAX_POSTFIX_LOGS) {
+			errbuf_set(err, errlen,
+				"too many files: expected at most %d",
+				CONFIG_MAX_POSTFIX_LOGS);
+			return -ERANGE;
+		} else {
+			rc = parse_path(item, paths[n], err, errlen);
+			if (rc == -EINVAL)
+				errbuf_set(err, errlen,
+					"bad log \"%s\": expected journal, or the absolute path of a file Postfix logs to (such as /var/log/mail.log)",
+					item);
+			if (rc)
+				return rc;
+			for (unsigned int i = 0; i < n; i++)
+				if (strcmp(paths[i], paths[n]) == 0) {
+					errbuf_set(err, errlen,
+						"file %s is listed twice; expected each file once",
+						paths[n]);
+					return -EINVAL;
+				}
+			n++;
+		}
+		if (!comma)
+			break;
+		item = comma + 1;
+	}
+	memcpy(cfg->postfix_log, paths, sizeof(paths));
+	cfg->nr_postfix_logs = n;
+	cfg->postfix_journal = journal;
+	return 0;
+}
+
+/* text is normalised: "event*weight" items, postscreen_dnsbl_sites style
+ * (no weight: 1); an event not named is off. */
+static int parse_pf_events(char *text, uint32_t *out, char *err,
+			   size_t errlen)
+{
+	uint32_t w[CONFIG_PF_EVENTS] = { 0 };
+	char q[QUOTE_MAX + 4];
+	char *item = text, *comma;
+
+	while (*item) {
+		char *star, *end;
+		unsigned long v = 1;
+		enum pflog_event ev;
+
+		comma = strchr(item, ',');
+		if (comma)
+			*comma = '\0';
+		star = strchr(item, '*');
+		ev = pflog_event_by_name(item, star ? (size_t)(star - item)
+						    : strlen(item));
+		if (ev == PFLOG_NONE) {
+			char names[256];
+			size_t used = 0;
+
+			names[0] = '\0';
+			for (int e = PFLOG_NONE + 1; e < PFLOG_NR_EVENTS; e++)
+				used += (size_t)snprintf(
+					names + used, sizeof(names) - used,
+					"%s%s", e > 1 ? ", " : "",
+					pflog_event_name((enum pflog_event)e));
+			errbuf_set(err, errlen,
+				"unknown event \"%s\": expected EVENT or EVENT*WEIGHT, EVENT one of %s",
+				quote(item, strlen(item), q), names);
+			return -EINVAL;
+		}
+		if (star) {
+			errno = 0;
+			v = strtoul(star + 1, &end, 10);
+			if (!star[1] || *end || errno || v > 1000 ||
+			    star[1] == '-' || star[1] == '+') {
+				errbuf_set(err, errlen,
+					"bad weight in \"%s\": expected a whole number from 0 to 1000",
+					quote(item, strlen(item), q));
+				return -EINVAL;
+			}
+		}
+		w[ev] = (uint32_t)v;
+		if (!comma)
+			break;
+		item = comma + 1;
+	}
+	memcpy(out, w, sizeof(w));
+	return 0;
+}
+
+/* text is normalised: Postfix service names (master.cf's first column,
+ * the SUFFIX of syslog_name=postfix/SUFFIX). */
+static int parse_services(char *text, struct config *cfg, char *err,
+			  size_t errlen)
+{
+	char names[CONFIG_MAX_SERVICES][CONFIG_NAME_LEN];
+	unsigned int n = 0;
+	char *item = text, *comma;
+	int rc;
+
+	memset(names, 0, sizeof(names));
+	while (*item) {
+		comma = strchr(item, ',');
+		if (comma)
+			*comma = '\0';
+		if (n >= CONFIG_MAX_SERVICES) {
+			errbuf_set(err, errlen,
+				"too many services: expected at most %d",
+				CONFIG_MAX_SERVICES);
+			return -ERANGE;
+		}
+		rc = parse_name(item, names[n], err, errlen);
+		if (rc)
+			return rc;
+		n++;
+		if (!comma)
+			break;
+		item = comma + 1;
+	}
+	memcpy(cfg->submission_services, names, sizeof(names));
+	cfg->nr_submission_services = n;
+	return 0;
+}
+
 /* Parse value (mutable, trimmed, maybe empty) into the setting's field of
  * cfg.  Only lists may be empty. */
 static int parse_value(const struct setting *s, char *value,
@@ -785,6 +981,15 @@ static int parse_value(const struct setting *s, char *value,
 		return parse_ifaces(value, cfg, err, errlen);
 	case KIND_NAME:
 		return parse_name(value, field, err, errlen);
+	case KIND_PF_LOGS:
+		normalise_list(value);
+		return parse_pf_logs(value, cfg, err, errlen);
+	case KIND_PF_EVENTS:
+		normalise_list(value);
+		return parse_pf_events(value, field, err, errlen);
+	case KIND_SERVICES:
+		normalise_list(value);
+		return parse_services(value, cfg, err, errlen);
 	case KIND_MODE: {
 		enum settings_mode mode;
 		int rc = settings_parse_mode(value, &mode, err, errlen);

@@ -39,7 +39,16 @@
  *   monitoring: prometheus_file [none], written every
  *     prometheus_interval [15s];
  *   interfaces [none] to attach at start in xdp_mode [auto], detached at
- *     stop when detach_on_stop [no].
+ *     stop when detach_on_stop [no];
+ *   Postfix's own verdicts (pflog.h): postfix_log [none: off] (files, or
+ *     "journal"), postfix_events [pregreet*5, non_smtp*5, bare_newline*5,
+ *     pipelining*5, command_limit*5, dnsbl*5, rbl_reject*5,
+ *     sasl_failure*1, unknown_recipient*1, relay_denied*1] summed per
+ *     source over postfix_window [1h]; at postfix_threshold [5] a ban
+ *     (ban_time, escalating); services of postfix_submission_services
+ *     [submission, smtps, submissions] ban for the submission class;
+ *     journal entries count from programs in postfix_daemon_directory
+ *     [/usr/lib/postfix/sbin].
  *
  * Contract: every problem is reported through the error callback as
  * "FILE:LINE: what is wrong; what was expected", all of them, not only the
@@ -72,6 +81,11 @@
 #define CONFIG_MAX_INTERFACES 16
 /* IFNAMSIZ, NUL included */
 #define CONFIG_IFNAME_LEN 16
+#define CONFIG_MAX_POSTFIX_LOGS 8
+#define CONFIG_MAX_SERVICES 8
+/* postfix_events: one weight per enum pflog_event (pflog_parse.h) */
+#define CONFIG_PF_EVENTS 12
+#define CONFIG_DEFAULT_POSTFIX_DIR "/usr/lib/postfix/sbin"
 
 /* One of blocklist_files or allowlist_files: "PATH" (one address or
  * prefix per line, Spamhaus DROP/EDROP included) or "rbldnsd:PATH" (an
@@ -132,6 +146,16 @@ struct config {
 	uint8_t xdp_mode;                 /* xdp_mode (auto): enum
 					   * settings_mode */
 	bool detach_on_stop;              /* detach_on_stop (no) */
+	unsigned int nr_postfix_logs;     /* postfix_log (none): files */
+	char postfix_log[CONFIG_MAX_POSTFIX_LOGS][CONFIG_PATH_LEN];
+	bool postfix_journal;             /* postfix_log lists "journal" */
+	uint32_t postfix_weight[CONFIG_PF_EVENTS]; /* postfix_events, by
+					   * enum pflog_event; 0 = off */
+	uint32_t postfix_threshold;       /* postfix_threshold (5), 1..100000 */
+	uint64_t postfix_window;          /* postfix_window (1h), 1m..7d */
+	unsigned int nr_submission_services; /* postfix_submission_services */
+	char submission_services[CONFIG_MAX_SERVICES][CONFIG_NAME_LEN];
+	char postfix_dir[CONFIG_PATH_LEN]; /* postfix_daemon_directory */
 };
 
 /* Called once per problem with "FILE:LINE: message". */
@@ -153,6 +177,9 @@ int config_parse_file(const char *path, struct config *out,
 /* The GCRA parameters of ban_connections per ban_window, for
  * struct mxs_config.conn_rate (all zero when ban_connections is 0). */
 void config_conn_rate(const struct config *cfg, struct mxs_rate *out);
+
+/* Whether the Postfix log reader is on (postfix_log names something). */
+bool config_postfix_on(const struct config *cfg);
 
 /* The c-ares server list for the configured dns_servers: "a:p,[b]:p". */
 void config_format_servers(const struct config *cfg, char *buf, size_t len);

@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "daemon_ban.h"
+#include "daemon_postfix.h"
 #include "daemon_iface.h"
 #include "daemon_state.h"
 #include "duration.h"
@@ -175,114 +177,26 @@ static const char *dnsbl_lookup_result_name(int rc)
 	return strerror(-rc);
 }
 
-/* The prefix a rate ban covers: the host for IPv4, its rate_prefix_v6
- * prefix for IPv6 (rotating through a /64 must not escape the ban). */
-static void daemon_ban_prefix(const struct daemon *d,
-			      const struct mxs_source *src,
-			      struct addr_cidr *cidr)
-{
-	daemon_source_cidr(src, cidr);
-	if (src->family != MXS_FAMILY_V6)
-		return;
-	cidr->prefixlen = (uint8_t)d->cfg.rate_prefix_v6;
-	for (unsigned int bit = cidr->prefixlen; bit < 128; bit++)
-		cidr->addr[bit / 8] &= (uint8_t)~(0x80u >> (bit % 8));
-}
-
-/* Postfix style: "[192.0.2.7]" for a host, "[2001:db8::]/64" for a
- * prefix, so log parsers find a plain address between the brackets. */
-static void daemon_bracketed(const struct addr_cidr *cidr, char *buf,
-			     size_t len)
-{
-	struct addr_cidr host = *cidr;
-	char text[ADDR_CIDR_STRLEN];
-
-	host.prefixlen = cidr->family == MXS_FAMILY_V6 ? 128 : 32;
-	addr_format_cidr(&host, text, sizeof(text));
-	if (addr_is_host(cidr))
-		snprintf(buf, len, "[%s]", text);
-	else
-		snprintf(buf, len, "[%s]/%u", text, cidr->prefixlen);
-}
-
-/* ban_time doubled per earlier offence, at most ban_time_max. */
-static uint64_t daemon_ban_seconds(const struct config *cfg, uint32_t offences)
-{
-	uint64_t ban = cfg->ban_time;
-
-	for (uint32_t i = 1; i < offences && ban < cfg->ban_time_max; i++)
-		ban *= 2;
-	return ban < cfg->ban_time_max ? ban : cfg->ban_time_max;
-}
-
 /*
  * The kernel counted more than ban_connections completed connections
  * within ban_window from this source in this class.  Completed
  * handshakes cannot come from spoofed addresses, so this is evidence
- * enough for a ban; each offence remembered within ban_memory doubles the
- * next ban.
+ * enough for a ban (daemon_ban.h).
  */
 static void daemon_on_rate_event(struct daemon *d, const struct mxs_event *ev)
 {
-	uint8_t bit = (uint8_t)MXS_CLASS_BIT(ev->class_ < MXS_NR_CLASSES
-						     ? ev->class_
-						     : MXS_CLASS_MX);
-	uint64_t now = kmap_now_ns(), ban;
-	struct mxs_offence off = { 0 };
-	struct mxs_entry old, entry;
-	char who[ADDR_CIDR_STRLEN + 8], len[DURATION_STRLEN], rate[48];
-	struct addr_cidr cidr;
-	bool have_old;
-	int err;
+	char rate[64];
+	struct addr_cidr host;
 
 	if (!d->cfg.ban_connections)
 		return;
-	/* an allowed source is never refused: no ban, no offence */
-	daemon_source_cidr(&ev->src, &cidr);
-	if (kmap_allowed(&d->km, &cidr, now))
-		return;
-	daemon_ban_prefix(d, &ev->src, &cidr);
-	daemon_bracketed(&cidr, who, sizeof(who));
-	have_old = kmap_entry_get(&d->km, MXS_LIST_BLOCK, &cidr, &old) == 0;
-	/* an administrator's entry, live or expired, is never replaced */
-	if (have_old && (old.reason == MXS_REASON_MANUAL ||
-			 old.reason == MXS_REASON_LIST ||
-			 old.reason == MXS_REASON_FILE))
-		return;
-	have_old = have_old && (old.expires_ns == 0 || old.expires_ns > now);
-	/* already refused (events raced the ban), or a live dnsbl entry */
-	if (have_old && ((old.classes & bit) || old.reason != MXS_REASON_RATE))
-		return;
-	if (kmap_offence_get(&d->km, &cidr, &off) == 0 &&
-	    now - off.last_ns > d->cfg.ban_memory * NS_PER_S)
-		off.count = 0;
-	off.count++;
-	off.last_ns = now;
-	ban = daemon_ban_seconds(&d->cfg, off.count);
-	entry = (struct mxs_entry){
-		.expires_ns = now + ban * NS_PER_S,
-		.classes = (uint8_t)(bit | (have_old ? old.classes : 0)),
-		.reason = MXS_REASON_RATE,
-	};
-	duration_format(ban, len, sizeof(len));
-	snprintf(rate, sizeof(rate), "%u/%llus", d->cfg.ban_connections,
-		 (unsigned long long)d->cfg.ban_window);
-	log_info("RATE %s class=%s connections>%s offence=%u ban=%s%s", who,
-		 settings_class_name((enum mxs_class)ev->class_), rate,
-		 off.count, len,
-		 d->cfg.observe ? " (observe: not written)" : "");
-	if (d->cfg.observe)
-		return;
-	err = kmap_entry_put(&d->km, MXS_LIST_BLOCK, &cidr, &entry, NULL, NULL);
-	if (!err)
-		err = kmap_offence_put(&d->km, &cidr, &off);
-	if (err) {
-		d->status.map_errors++;
-		log_warn("cannot write the rate ban for %s: %s", who,
-			 strerror(-err));
-		return;
-	}
-	d->status.rate_bans++;
+	daemon_source_cidr(&ev->src, &host);
+	snprintf(rate, sizeof(rate), "connections>%u/%llus",
+		 d->cfg.ban_connections, (unsigned long long)d->cfg.ban_window);
+	if (daemon_ban(d, &host, ev->class_, MXS_REASON_RATE, "RATE", rate) >
+		    0 &&
+	    !d->cfg.observe)
+		d->status.rate_bans++;
 }
 
 void daemon_on_event(struct daemon *d, const struct mxs_event *ev)
@@ -387,6 +301,7 @@ void daemon_tick(struct daemon *d)
 {
 	uint64_t now = kmap_now_ns();
 	uint64_t sweep = d->cfg.min_ttl;
+	bool do_sweep;
 
 	if (sweep < DAEMON_SWEEP_MIN_SECONDS)
 		sweep = DAEMON_SWEEP_MIN_SECONDS;
@@ -397,15 +312,18 @@ void daemon_tick(struct daemon *d)
 	/* a list file written, replaced, gone or back */
 	if (d->lists && listsync_poll(d->lists))
 		daemon_sync_lists(d);
-	if (now - d->last_expire_ns >= sweep * NS_PER_S) {
+	do_sweep = now - d->last_expire_ns >= sweep * NS_PER_S;
+	daemon_postfix_tick(d, now, do_sweep);
+	if (do_sweep) {
 		size_t gone[MXS_NR_REASONS], removed, bans, forgotten = 0;
 		int err = kmap_expire_reasons(&d->km,
 					      (1u << MXS_REASON_DNSBL) |
-						      (1u << MXS_REASON_RATE),
+						      (1u << MXS_REASON_RATE) |
+						      (1u << MXS_REASON_POSTFIX),
 					      now, gone);
 
 		removed = gone[MXS_REASON_DNSBL];
-		bans = gone[MXS_REASON_RATE];
+		bans = gone[MXS_REASON_RATE] + gone[MXS_REASON_POSTFIX];
 		/* offences outlive their bans, up to ban_memory */
 		if (!err && now > d->cfg.ban_memory * NS_PER_S)
 			err = kmap_offences_prune(&d->km,
@@ -418,7 +336,7 @@ void daemon_tick(struct daemon *d)
 				 strerror(-err));
 		else if (removed || bans || forgotten)
 			log_info("removed %zu expired dnsbl entries and %zu expired "
-				 "rate bans; forgot %zu old offences",
+				 "rate and postfix bans; forgot %zu old offences",
 				 removed, bans, forgotten);
 	}
 	/* observe mode writes nothing, the state file included */
@@ -542,6 +460,9 @@ int daemon_start(struct daemon *d, const struct config *cfg,
 	 * costs no queries.  Results from another table are dropped, since
 	 * their site indexes would be misread. */
 	memset(&d->base, 0, sizeof(d->base));
+	memset(&d->pf_base, 0, sizeof(d->pf_base));
+	d->pflog = NULL;
+	d->pf_warned_ns = 0;
 	if (kmap_daemon_get(&d->km, &d->status) == 0) {
 		fresh_maps = !d->status.started_ns && !d->status.heartbeat_ns;
 		d->base.lookups = d->status.lookups;
@@ -552,6 +473,13 @@ int daemon_start(struct daemon *d, const struct config *cfg,
 		d->base.failed = d->status.failed;
 		d->last_lookups = d->status.lookups;
 		d->generation = d->status.generation;
+		d->pf_base = (struct pflog_counters){
+			.lines = d->status.pf_lines,
+			.records = d->status.pf_records,
+			.events = d->status.pf_events,
+			.untrusted = d->status.pf_untrusted,
+			.read_errors = d->status.pf_read_errors,
+		};
 		if (!daemon_same_sites(&d->status, &d->cfg.sites)) {
 			size_t removed;
 
@@ -587,7 +515,11 @@ int daemon_start(struct daemon *d, const struct config *cfg,
 	d->status.pid = (uint32_t)getpid();
 	daemon_apply_rates(d);
 	err = daemon_engine_restart(d);
+	if (!err)
+		err = daemon_postfix_start(d);
 	if (err) {
+		dnsbl_engine_free(d->engine);
+		d->engine = NULL;
 		listsync_free(d->lists);
 		kmap_close(&d->km);
 		return err;
@@ -597,6 +529,7 @@ int daemon_start(struct daemon *d, const struct config *cfg,
 	 * above leaves an interface attached. */
 	err = daemon_iface_start(&d->km, &d->cfg);
 	if (err) {
+		daemon_postfix_stop(d);
 		dnsbl_engine_free(d->engine);
 		d->engine = NULL;
 		listsync_free(d->lists);
@@ -640,6 +573,7 @@ void daemon_reload(struct daemon *d)
 		d->generation++;
 		kmap_cache_flush(&d->km, &removed);
 	}
+	daemon_postfix_reload(d);
 	if (daemon_engine_restart(d)) {
 		log_error("%s: reloaded, but the DNS resolver cannot start; "
 			  "no lookups until the next reload", d->config_path);
@@ -653,6 +587,7 @@ void daemon_reload(struct daemon *d)
 
 void daemon_stop(struct daemon *d)
 {
+	daemon_postfix_stop(d);
 	dnsbl_engine_free(d->engine);
 	d->engine = NULL;
 	/* the file entries stay in the maps, as every entry does */

@@ -21,8 +21,10 @@
 #include "dnsbl.h"
 #include "kmap.h"
 #include "metrics.h"
+#include "pflog.h"
 
 struct listsync;
+struct pflog;
 
 struct daemon {
 	struct config cfg;
@@ -44,6 +46,10 @@ struct daemon {
 	uint64_t lost_warned_ns; /* when: one warning a minute at most */
 	uint64_t last_prom_ns;   /* last write of prometheus_file */
 	struct metrics_file prom; /* its failures, logged once each */
+	struct pflog *pflog;     /* the Postfix log reader (daemon_postfix.h),
+				  * NULL when postfix_log is empty */
+	struct pflog_counters pf_base; /* of earlier readers and runs */
+	uint64_t pf_warned_ns;   /* last warning about postfix_scores */
 };
 
 /* Open the maps (pinned by the handshake module before), start the

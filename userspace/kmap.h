@@ -40,6 +40,7 @@ struct kmap {
 	int cache_fd;  /* dnsbl_cache */
 	int daemon_fd; /* daemon status */
 	int offences_fd;
+	int pf_scores_fd; /* postfix_scores (kmap_pfscore.c) */
 	int rate_syn_fd;
 	int rate_conn_fd;
 	int dir4_fd, dir6_fd, host4_fd, dir4_any_fd, dir6_any_fd;
@@ -191,5 +192,16 @@ int kmap_offences_walk(struct kmap *km, kmap_offence_fn fn, void *ctx);
 
 /* Forget offences last seen before before_ns; *removed counts them. */
 int kmap_offences_prune(struct kmap *km, uint64_t before_ns, size_t *removed);
+
+/* Postfix event counts of a source (the prefix a ban would cover) in one
+ * class, in "postfix_scores" (kmap_pfscore.c). */
+int kmap_pfscore_get(struct kmap *km, const struct addr_cidr *cidr,
+		     unsigned int class_, struct mxs_pf_score *out);
+int kmap_pfscore_put(struct kmap *km, const struct addr_cidr *cidr,
+		     unsigned int class_, const struct mxs_pf_score *s);
+int kmap_pfscore_delete(struct kmap *km, const struct addr_cidr *cidr,
+			unsigned int class_);
+/* Delete the counts whose last event is before before_ns. */
+int kmap_pfscores_prune(struct kmap *km, uint64_t before_ns, size_t *removed);
 
 #endif /* MXS_KMAP_H */

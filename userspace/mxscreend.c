@@ -22,6 +22,7 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "daemon_postfix.h"
 #include "handshake.h"
 #include "log.h"
 #include "../loader/loader.h"
@@ -269,6 +270,10 @@ static void mxscreend_loop(int epfd, int sigfd, int tfd, struct handshake *hs,
 				daemon_tick(d);
 				if (d->engine)
 					dnsbl_engine_process(d->engine, -1, 0);
+				break;
+			case PFLOG_EPOLL_TAG:
+				daemon_postfix_process(
+					d, (uint32_t)evs[i].data.u64);
 				break;
 			case DNSBL_EPOLL_TAG:
 				if (d->engine)

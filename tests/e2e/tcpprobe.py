@@ -4,7 +4,7 @@
 
 Usage: tcpprobe.py SRC DST PORT TIMEOUT
 Prints one word and exits with its code:
-  banner   0  connected and read the server's first line
+  banner   0  connected and read the server's greeting (all of its lines)
   reset    1  refused (the server side answered the SYN with a RST)
   timeout  2  no answer to the SYN within TIMEOUT seconds (SYNs dropped)
   error    3  anything else (message on stderr)
@@ -42,11 +42,16 @@ def main():
         return 3
     s.settimeout(BANNER_TIMEOUT)
     try:
-        line = s.makefile("rb").readline()
+        f = s.makefile("rb")
+        line = f.readline()
         if not line.startswith(b"220"):
             print("error")
             print(f"unexpected banner {line!r}", file=sys.stderr)
             return 3
+        # a multi-line greeting (postscreen's "220-" then, after its greet
+        # wait, "220 "): talking before its end is what a bot does
+        while line.startswith(b"220-"):
+            line = f.readline()
         s.sendall(b"QUIT\r\n")
         print("banner")
         return 0

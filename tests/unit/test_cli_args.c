@@ -881,7 +881,7 @@ static void test_export(void **state)
 		  "cmd=export ttl=300 reasons=manual,dnsbl,rate name=mx1.example.org "
 		  "output=/srv/rbldnsd/mx1.zone" },
 		{ "reasons with blanks", { "export", "--reasons=rate, manual", NULL },
-		  OK, "cmd=export" },
+		  OK, "cmd=export reasons=manual,rate" },
 		{ "reasons all", { "export", "--reasons", "all", NULL }, OK,
 		  "cmd=export reasons=all" },
 		{ "reasons one", { "export", "--reasons", "list", NULL }, OK,

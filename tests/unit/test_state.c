@@ -30,6 +30,7 @@ static void test_parse_good(void **unused)
 		{ "dnsbl block host", "block 198.51.100.7/32 dnsbl mx 1767225600", NULL },
 		{ "dnsbl allow all", "allow 192.0.2.25/32 dnsbl all 1767225600", NULL },
 		{ "rate v6 prefix", "block 2001:db8::/64 rate submission 1767225000", NULL },
+		{ "postfix ban", "block 192.0.2.31/32 postfix submission 1767225000", NULL },
 		{ "never expires", "block 203.0.113.0/24 dnsbl mx 0", NULL },
 		{ "offence", "offence 2001:db8::/64 3 1767225000", NULL },
 		{ "offence v4", "offence 192.0.2.9/32 1 1", NULL },
@@ -82,7 +83,7 @@ static void test_parse_bad(void **unused)
 	} cases[] = {
 		{ "unknown record", "deny 192.0.2.1/32 dnsbl mx 5", "unknown record \"deny\"" },
 		{ "manual reason", "block 192.0.2.1/32 manual mx 5", "bad reason \"manual\"" },
-		{ "list reason", "block 192.0.2.1/32 list mx 5", "expected dnsbl or rate" },
+		{ "list reason", "block 192.0.2.1/32 list mx 5", "expected dnsbl, rate or postfix" },
 		{ "no length", "block 192.0.2.1 dnsbl mx 5", "expected ADDRESS/LENGTH" },
 		{ "host bits", "block 192.0.2.1/24 dnsbl mx 5", "did you mean 192.0.2.0/24" },
 		{ "bad address", "block 192.0.2.300/32 dnsbl mx 5", "bad prefix" },

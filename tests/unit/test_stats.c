@@ -146,16 +146,19 @@ static const struct {
 	{ "drop_dnsbl", 1, 1, 0, 1 },
 	{ "drop_rate", 1, 1, 0, 1 },
 	{ "drop_file", 1, 1, 0, 1 },
+	{ "drop_postfix", 1, 1, 0, 1 },
 	{ "reset_manual", 1, 1, 0, 1 },
 	{ "reset_list", 1, 1, 0, 1 },
 	{ "reset_dnsbl", 1, 1, 0, 1 },
 	{ "reset_rate", 1, 1, 0, 1 },
 	{ "reset_file", 1, 1, 0, 1 },
+	{ "reset_postfix", 1, 1, 0, 1 },
 	{ "observe_manual", 1, 0, 1, 1 },
 	{ "observe_list", 1, 0, 1, 1 },
 	{ "observe_dnsbl", 1, 0, 1, 1 },
 	{ "observe_rate", 1, 0, 1, 1 },
 	{ "observe_file", 1, 0, 1, 1 },
+	{ "observe_postfix", 1, 0, 1, 1 },
 	{ "pass_unparsed", 0, 0, 0, 1 },
 	{ "drop_unparsed", 0, 0, 0, 1 },
 	{ "observe_unparsed", 0, 0, 0, 1 },
@@ -185,7 +188,7 @@ static void test_derived(void **state)
 	CHECK_DONE();
 }
 
-/* Field i holds i + 1: derived totals are 285, 145 and 110. */
+/* Field i holds i + 1: derived totals are 363, 186 and 147. */
 static void fill_sequence(struct mxs_stats *s)
 {
 	size_t i;
@@ -198,16 +201,19 @@ static void test_json(void **state)
 {
 	static const char want[] =
 		"{\"packets\":1,\"pass_not_ip\":2,\"pass_not_tcp\":3,"
-		"\"pass_not_smtp\":4,\"pass_established\":5,\"pass_clean\":6,"
-		"\"pass_allowed\":7,\"pass_expired\":8,\"pass_other_class\":9,"
-		"\"drop_manual\":10,\"drop_list\":11,\"drop_dnsbl\":12,"
-		"\"drop_rate\":13,\"drop_file\":14,\"reset_manual\":15,"
-		"\"reset_list\":16,\"reset_dnsbl\":17,\"reset_rate\":18,"
-		"\"reset_file\":19,\"observe_manual\":20,\"observe_list\":21,"
-		"\"observe_dnsbl\":22,\"observe_rate\":23,\"observe_file\":24,"
-		"\"pass_unparsed\":25,\"drop_unparsed\":26,"
-		"\"observe_unparsed\":27,\"smtp_attempts\":285,\"refused\":145,"
-		"\"observed\":110}\n";
+		"\"pass_not_smtp\":4,\"pass_established\":5,"
+		"\"pass_clean\":6,\"pass_allowed\":7,\"pass_expired\":8,"
+		"\"pass_other_class\":9,\"drop_manual\":10,"
+		"\"drop_list\":11,\"drop_dnsbl\":12,\"drop_rate\":13,"
+		"\"drop_file\":14,\"drop_postfix\":15,\"reset_manual\":16,"
+		"\"reset_list\":17,\"reset_dnsbl\":18,\"reset_rate\":19,"
+		"\"reset_file\":20,\"reset_postfix\":21,"
+		"\"observe_manual\":22,\"observe_list\":23,"
+		"\"observe_dnsbl\":24,\"observe_rate\":25,"
+		"\"observe_file\":26,\"observe_postfix\":27,"
+		"\"pass_unparsed\":28,\"drop_unparsed\":29,"
+		"\"observe_unparsed\":30,\"smtp_attempts\":363,"
+		"\"refused\":186,\"observed\":147}\n";
 	struct mxs_stats s;
 	char *text = NULL;
 	size_t len;
@@ -245,9 +251,10 @@ static void test_prometheus(void **state)
 		{ "\nmxscreen_outcomes_total{verdict=\"pass\",reason=\"not_ip\"} 2\n" },
 		{ "\nmxscreen_outcomes_total{verdict=\"pass\",reason=\"other_class\"} 9\n" },
 		{ "\nmxscreen_outcomes_total{verdict=\"drop\",reason=\"manual\"} 10\n" },
-		{ "\nmxscreen_outcomes_total{verdict=\"reset\",reason=\"rate\"} 18\n" },
+		{ "\nmxscreen_outcomes_total{verdict=\"reset\",reason=\"rate\"} 19\n" },
 		{ "\nmxscreen_outcomes_total{verdict=\"drop\",reason=\"file\"} 14\n" },
-		{ "\nmxscreen_outcomes_total{verdict=\"observe\",reason=\"unparsed\"} 27\n" },
+		{ "\nmxscreen_outcomes_total{verdict=\"drop\",reason=\"postfix\"} 15\n" },
+		{ "\nmxscreen_outcomes_total{verdict=\"observe\",reason=\"unparsed\"} 30\n" },
 	};
 	struct mxs_stats s;
 	char *text = NULL, *p;
@@ -280,7 +287,7 @@ static void test_text(void **state)
 	FILE *f = open_memstream(&text, &len);
 	static const char *const derived_names[] = { "smtp_attempts",
 						     "refused", "observed" };
-	static const uint64_t derived_values[] = { 285, 145, 110 };
+	static const uint64_t derived_values[] = { 363, 186, 147 };
 
 	assert_non_null(f);
 	fill_sequence(&s);
@@ -293,9 +300,9 @@ static void test_text(void **state)
 	CHECK_CONTAINS("text", "widest line", text,
 		       "pass_not_smtp     1234567\n");
 	CHECK_CONTAINS("text", "blank then totals", text,
-		       "\n\nsmtp_attempts         285\n"
-		       "refused               145\n"
-		       "observed              110\n");
+		       "\n\nsmtp_attempts         363\n"
+		       "refused               186\n"
+		       "observed              147\n");
 	CHECK(text[strlen(text) - 1] == '\n',
 	      "case text: got no final newline, want one");
 
