@@ -89,7 +89,7 @@ MXSCREEND_MODULES += kmap_pfscore pflog_file pflog_journal pflog daemon_ban \
 		     daemon_postfix
 SYSTEMD_LIBS = $(shell $(PKG_CONFIG) --libs libsystemd)
 
-.PHONY: all clean test test-unit test-bpf test-man test-install test-e2e \
+.PHONY: all clean test test-unit test-bpf test-journal test-man test-install test-e2e \
 	test-asan test-valgrind lint demo demo-run bench install deps
 .DELETE_ON_ERROR:
 # Keep intermediate objects (sanitizer builds) between runs.
@@ -134,6 +134,7 @@ UNIT_DEPS_duration = errbuf
 UNIT_DEPS_settings = duration errbuf
 UNIT_DEPS_dnsbl_sites = errbuf
 UNIT_DEPS_config = dnsbl_sites duration settings addr errbuf pflog_parse
+UNIT_DEPS_pflog_parse = addr errbuf
 UNIT_DEPS_listfile = addr errbuf
 UNIT_DEPS_stats = json
 UNIT_DEPS_cli_args = addr duration settings errbuf export
@@ -196,7 +197,8 @@ deps:
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory lint test-unit test-fuzz test-bpf \
-		test-man test-install test-e2e test-asan test-valgrind
+		test-journal test-man test-install test-e2e test-asan \
+		test-valgrind
 
 # cppcheck and clang-tidy (.clang-tidy) over userspace/ and loader/.
 lint: $(BPF_SKEL)
@@ -247,6 +249,24 @@ BPFFS_READY = mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
 test-bpf: $(BPF_TESTS)
 	$(Q)$(BPFFS_READY)
 	$(Q)set -e; for t in $(BPF_TESTS); do echo "== $$t"; $$t; done
+
+# The journal reader against a real systemd-journald, started by the test
+# in a private mount namespace.
+JOURNAL_READER = $(BUILD)/tests/journal/journal_reader
+JOURNAL_READER_OBJS = $(call obj,pflog_journal pflog_parse addr errbuf)
+$(JOURNAL_READER): tests/journal/journal_reader.c $(JOURNAL_READER_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(SYSTEMD_LIBS)
+
+JOURNAL_SEND = $(BUILD)/tests/journal/journal_send
+$(JOURNAL_SEND): tests/journal/journal_send.c
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(SYSTEMD_LIBS)
+
+test-journal: $(JOURNAL_READER) $(JOURNAL_SEND)
+	$(Q)tests/journal/test_journal.sh $(JOURNAL_READER) $(JOURNAL_SEND)
 
 $(BUILD)/tests/xdp_pass.bpf.o: tests/e2e/xdp_pass.bpf.c
 	$(call msg,BPF,$@)

@@ -12,6 +12,9 @@
  *     program under daemon_dir (Postfix's daemon_directory, e.g.
  *     /usr/lib/postfix/sbin): a local user's `logger -t postfix/smtpd`
  *     has _EXE /usr/bin/logger and is counted as untrusted, not parsed.
+ *     So is an entry without _EXE (journald reads it from the sender's
+ *     /proc entry; a sender that exited first leaves none): Postfix's
+ *     daemons live long, a forger's one-shot command need not.
  *     SYSLOG_IDENTIFIER and MESSAGE of a trusted entry go to
  *     pflog_parse_message().
  *   - Never blocks: pflog_journal_fd() goes into the caller's poll loop

@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "../../userspace/config.h"
+#include "../../userspace/pflog_parse.h"
 #include "../../userspace/settings.h"
 #include "check.h"
 
@@ -42,6 +43,9 @@ static const char *const names[] = {
 	"export_name",
 	"prometheus_file", "prometheus_interval", "interfaces",
 	"xdp_mode",	 "detach_on_stop",
+	"postfix_log",	 "postfix_events",	  "postfix_threshold",
+	"postfix_window", "postfix_submission_services",
+	"postfix_daemon_directory",
 };
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -216,6 +220,31 @@ static void show(const struct config *c, const char *name, char *buf,
 		snprintf(buf, len, "%s", settings_mode_name(c->xdp_mode));
 	} else if (strcmp(name, "detach_on_stop") == 0) {
 		snprintf(buf, len, "%s", c->detach_on_stop ? "yes" : "no");
+	} else if (strcmp(name, "postfix_log") == 0) {
+		if (c->postfix_journal)
+			n += (size_t)snprintf(buf, len, "journal");
+		for (i = 0; i < c->nr_postfix_logs && n < len; i++)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+					      n ? "," : "", c->postfix_log[i]);
+	} else if (strcmp(name, "postfix_events") == 0) {
+		for (i = PFLOG_NONE + 1; i < PFLOG_NR_EVENTS && n < len; i++)
+			if (c->postfix_weight[i])
+				n += (size_t)snprintf(
+					buf + n, len - n, "%s%s*%u",
+					n ? "," : "",
+					pflog_event_name((enum pflog_event)i),
+					c->postfix_weight[i]);
+	} else if (strcmp(name, "postfix_threshold") == 0) {
+		snprintf(buf, len, "%u", c->postfix_threshold);
+	} else if (strcmp(name, "postfix_window") == 0) {
+		snprintf(buf, len, "%llu", (unsigned long long)c->postfix_window);
+	} else if (strcmp(name, "postfix_submission_services") == 0) {
+		for (i = 0; i < c->nr_submission_services && n < len; i++)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+					      n ? "," : "",
+					      c->submission_services[i]);
+	} else if (strcmp(name, "postfix_daemon_directory") == 0) {
+		snprintf(buf, len, "%s", c->postfix_dir);
 	} else {
 		snprintf(buf, len, "(no such setting %s)", name);
 	}
@@ -720,13 +749,13 @@ static const struct value_case value_cases[] = {
 	{ "export_interval = 10s\n", "export_interval", "10", "" },
 	{ "export_interval = 0\n", "export_interval", NULL,
 	  "t.conf:1: export_interval: duration \"0\" is out of range" },
-	{ "observe = no\n", "export_reasons", "manual,rate", "" },
+	{ "observe = no\n", "export_reasons", "manual,rate,postfix", "" },
 	{ "export_reasons = rate\n", "export_reasons", "rate", "" },
 	{ "export_reasons = dnsbl, manual file list rate\n", "export_reasons",
 	  "manual,list,dnsbl,rate,file", "" },
 	{ "export_reasons =\n", "export_reasons", "", "" },
 	{ "export_reasons = none\n", "export_reasons", NULL,
-	  "t.conf:1: export_reasons: unknown reason \"none\": expected manual, list, dnsbl, rate or file" },
+	  "t.conf:1: export_reasons: unknown reason \"none\": expected manual, list, dnsbl, rate, file or postfix" },
 	{ "export_reasons = bans\n", "export_reasons", NULL,
 	  "t.conf:1: export_reasons: unknown reason \"bans\"" },
 	/* export_name: a host name for the TXT records, or the host's own */
@@ -773,6 +802,45 @@ static const struct value_case value_cases[] = {
 	{ "xdp_mode = offload\n", "xdp_mode", NULL, "t.conf:1: xdp_mode: " },
 	{ "observe = no\n", "detach_on_stop", "no", "" },
 	{ "detach_on_stop = yes\n", "detach_on_stop", "yes", "" },
+	/* postfix_log: files and/or journal, empty for off */
+	{ "postfix_log = /var/log/mail.log\n", "postfix_log",
+	  "/var/log/mail.log", "" },
+	{ "postfix_log = journal\n", "postfix_log", "journal", "" },
+	{ "postfix_log = /a/x, journal /b/y\n", "postfix_log",
+	  "journal,/a/x,/b/y", "" },
+	{ "postfix_log =\n", "postfix_log", "", "" },
+	{ "postfix_log = mail.log\n", "postfix_log", NULL,
+	  "t.conf:1: postfix_log: bad log \"mail.log\": expected journal, or the absolute path" },
+	{ "postfix_log = /a/x /a/x\n", "postfix_log", NULL,
+	  "t.conf:1: postfix_log: file /a/x is listed twice" },
+	{ "postfix_log = /1 /2 /3 /4 /5 /6 /7 /8 /9\n", "postfix_log", NULL,
+	  "t.conf:1: postfix_log: too many files: expected at most 8" },
+	/* postfix_events: event*weight, no weight = 1, the rest off */
+	{ "postfix_events = pregreet*3, sasl_failure\n", "postfix_events",
+	  "pregreet*3,sasl_failure*1", "" },
+	{ "postfix_events = pregreet*0 dnsbl*1000\n", "postfix_events",
+	  "dnsbl*1000", "" },
+	{ "postfix_events =\n", "postfix_events", "", "" },
+	{ "postfix_events = hangup*5\n", "postfix_events", NULL,
+	  "t.conf:1: postfix_events: unknown event \"hangup*5\": expected EVENT or EVENT*WEIGHT, EVENT one of pregreet, non_smtp," },
+	{ "postfix_events = pregreet*1001\n", "postfix_events", NULL,
+	  "t.conf:1: postfix_events: bad weight in \"pregreet*1001\": expected a whole number from 0 to 1000" },
+	{ "postfix_events = pregreet*-1\n", "postfix_events", NULL,
+	  "t.conf:1: postfix_events: bad weight in \"pregreet*-1\"" },
+	{ "postfix_events = pregreet*\n", "postfix_events", NULL,
+	  "t.conf:1: postfix_events: bad weight in \"pregreet*\"" },
+	{ "postfix_threshold = 1\n", "postfix_threshold", "1", "" },
+	{ "postfix_threshold = 0\n", "postfix_threshold", NULL,
+	  "t.conf:1: postfix_threshold: " },
+	{ "postfix_window = 10m\n", "postfix_window", "600", "" },
+	{ "postfix_window = 59s\n", "postfix_window", NULL,
+	  "t.conf:1: postfix_window: duration \"59s\" is out of range" },
+	{ "postfix_submission_services = submission smtps-in\n",
+	  "postfix_submission_services", "submission,smtps-in", "" },
+	{ "postfix_submission_services = a/b\n", "postfix_submission_services",
+	  NULL, "t.conf:1: postfix_submission_services: bad name \"a/b\"" },
+	{ "postfix_daemon_directory = /usr/libexec/postfix\n",
+	  "postfix_daemon_directory", "/usr/libexec/postfix", "" },
 };
 
 static void test_values(void **state)
@@ -1087,13 +1155,33 @@ static void test_defaults(void **state)
 	CHECK_UINT("defaults", "export_interval", d.export_interval, 60);
 	/* the host's own decisions only: never DNSBL verdicts (fleet loops) */
 	CHECK_UINT("defaults", "export_reasons", d.export_reasons,
-		   (1u << MXS_REASON_MANUAL) | (1u << MXS_REASON_RATE));
+		   (1u << MXS_REASON_MANUAL) | (1u << MXS_REASON_RATE) |
+			   (1u << MXS_REASON_POSTFIX));
 	CHECK_STR("defaults", "prometheus_file", d.prometheus_file, "");
 	CHECK_UINT("defaults", "prometheus_interval", d.prometheus_interval,
 		   15);
 	CHECK_UINT("defaults", "nr_interfaces", d.nr_interfaces, 0);
 	CHECK_UINT("defaults", "xdp_mode", d.xdp_mode, SETTINGS_MODE_AUTO);
 	CHECK_INT("defaults", "detach_on_stop", d.detach_on_stop, false);
+	CHECK_UINT("defaults", "nr_postfix_logs", d.nr_postfix_logs, 0);
+	CHECK_INT("defaults", "postfix_journal", d.postfix_journal, false);
+	CHECK_INT("defaults", "postfix on", config_postfix_on(&d), false);
+	{
+		char got[512];
+
+		show(&d, "postfix_events", got, sizeof(got));
+		CHECK_STR("defaults", "postfix_events", got,
+			  "pregreet*5,non_smtp*5,bare_newline*5,pipelining*5,"
+			  "command_limit*5,dnsbl*5,rbl_reject*5,sasl_failure*1,"
+			  "unknown_recipient*1,relay_denied*1");
+		show(&d, "postfix_submission_services", got, sizeof(got));
+		CHECK_STR("defaults", "postfix_submission_services", got,
+			  "submission,smtps,submissions");
+	}
+	CHECK_UINT("defaults", "postfix_threshold", d.postfix_threshold, 5);
+	CHECK_UINT("defaults", "postfix_window", d.postfix_window, 3600);
+	CHECK_STR("defaults", "postfix_daemon_directory", d.postfix_dir,
+		  "/usr/lib/postfix/sbin");
 	/* the defaults are what their text in config.h says */
 	{
 		struct mxs_rate r;

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * test_pflog_parse.c - Postfix log records into events (pflog_parse.c):
+ * every event in the shapes Postfix writes it, both timestamp forms, every
+ * tag form, IPv4 and IPv6 clients; lines of other programs and records
+ * that are no event; look-alikes inside what clients sent; junk, long and
+ * cut lines.  A failure reads "case NAME: got X, want Y".
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../userspace/pflog_parse.h"
+#include "check.h"
+
+#define TS "Dec  4 01:02:03 mx "
+#define TS3339 "2026-12-04T01:02:03.123456+00:00 mx "
+#define PS TS "postfix/postscreen[826]: "
+#define SD TS "postfix/smtpd[827]: "
+#define SUB TS "postfix/submission/smtpd[1006]: "
+
+enum { NOT_POSTFIX = 0, POSTFIX = 1 };
+
+struct line_case {
+	const char *name;
+	const char *line;
+	int rc;		     /* NOT_POSTFIX or POSTFIX */
+	enum pflog_event ev; /* with POSTFIX */
+	const char *client;  /* with an event */
+	const char *syslog_name, *program; /* NULL: not checked */
+};
+
+static const struct line_case cases[] = {
+	/* --- postscreen events --- */
+	{ .name = "pregreet", .line = PS "PREGREET 11 after 0.23 from [192.0.2.7]:41234: EHLO bot\\r\\n", .rc = POSTFIX, .ev = PFLOG_PREGREET, .client = "192.0.2.7", .syslog_name = "postfix", .program = "postscreen" },
+	{ .name = "pregreet whole seconds", .line = PS "PREGREET 6 after 0 from [192.0.2.7]:1: QUIT\\r\\n", .rc = POSTFIX, .ev = PFLOG_PREGREET, .client = "192.0.2.7" },
+	{ .name = "pregreet ipv6", .line = PS "PREGREET 10 after 0.01 from [2001:db8::10]:59429: EHLO bot\\r\\n", .rc = POSTFIX, .ev = PFLOG_PREGREET, .client = "2001:db8::10" },
+	{ .name = "pregreet ipv4-mapped", .line = PS "PREGREET 10 after 0.01 from [::ffff:192.0.2.9]:5: x", .rc = POSTFIX, .ev = PFLOG_PREGREET, .client = "192.0.2.9" },
+	{ .name = "non-smtp", .line = PS "NON-SMTP COMMAND from [198.51.100.3]:5000 after CONNECT: GET / HTTP/1.1", .rc = POSTFIX, .ev = PFLOG_NON_SMTP, .client = "198.51.100.3" },
+	{ .name = "bare newline", .line = PS "BARE NEWLINE from [198.51.100.4]:5000 after DATA", .rc = POSTFIX, .ev = PFLOG_BARE_NEWLINE, .client = "198.51.100.4" },
+	{ .name = "pipelining", .line = PS "COMMAND PIPELINING from [198.51.100.5]:5000 after EHLO: MAIL FROM:<a@b>\\r\\n", .rc = POSTFIX, .ev = PFLOG_PIPELINING, .client = "198.51.100.5" },
+	{ .name = "time limit", .line = PS "COMMAND TIME LIMIT from [203.0.113.1]:1 after RCPT", .rc = POSTFIX, .ev = PFLOG_COMMAND_LIMIT, .client = "203.0.113.1" },
+	{ .name = "count limit", .line = PS "COMMAND COUNT LIMIT from [203.0.113.2]:1 after RCPT", .rc = POSTFIX, .ev = PFLOG_COMMAND_LIMIT, .client = "203.0.113.2" },
+	{ .name = "length limit", .line = PS "COMMAND LENGTH LIMIT from [203.0.113.3]:1 after DATA", .rc = POSTFIX, .ev = PFLOG_COMMAND_LIMIT, .client = "203.0.113.3" },
+	{ .name = "dnsbl rank", .line = PS "DNSBL rank 3 for [203.0.113.4]:41234", .rc = POSTFIX, .ev = PFLOG_DNSBL, .client = "203.0.113.4" },
+	{ .name = "dnsbl rank ipv6", .line = PS "DNSBL rank 12 for [2001:db8:1::5]:25", .rc = POSTFIX, .ev = PFLOG_DNSBL, .client = "2001:db8:1::5" },
+	/* --- smtpd events --- */
+	{ .name = "smtpd non-smtp", .line = SD "warning: non-SMTP command from unknown[192.0.2.11]: GET / HTTP/1.1", .rc = POSTFIX, .ev = PFLOG_NON_SMTP, .client = "192.0.2.11", .syslog_name = "postfix", .program = "smtpd" },
+	{ .name = "smtpd pipelining", .line = SD "improper command pipelining after EHLO from mail.example.org[192.0.2.12]: QUIT\\r\\n", .rc = POSTFIX, .ev = PFLOG_PIPELINING, .client = "192.0.2.12" },
+	{ .name = "sasl plain", .line = SUB "warning: unknown[192.0.2.12]: SASL PLAIN authentication failed: wrong password, sasl_username=(unavailable)", .rc = POSTFIX, .ev = PFLOG_SASL_FAILURE, .client = "192.0.2.12", .syslog_name = "postfix/submission", .program = "smtpd" },
+	{ .name = "sasl login named host", .line = SUB "warning: host-1.example.net[2001:db8::7]: SASL LOGIN authentication failed: UGFzc3dvcmQ6", .rc = POSTFIX, .ev = PFLOG_SASL_FAILURE, .client = "2001:db8::7" },
+	{ .name = "sasl cram-md5", .line = SUB "warning: unknown[192.0.2.13]: SASL CRAM-MD5 authentication failed: authentication failure", .rc = POSTFIX, .ev = PFLOG_SASL_FAILURE, .client = "192.0.2.13" },
+	{ .name = "unknown recipient", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.13]: 550 5.1.1 <nobody@mx.test>: Recipient address rejected: User unknown in local recipient table; from=<a@b.test> to=<nobody@mx.test> proto=ESMTP helo=<h>", .rc = POSTFIX, .ev = PFLOG_UNKNOWN_RECIPIENT, .client = "192.0.2.13" },
+	{ .name = "unknown virtual, queue id", .line = SD "4Xyz12AbCdE: reject: RCPT from host.example[198.51.100.1]: 550 5.1.1 <x@example.com>: Recipient address rejected: User unknown in virtual mailbox table; from=<> to=<x@example.com> proto=ESMTP helo=<h>", .rc = POSTFIX, .ev = PFLOG_UNKNOWN_RECIPIENT, .client = "198.51.100.1" },
+	{ .name = "undeliverable", .line = SD "NOQUEUE: reject: RCPT from unknown[198.51.100.2]: 550 5.1.1 <x@example.com>: Recipient address rejected: undeliverable address: host mx[10.0.0.1] said: 550 no", .rc = POSTFIX, .ev = PFLOG_UNKNOWN_RECIPIENT, .client = "198.51.100.2" },
+	{ .name = "relay denied", .line = SD "NOQUEUE: reject: RCPT from unknown[203.0.113.9]: 454 4.7.1 <victim@other.example>: Relay access denied; from=<a@b> to=<victim@other.example> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_RELAY_DENIED, .client = "203.0.113.9" },
+	{ .name = "relay denied ipv6", .line = SD "NOQUEUE: reject: RCPT from unknown[2001:db8::9]: 554 5.7.1 <v@o.example>: Relay access denied; from=<> to=<v@o.example> proto=SMTP", .rc = POSTFIX, .ev = PFLOG_RELAY_DENIED, .client = "2001:db8::9" },
+	{ .name = "rbl reject", .line = SD "NOQUEUE: reject: RCPT from unknown[203.0.113.10]: 554 5.7.1 Service unavailable; Client host [203.0.113.10] blocked using zen.example; https://example/q=203.0.113.10; from=<a@b> to=<c@d> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_RBL_REJECT, .client = "203.0.113.10" },
+	/* --- timestamps and tags --- */
+	{ .name = "rfc 3339", .line = TS3339 "postfix/postscreen[1]: PREGREET 1 after 0.1 from [192.0.2.20]:1: x", .rc = POSTFIX, .ev = PFLOG_PREGREET, .client = "192.0.2.20" },
+	{ .name = "rfc 3339 Z, no fraction", .line = "2026-12-04T01:02:03Z mx postfix/smtpd[1]: warning: unknown[192.0.2.21]: SASL LOGIN authentication failed: x", .rc = POSTFIX, .ev = PFLOG_SASL_FAILURE, .client = "192.0.2.21" },
+	{ .name = "maillog_file fraction", .line = "Dec 14 01:02:03.123456 mx postfix/postscreen[1]: DNSBL rank 2 for [192.0.2.22]:1", .rc = POSTFIX, .ev = PFLOG_DNSBL, .client = "192.0.2.22" },
+	{ .name = "multi-instance", .line = TS "postfix-in/postscreen[5]: PREGREET 1 after 0 from [192.0.2.23]:1: x", .rc = POSTFIX, .ev = PFLOG_PREGREET, .client = "192.0.2.23", .syslog_name = "postfix-in", .program = "postscreen" },
+	{ .name = "multi-instance service", .line = TS "postfix-out/smtps/smtpd[9]: warning: unknown[192.0.2.24]: SASL PLAIN authentication failed: x", .rc = POSTFIX, .ev = PFLOG_SASL_FAILURE, .client = "192.0.2.24", .syslog_name = "postfix-out/smtps", .program = "smtpd" },
+	/* --- Postfix records that are no event --- */
+	{ .name = "connect", .line = PS "CONNECT from [192.0.2.30]:1 to [192.0.2.1]:25", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "pass new", .line = PS "PASS NEW [192.0.2.30]:1", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "pass old", .line = PS "PASS OLD [192.0.2.30]:1", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "hangup", .line = PS "HANGUP after 0.5 from [192.0.2.30]:1 in tests after SMTP handshake", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "disconnect", .line = PS "DISCONNECT [192.0.2.30]:1", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "postscreen enforce reply", .line = PS "NOQUEUE: reject: RCPT from [192.0.2.30]:1: 550 5.7.1 Service unavailable; client [192.0.2.30] blocked using zen.example; from=<a@b>, to=<c@d>, proto=ESMTP, helo=<x>", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "smtpd connect", .line = SD "connect from unknown[192.0.2.31]", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "lost connection", .line = SD "lost connection after AUTH from unknown[192.0.2.31]", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "timeout", .line = SD "timeout after DATA from unknown[192.0.2.31]", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "hostname warning", .line = SD "warning: hostname x.example does not resolve to address 192.0.2.31", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "tls warning", .line = SD "warning: TLS library problem: error:0A000126:SSL routines::unexpected eof", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "reverse dns reject", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.31]: 450 4.7.1 Client host rejected: cannot find your hostname, [192.0.2.31]; from=<a@b> to=<c@d> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "helo-based rbl", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.31]: 554 5.7.1 <bad.example>: Helo command rejected: blocked using dbl.example; from=<a@b> to=<c@d> proto=ESMTP helo=<bad.example>", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "other program", .line = TS "postfix/qmgr[5]: 4Xyz: from=<a@b>, size=1, nrcpt=1 (queue active)", .rc = POSTFIX, .ev = PFLOG_NONE, .client = NULL, .syslog_name = "postfix", .program = "qmgr" },
+	{ .name = "cleanup", .line = TS "postfix/cleanup[6]: warning: unknown[192.0.2.32]: SASL PLAIN authentication failed: x", .rc = POSTFIX, .ev = PFLOG_NONE },
+	/* --- client text that looks like an event or names an address --- */
+	{ .name = "look-alike in a pregreet", .line = PS "PREGREET 68 after 0 from [192.0.2.10]:36225: EHLO x\\r\\nNON-SMTP COMMAND from [192.0.2.14]:25 after CONNECT: GET /\\r\\n", .rc = POSTFIX, .ev = PFLOG_PREGREET, .client = "192.0.2.10" },
+	{ .name = "look-alike helo", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.33]: 450 4.7.1 Client host rejected: cannot find your hostname, [192.0.2.33]; from=<a@b> to=<c@d> proto=ESMTP helo=<x>: Relay access denied; [192.0.2.44]>", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "quoted recipient", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.34]: 550 5.1.1 <\"x>: Relay access denied\"@mx.test>: Recipient address rejected: User unknown in local recipient table; from=<a@b> to=<c@d> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "recipient with the reason", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.35]: 450 4.1.1 <user unknown@x>: Recipient address rejected: Domain not found; from=<a@b> to=<c@d> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "address in a non-smtp payload", .line = SD "warning: non-SMTP command from unknown[192.0.2.36]: GET /?unknown[192.0.2.99] HTTP/1.1", .rc = POSTFIX, .ev = PFLOG_NON_SMTP, .client = "192.0.2.36" },
+	{ .name = "event in a subject", .line = TS "postfix/cleanup[6]: 4Xyz: warning: header Subject: PREGREET 1 after 0 from [192.0.2.98]:1: x from unknown[192.0.2.37]", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "event text mid-message", .line = SD "NOQUEUE: filter: RCPT from unknown[192.0.2.38]: PREGREET 1 after 0 from [192.0.2.97]:1: x", .rc = POSTFIX, .ev = PFLOG_NONE },
+	/* --- not Postfix's --- */
+	{ .name = "sshd", .line = TS "sshd[1]: Failed password for root from 192.0.2.40 port 22 ssh2", .rc = NOT_POSTFIX },
+	{ .name = "postfixadmin", .line = TS "postfixadmin[2]: warning: unknown[192.0.2.41]: SASL PLAIN authentication failed: x", .rc = NOT_POSTFIX },
+	{ .name = "mypostfix", .line = TS "mypostfix/smtpd[3]: warning: unknown[192.0.2.42]: SASL PLAIN authentication failed: x", .rc = NOT_POSTFIX },
+	{ .name = "postfix without program", .line = TS "postfix[3]: warning: unknown[192.0.2.43]: SASL PLAIN authentication failed: x", .rc = NOT_POSTFIX },
+	{ .name = "no pid", .line = TS "postfix/smtpd: warning: unknown[192.0.2.43]: SASL PLAIN authentication failed: x", .rc = NOT_POSTFIX },
+	{ .name = "no timestamp", .line = "postfix/smtpd[1]: warning: unknown[192.0.2.43]: SASL PLAIN authentication failed: x", .rc = NOT_POSTFIX },
+	{ .name = "bad month", .line = "Foo  4 01:02:03 mx postfix/smtpd[1]: warning: unknown[192.0.2.43]: SASL PLAIN authentication failed: x", .rc = NOT_POSTFIX },
+	{ .name = "empty", .line = "", .rc = NOT_POSTFIX },
+	{ .name = "junk", .line = "\xff\xfe\x01 postfix/smtpd[1]:", .rc = NOT_POSTFIX },
+
+};
+
+static void check_case(const struct line_case *c, const char *line, size_t len)
+{
+	struct pflog_record rec;
+	int rc;
+
+	memset(&rec, 0xa5, sizeof(rec));
+	rc = pflog_parse_line(line, len, &rec);
+	CHECK_INT(c->name, "rc", rc, c->rc);
+	if (rc != 1 || c->rc != 1)
+		return;
+	CHECK(rec.event == c->ev, "case %s: event: got %s, want %s", c->name,
+	      pflog_event_name(rec.event) ? pflog_event_name(rec.event)
+					  : "none",
+	      pflog_event_name(c->ev) ? pflog_event_name(c->ev) : "none");
+	if (c->ev != PFLOG_NONE && rec.event == c->ev) {
+		char got[ADDR_CIDR_STRLEN];
+
+		addr_format_cidr(&rec.client, got, sizeof(got));
+		CHECK_STR(c->name, "client", got, c->client);
+	}
+	if (c->syslog_name) {
+		CHECK_STR(c->name, "syslog_name", rec.syslog_name,
+			  c->syslog_name);
+		CHECK_STR(c->name, "program", rec.program, c->program);
+	}
+}
+
+static void test_lines(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		check_case(&cases[i], cases[i].line, strlen(cases[i].line));
+	CHECK_DONE();
+}
+
+/*
+ * Every prefix of every event line: never a crash (ASan runs this too),
+ * and an event only once the record is whole enough for its address to be
+ * complete: a cut address must never yield a wrong one.
+ */
+static void test_cut_lines(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct line_case *c = &cases[i];
+		size_t len = strlen(c->line);
+
+		for (size_t n = 0; n < len; n++) {
+			struct pflog_record rec;
+			char *copy = malloc(n ? n : 1);
+
+			assert_non_null(copy);
+			memcpy(copy, c->line, n); /* not NUL-terminated */
+			if (pflog_parse_line(copy, n, &rec) == 1 &&
+			    rec.event != PFLOG_NONE) {
+				char got[ADDR_CIDR_STRLEN];
+
+				addr_format_cidr(&rec.client, got, sizeof(got));
+				CHECK(c->ev == rec.event &&
+					      strcmp(got, c->client) == 0,
+				      "case %s cut at %zu: got %s %s, want no event or %s %s",
+				      c->name, n, pflog_event_name(rec.event),
+				      got, pflog_event_name(c->ev),
+				      c->client ? c->client : "-");
+			}
+			free(copy);
+		}
+	}
+	CHECK_DONE();
+}
+
+/* Bytes of every value, NULs among them, and very long lines. */
+static void test_junk(void **state)
+{
+	char *big = malloc(1 << 16);
+	struct pflog_record rec;
+	unsigned int seed = 7;
+
+	(void)state;
+	assert_non_null(big);
+	for (int round = 0; round < 2000; round++) {
+		size_t n = (size_t)(rand_r(&seed) % (1 << 16));
+
+		for (size_t k = 0; k < n; k++)
+			big[k] = (char)(rand_r(&seed) & 0xff);
+		(void)pflog_parse_line(big, n, &rec);
+	}
+	/* a real prefix, then 60 KB of payload */
+	snprintf(big, 1 << 16, "%s", PS "PREGREET 1 after 0 from [192.0.2.50]:1: ");
+	memset(big + strlen(big), 'A', (1 << 16) - strlen(big) - 1);
+	assert_int_equal(pflog_parse_line(big, (1 << 16) - 1, &rec), 1);
+	assert_int_equal(rec.event, PFLOG_PREGREET);
+	/* a NUL inside the tag */
+	assert_int_equal(pflog_parse_line(TS "postfix/smt\0d[1]: x",
+					  sizeof(TS "postfix/smt\0d[1]: x") - 1,
+					  &rec),
+			 0);
+	/* an address too long to be one */
+	snprintf(big, 1 << 16, "%s", PS "DNSBL rank 1 for [");
+	memset(big + strlen(big), '1', 200);
+	strcpy(big + strlen(big) - 0, "]:25");
+	assert_int_equal(pflog_parse_line(big, strlen(big), &rec), 1);
+	assert_int_equal(rec.event, PFLOG_NONE);
+	free(big);
+}
+
+/* The journal's MESSAGE with its SYSLOG_IDENTIFIER. */
+static void test_messages(void **state)
+{
+	struct pflog_record rec;
+	static const char sasl[] =
+		"warning: unknown[192.0.2.60]: SASL LOGIN authentication failed: x";
+
+	(void)state;
+	assert_int_equal(pflog_parse_message("postfix/submission/smtpd", sasl,
+					     sizeof(sasl) - 1, &rec),
+			 1);
+	assert_int_equal(rec.event, PFLOG_SASL_FAILURE);
+	assert_string_equal(rec.syslog_name, "postfix/submission");
+	assert_int_equal(pflog_parse_message("sshd", sasl, sizeof(sasl) - 1,
+					     &rec),
+			 0);
+	assert_int_equal(pflog_parse_message(NULL, sasl, sizeof(sasl) - 1,
+					     &rec),
+			 0);
+	assert_int_equal(pflog_parse_message("postfix/qmgr", sasl,
+					     sizeof(sasl) - 1, &rec),
+			 1);
+	assert_int_equal(rec.event, PFLOG_NONE);
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	assert_null(pflog_event_name(PFLOG_NONE));
+	assert_null(pflog_event_name(PFLOG_NR_EVENTS));
+	for (int e = PFLOG_NONE + 1; e < PFLOG_NR_EVENTS; e++) {
+		const char *n = pflog_event_name((enum pflog_event)e);
+
+		assert_non_null(n);
+		assert_int_equal(pflog_event_by_name(n, strlen(n)), e);
+	}
+	assert_int_equal(pflog_event_by_name("pregreet*5", 8), PFLOG_PREGREET);
+	assert_int_equal(pflog_event_by_name("pregree", 7), PFLOG_NONE);
+	assert_int_equal(pflog_event_by_name("", 0), PFLOG_NONE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lines),
+		cmocka_unit_test(test_cut_lines),
+		cmocka_unit_test(test_junk),
+		cmocka_unit_test(test_messages),
+		cmocka_unit_test(test_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
