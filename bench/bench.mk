@@ -20,7 +20,8 @@
 #                        with mxscreen (not part of `make bench`: about 15
 #                        minutes; scripts/deps.sh bench installs Postfix):
 #                        build/bench/mail.json, mail.png + a table
-#   BENCH_MAIL_SCENARIOS="a b" BENCH_MAIL_RUNS=3 BENCH_MAIL_SECONDS=25
+#   BENCH_MAIL_SCENARIOS="a b c" (c: bots that pregreet, mxscreend learning
+#   from Postfix's log) BENCH_MAIL_RUNS=3 BENCH_MAIL_SECONDS=25
 #   BENCH_MAIL_RATE_A=300 BENCH_MAIL_B_RATES="600 1000 1500 2000 3000"
 
 BENCH_BUILD = $(BUILD)/bench

@@ -6,7 +6,8 @@
  *
  *   loadgen --server 192.0.2.1 --port 25 --rate 5000 --count 25000 \
  *           --duration 5 --src-base 198.18.0.1 --src-count 25000 \
- *           [--timeout 3] [--max-open 10000] [--mode banner|handshake] \
+ *           [--timeout 3] [--max-open 10000] \
+ *           [--mode banner|handshake|pregreet] \
  *           [--log FILE] [--out FILE]
  *
  * Connection i starts at t0 + i / rate from src-base + (i mod src-count),
@@ -14,7 +15,10 @@
  * interface, only routed to this host (`ip route add local 198.18.0.0/15
  * dev lo`).  In banner mode a connection reads the greeting, sends QUIT,
  * waits for the answer or the server's close, and closes; in handshake
- * mode it closes as soon as the handshake completed.
+ * mode it closes as soon as the handshake completed; in pregreet mode it
+ * behaves as in banner mode, but first talks before its turn ("EHLO"
+ * right after connecting, before the greeting), as spam bots do and as
+ * postscreen's pregreet test catches.
  *
  * Bounds: no connection starts after --duration seconds or beyond --count;
  * none lives longer than --timeout seconds; the program ends at the latest
@@ -128,6 +132,7 @@ struct lg_opts {
 	uint32_t timeout_ms;
 	uint32_t max_open;
 	bool handshake_only;
+	bool pregreet; /* talk before the greeting */
 	const char *out;
 	const char *log;
 	char server_text[INET6_ADDRSTRLEN];
@@ -174,7 +179,7 @@ static void lg_usage(FILE *out)
 		"Usage: loadgen --server ADDR --rate N --count N --duration S\n"
 		"               --src-base ADDR --src-count N [--port P (25)]\n"
 		"               [--timeout S (3)] [--max-open N (10000)]\n"
-		"               [--mode banner|handshake (banner)]\n"
+		"               [--mode banner|handshake|pregreet (banner)]\n"
 		"               [--log FILE] [--out FILE (stdout)]\n"
 		"Open TCP connections at N per second from sequential source\n"
 		"addresses (bound with IP_FREEBIND) and report what became of "
@@ -290,14 +295,15 @@ static int lg_parse_args(int argc, char **argv, struct lg_opts *o)
 			o->out = optarg;
 			break;
 		case 'M':
-			if (strcmp(optarg, "banner") == 0) {
-				o->handshake_only = false;
-			} else if (strcmp(optarg, "handshake") == 0) {
+			o->handshake_only = o->pregreet = false;
+			if (strcmp(optarg, "handshake") == 0) {
 				o->handshake_only = true;
-			} else {
+			} else if (strcmp(optarg, "pregreet") == 0) {
+				o->pregreet = true;
+			} else if (strcmp(optarg, "banner") != 0) {
 				fprintf(stderr,
-					"loadgen: --mode %s: want banner or "
-					"handshake\n",
+					"loadgen: --mode %s: want banner, "
+					"handshake or pregreet\n",
 					optarg);
 				err = -EINVAL;
 			}
@@ -589,6 +595,13 @@ static void lg_on_connected(struct lg_run *r, struct lg_slot *s, int64_t now)
 		lg_finish(r, s, LG_HANDSHAKE, 0);
 		return;
 	}
+	if (r->o.pregreet) {
+		static const char ehlo[] = "EHLO bot.invalid\r\n";
+
+		/* a short write on a fresh socket is not expected; a bot
+		 * would not care either */
+		(void)!write(s->fd, ehlo, sizeof(ehlo) - 1);
+	}
 	s->state = LG_GREETING;
 	ev.data.u32 = (uint32_t)(s - r->slot);
 	if (epoll_ctl(r->epfd, EPOLL_CTL_MOD, s->fd, &ev)) {
@@ -786,7 +799,9 @@ static int lg_report(const struct lg_run *r, int64_t end_ns, double cpu_s)
 	fprintf(f, "{\n");
 	fprintf(f, "  \"server\": \"%s\", \"port\": %u, \"mode\": \"%s\",\n",
 		r->o.server_text, r->o.port,
-		r->o.handshake_only ? "handshake" : "banner");
+		r->o.handshake_only ? "handshake"
+		: r->o.pregreet	    ? "pregreet"
+				    : "banner");
 	fprintf(f, "  \"src_base\": \"%s\", \"src_count\": %u,\n",
 		r->o.src_text, r->o.src_count);
 	fprintf(f,

@@ -17,7 +17,15 @@
 #      from listed addresses;
 #   b  postscreen_pre_queue_limit raised, pregreet test off, at the highest
 #      rate of BENCH_MAIL_B_RATES at which Postfix answered every offered
-#      connection in a 5 s probe without mxscreen (found first, bounded).
+#      connection in a 5 s probe without mxscreen (found first, bounded);
+#   c  scenario a, but half of the unlisted bots misbehave as real ones do:
+#      they talk before their turn (loadgen --mode pregreet), which
+#      postscreen logs as PREGREET; run without mxscreen, with mxscreen on
+#      the DNSBLs only ("with"), and with mxscreend also following
+#      Postfix's log (postfix_log, "learn"), which bans each pregreeter
+#      after its first connection.  (The bots of this benchmark speak to
+#      port 25 only: password guessing on 587 is covered by
+#      tests/e2e/test_postfix.sh, not measured here.)
 # Each scenario also runs once with the legitimate clients alone (an idle
 # server): the reference for the time to the banner.
 #
@@ -34,7 +42,8 @@
 # bench/loadgen binds its sources there with IP_FREEBIND; the server
 # routes the range back through the client's veth address.  Sources:
 #   listed bots     198.18.1.1   + 400   in bl.test
-#   unlisted bots   198.18.8.1   + 50
+#   unlisted bots   198.18.8.1   + 50  (c: 25 of them, and 25 pregreeters
+#                   from 198.18.40.1)
 #   legit, new      198.18.16.1  + one per connection (each seen once)
 #   legit, DNSWL    198.18.24.1  + 50    in wl.test
 #   legit, returning 198.18.32.1 + 50    passed postscreen before the run
@@ -81,6 +90,7 @@ SRC_UNLISTED=198.18.8.1
 SRC_NEW=198.18.16.1
 SRC_DNSWL=198.18.24.1
 SRC_RETURNING=198.18.32.1
+SRC_PREGREET=198.18.40.1
 TARGET_CPU_RATIO=0.2
 TARGET_P99_SLACK=1.10
 RAW=$OUTDIR/mail
@@ -103,7 +113,7 @@ for r in $B_RATES; do
 	[[ $r =~ ^[1-9][0-9]{2,4}$ ]] || fail "BENCH_MAIL_B_RATES: $r is not a rate (100..99999)"
 done
 for s in $SCENARIOS; do
-	[[ $s == [ab] ]] || fail "BENCH_MAIL_SCENARIOS: $s is not a or b"
+	[[ $s == [abc] ]] || fail "BENCH_MAIL_SCENARIOS: $s is not a, b or c"
 done
 HZ=$(getconf CLK_TCK)
 mkdir -p "$OUTDIR"
@@ -182,6 +192,13 @@ max_lookups_in_flight = 20000
 # (/var/lib/mxscreen/state) is the host's, shared with other runs
 state_file =
 CONF
+# scenario c's "learn": the same, and Postfix's own verdicts (its log)
+MXS_CONF_LEARN=$E2E_TMP/mxscreen-learn.conf
+{
+	cat "$MXS_CONF"
+	echo "postfix_log = $E2E_TMP/postfix/maillog"
+	echo "ban_time = 1h"
+} >"$MXS_CONF_LEARN"
 E2E_DAEMON_VERBOSE=0
 
 # ---- Postfix -------------------------------------------------------------------
@@ -273,11 +290,12 @@ pf_stop() {
 pf_cpu_usec() { awk '$1 == "usage_usec" { print $2 }' "$CG/cpu.stat"; }
 
 # ---- load --------------------------------------------------------------------
-# lg NAME RATE COUNT SECONDS SRC NSRC TIMEOUT: one loadgen in the background
+# lg NAME RATE COUNT SECONDS SRC NSRC TIMEOUT [MODE]: one loadgen in the
+# background (MODE: banner, the default, or pregreet)
 lg() {
 	ip netns exec "$CLI_NS" "$LOADGEN" --server "$SERVER4" --port "$PORT" \
 		--rate "$2" --count "$3" --duration "$4" --src-base "$5" \
-		--src-count "$6" --timeout "$7" --max-open 15000 \
+		--src-count "$6" --timeout "$7" --max-open 15000 --mode "${8:-banner}" \
 		--out "$RUN_DIR/$1.json" --log "$RUN_DIR/$1.log" 2>"$RUN_DIR/$1.err" &
 	LG_PIDS+=($!)
 }
@@ -293,7 +311,7 @@ lg_wait() {
 proc_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
 softirq_ticks() { awk '$1 == "cpu" { print $8 }' /proc/stat; }
 
-# run SCENARIO MODE(idle|without|with) N RATE SECONDS -> RAW/S-MODE-N.json
+# run SCENARIO MODE(idle|without|with|learn) N RATE SECONDS -> RAW/S-MODE-N.json
 run() {
 	local scen=$1 mode=$2 n=$3 rate=$4 secs=$5
 	local name=$scen-$mode-$n listed unlisted
@@ -304,9 +322,9 @@ run() {
 	say "$name: ${rate}/s offered for ${secs}s"
 	pf_start
 	local d0=0 d1=0 dpid=""
-	if [ "$mode" = with ]; then
+	if [ "$mode" = with ] || [ "$mode" = learn ]; then
 		mxs attach mxs0 >/dev/null
-		e2e_start_mxscreend "$MXS_CONF"
+		e2e_start_mxscreend "$([ "$mode" = learn ] && echo "$MXS_CONF_LEARN" || echo "$MXS_CONF")"
 		dpid=$DAEMON_PID
 	fi
 	# the returning senders pass postscreen's tests once, before the run
@@ -322,8 +340,15 @@ run() {
 	t0=$(date +%s%N)
 	if [ "$mode" != idle ]; then
 		lg listed "$listed" $((listed * secs)) "$secs" "$SRC_LISTED" "$NR_LISTED" "$BOT_TIMEOUT"
-		[ "$unlisted" -gt 0 ] &&
+		if [ "$scen" = c ] && [ "$unlisted" -gt 1 ]; then
+			local half=$((unlisted / 2))
+			lg unlisted "$((unlisted - half))" $(((unlisted - half) * secs)) "$secs" \
+				"$SRC_UNLISTED" $((NR_UNLISTED / 2)) "$BOT_TIMEOUT"
+			lg pregreet "$half" $((half * secs)) "$secs" "$SRC_PREGREET" \
+				$((NR_UNLISTED / 2)) "$BOT_TIMEOUT" pregreet
+		elif [ "$unlisted" -gt 0 ]; then
 			lg unlisted "$unlisted" $((unlisted * secs)) "$secs" "$SRC_UNLISTED" "$NR_UNLISTED" "$BOT_TIMEOUT"
+		fi
 	fi
 	lg new "$LEGIT_RATE" $((LEGIT_RATE * secs)) "$secs" "$SRC_NEW" $((LEGIT_RATE * secs)) "$LEGIT_TIMEOUT"
 	lg dnswl "$LEGIT_RATE" $((LEGIT_RATE * secs)) "$secs" "$SRC_DNSWL" "$NR_POOL" "$LEGIT_TIMEOUT"
@@ -335,14 +360,14 @@ run() {
 	sirq1=$(softirq_ticks)
 	[ -n "$dpid" ] && d1=$(proc_ticks "$dpid")
 	tail -n +"$((log0 + 1))" "$PF_DIR/maillog" >"$RUN_DIR/maillog"
-	[ "$mode" = with ] && mxs stats --json >"$RUN_DIR/mxscreen-stats.json"
+	[ -n "$dpid" ] && mxs stats --json >"$RUN_DIR/mxscreen-stats.json"
 	if [ -n "$dpid" ]; then
 		kill "$dpid"
 		wait "$dpid" 2>/dev/null || true
 		cp "$DAEMON_LOG" "$RUN_DIR/mxscreend.log"
 		: >"$DAEMON_LOG"
 	fi
-	[ "$mode" = with ] && mxs detach --all --purge >/dev/null
+	[ -n "$dpid" ] && mxs detach --all --purge >/dev/null
 	pf_stop
 
 	# legitimate clients: outcome and time to the 220 banner, per class
@@ -366,7 +391,8 @@ run() {
 		--argjson smtpd "$(grep -c 'smtpd\[[0-9]*\]: connect from' "$m" || true)" \
 		--argjson p50 "$p50" --argjson p99 "$p99" --argjson pmax "$pmax" \
 		--argjson nb "$nb" \
-		--slurpfile classes <(for c in new dnswl returning listed unlisted; do
+		--argjson pregreet "$(grep -c 'postscreen\[[0-9]*\]: PREGREET' "$m" || true)" \
+		--slurpfile classes <(for c in new dnswl returning listed unlisted pregreet; do
 			[ -f "$RUN_DIR/$c.log" ] || continue
 			awk -v c="$c" '{ k = $3 ($3 == "rejected" ? "_" $6 : ""); o[k]++; n++ }
 				END { printf "{\"class\": \"%s\", \"offered\": %d, \"outcomes\": {", c, n
@@ -385,6 +411,7 @@ run() {
 			postfix_cpu_percent: ($pf_cpu / 1e4 / ($wall / 1000) | . * 10 | round / 10),
 			reached_postscreen: $connect,
 			postscreen: {connect: $connect, dnsbl_rank: $dnsbl, busy_421: $busy,
+				pregreet: $pregreet,
 				pass_new: $pass_new, pass_old: $pass_old, smtpd_connect: $smtpd},
 			legit: {offered: $lo, banner: $lb, turned_away: ($lo - $lb),
 				time_to_220_ms: {p50: $p50, p99: $p99, max: $pmax, n: $nb}},
@@ -429,7 +456,7 @@ find_rate_b() {
 # ---- the runs ------------------------------------------------------------------
 for scen in $SCENARIOS; do
 	pf_config "$scen"
-	if [ "$scen" = a ]; then
+	if [ "$scen" = a ] || [ "$scen" = c ]; then
 		rate=$RATE_A
 	else
 		rate=$(find_rate_b)
@@ -440,6 +467,7 @@ for scen in $SCENARIOS; do
 	for ((rep = 1; rep <= RUNS; rep++)); do
 		run "$scen" without "$rep" "$rate" "$DURATION"
 		run "$scen" with "$rep" "$rate" "$DURATION"
+		[ "$scen" = c ] && run "$scen" learn "$rep" "$rate" "$DURATION"
 	done
 done
 
@@ -456,6 +484,7 @@ jq -s --argjson ratio "$TARGET_CPU_RATIO" --argjson slack "$TARGET_P99_SLACK" \
 			runs: length, offered_rate: .[0].offered_rate,
 			postfix_cpu_s: med(.postfix_cpu_s),
 			reached_postscreen: med(.reached_postscreen),
+			pregreets_at_postscreen: med(.postscreen.pregreet),
 			legit_offered: med(.legit.offered),
 			legit_turned_away: med(.legit.turned_away),
 			legit_p50_ms: med(.legit.time_to_220_ms.p50),

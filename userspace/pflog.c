@@ -190,7 +190,7 @@ bool pflog_same_sources(const struct pflog *p, const struct config *cfg)
 	    (p->journal && strcmp(p->dir, cfg->postfix_dir) != 0))
 		return false;
 	for (unsigned int i = 0; i < p->nr_files; i++)
-		if (strcmp(pflog_file_path(p->file[i]), cfg->postfix_log[i]))
+		if (strcmp(pflog_file_path(p->file[i]), cfg->postfix_log[i]) != 0)
 			return false;
 	return true;
 }

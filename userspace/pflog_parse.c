@@ -8,6 +8,7 @@
  * a command name).  Everything after the last structural field of a
  * record is client text and is never looked at.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "pflog_parse.h"
@@ -136,14 +137,23 @@ static bool cur_addr_port(struct cur *c, struct addr_cidr *out)
 	return cur_bracket_addr(c, out) && cur_lit(c, ":") && cur_digits(c, 5);
 }
 
-/* smtpd's "NAME[ADDR]" (NAME "unknown" or a validated host name) */
+/*
+ * smtpd's "NAME[ADDR]" (NAME "unknown" or a validated host name), or
+ * "NAME[ADDR]:PORT" with smtpd_client_port_logging = yes.  Where Postfix
+ * writes the record on, ": " follows: a ':' then a digit is the port.
+ */
 static bool cur_name_addr(struct cur *c, struct addr_cidr *out)
 {
 	const char *s;
 	size_t n;
 
-	return cur_run(c, is_host_char, 255, &s, &n) &&
-	       cur_bracket_addr(c, out);
+	if (!cur_run(c, is_host_char, 255, &s, &n) || !cur_bracket_addr(c, out))
+		return false;
+	if (cur_left(c) >= 2 && c->p[0] == ':' && is_digit(c->p[1])) {
+		c->p++;
+		return cur_digits(c, 5);
+	}
+	return true;
 }
 
 /* ---- postscreen ----------------------------------------------------------- */
@@ -204,26 +214,39 @@ static enum pflog_event pflog_postscreen(struct cur *c, struct addr_cidr *a)
 
 /* ---- smtpd ---------------------------------------------------------------- */
 
+/* Postfix's RBL text names the client's address or its verified name. */
+static bool is_rbl_what_char(char ch)
+{
+	return is_host_char(ch) || ch == ':';
+}
+
 /*
  * The reply of an RCPT reject, after "from NAME[ADDR]: ": "CODE X.Y.Z "
  * then either the RBL text or "<RCPT>: REASON".  The recipient is client
  * text: it must not contain '>' (else where it ends is a guess), and what
- * follows its '>' must be one of Postfix's reasons.
+ * follows its '>' must be one of Postfix's reasons.  Postfix quotes a
+ * local part with a '>' ("x>y"@z), and a domain literal (a@[x>y]) may hold
+ * one unquoted: a recipient with '"', '\\', '<' or '[' yields no event.
  */
 static enum pflog_event pflog_rcpt_reject(struct cur *c)
 {
+	const char *s;
+	size_t n;
+
 	if (!cur_digits(c, 3) || !cur_lit(c, " ") || !cur_digits(c, 1) ||
 	    !cur_lit(c, ".") || !cur_digits(c, 3) || !cur_lit(c, ".") ||
 	    !cur_digits(c, 3) || !cur_lit(c, " "))
 		return PFLOG_NONE;
-	if (cur_lit(c, "Service unavailable; Client host "))
-		return cur_lit(c, "[") ? PFLOG_RBL_REJECT : PFLOG_NONE;
+	if (cur_lit(c, "Service unavailable; Client host ["))
+		return cur_run(c, is_rbl_what_char, 255, &s, &n) &&
+			       cur_lit(c, "] blocked using ")
+		       ? PFLOG_RBL_REJECT
+		       : PFLOG_NONE;
 	if (!cur_lit(c, "<"))
 		return PFLOG_NONE;
 	while (c->p < c->end && *c->p != '>') {
-		/* a recipient with a quote or a "<" may hide a '>' we
-		 * cannot place: no event */
-		if (*c->p == '"' || *c->p == '<' || *c->p == '\\')
+		if (*c->p == '"' || *c->p == '<' || *c->p == '\\' ||
+		    *c->p == '[')
 			return PFLOG_NONE;
 		c->p++;
 	}
@@ -291,7 +314,10 @@ static bool is_name_char(char ch)
 /*
  * ident is SYSLOG_NAME/PROGRAM (len bytes): split it, and check that it
  * is Postfix's: SYSLOG_NAME "postfix", "postfix-INSTANCE", either with
- * "/SERVICE" (master.cf's -o syslog_name=...).
+ * "/SERVICE" (master.cf's -o syslog_name=...).  A bare "postfix" is not:
+ * Postfix's programs, postfix(1) included ("postfix/postfix-script"),
+ * always log as SYSLOG_NAME/PROGRAM, so "postfix[3]" is some other
+ * program's name for itself.
  */
 static bool pflog_split_ident(const char *ident, size_t len,
 			      struct pflog_record *rec)

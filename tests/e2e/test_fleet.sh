@@ -53,7 +53,7 @@ chmod 666 "$FLEET/queries.log"
 # First copies from the CLI, so that rbldnsd has both files from the
 # start (the daemons rewrite them every second).
 mxs_on mx1 export --name mx1.test --output "$FLEET/mx1.zone" |
-	grep -q "exported 0 block entries of reasons manual,rate to $FLEET/mx1.zone" ||
+	grep -q "exported 0 block entries of reasons manual,rate,postfix to $FLEET/mx1.zone" ||
 	fail "mxscreen export --output"
 mxs_on mx2 export --name mx2.test --output "$FLEET/mx2.zone" >/dev/null
 assert_eq "$(stat -c %a "$FLEET/mx1.zone")" 644 "mode of the export file"

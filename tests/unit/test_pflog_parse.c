@@ -24,12 +24,19 @@
 #define PS TS "postfix/postscreen[826]: "
 #define SD TS "postfix/smtpd[827]: "
 #define SUB TS "postfix/submission/smtpd[1006]: "
+/* Names of 55 and 56 bytes: with "postfix/" 63 (kept) and 64 (too long). */
+#define N55 "aaaaaaaaaabbbbbbbbbbccccccccccddddddddddeeeeeeeeeefffff"
+#define N56 N55 "f"
+
+/* A line that holds NUL bytes: its length from sizeof. */
+#define BYTES(s) .line = s, .len = sizeof(s) - 1
 
 enum { NOT_POSTFIX = 0, POSTFIX = 1 };
 
 struct line_case {
 	const char *name;
 	const char *line;
+	size_t len;	     /* 0: strlen(line) */
 	int rc;		     /* NOT_POSTFIX or POSTFIX */
 	enum pflog_event ev; /* with POSTFIX */
 	const char *client;  /* with an event */
@@ -50,6 +57,17 @@ static const struct line_case cases[] = {
 	{ .name = "length limit", .line = PS "COMMAND LENGTH LIMIT from [203.0.113.3]:1 after DATA", .rc = POSTFIX, .ev = PFLOG_COMMAND_LIMIT, .client = "203.0.113.3" },
 	{ .name = "dnsbl rank", .line = PS "DNSBL rank 3 for [203.0.113.4]:41234", .rc = POSTFIX, .ev = PFLOG_DNSBL, .client = "203.0.113.4" },
 	{ .name = "dnsbl rank ipv6", .line = PS "DNSBL rank 12 for [2001:db8:1::5]:25", .rc = POSTFIX, .ev = PFLOG_DNSBL, .client = "2001:db8:1::5" },
+	{ .name = "non-smtp ipv6", .line = PS "NON-SMTP COMMAND from [2001:db8::3]:1 after CONNECT: GET / HTTP/1.1", .rc = POSTFIX, .ev = PFLOG_NON_SMTP, .client = "2001:db8::3" },
+	{ .name = "pipelining ipv6", .line = PS "COMMAND PIPELINING from [2001:db8::5]:5000 after HELO: QUIT\\r\\n", .rc = POSTFIX, .ev = PFLOG_PIPELINING, .client = "2001:db8::5" },
+	{ .name = "bare newline ipv4-mapped", .line = PS "BARE NEWLINE from [::ffff:198.51.100.4]:5000 after RCPT", .rc = POSTFIX, .ev = PFLOG_BARE_NEWLINE, .client = "198.51.100.4" },
+	/* --- postscreen shapes that are not Postfix's --- */
+	{ .name = "port too long", .line = PS "DNSBL rank 1 for [192.0.2.17]:123456", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "no port", .line = PS "BARE NEWLINE from [192.0.2.17] after DATA", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "IPv6: prefix", .line = PS "PREGREET 1 after 0 from [IPv6:2001:db8::1]:1: x", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "dnsbl with more text", .line = PS "DNSBL rank 1 for [192.0.2.18]:25 x", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "not an address", .line = PS "BARE NEWLINE from [192.0.2.256]:1 after DATA", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "other limit", .line = PS "COMMAND SPEED LIMIT from [192.0.2.17]:1 after RCPT", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "pregreet without payload colon", .line = PS "PREGREET 1 after 0 from [192.0.2.17]:1", .rc = POSTFIX, .ev = PFLOG_NONE },
 	/* --- smtpd events --- */
 	{ .name = "smtpd non-smtp", .line = SD "warning: non-SMTP command from unknown[192.0.2.11]: GET / HTTP/1.1", .rc = POSTFIX, .ev = PFLOG_NON_SMTP, .client = "192.0.2.11", .syslog_name = "postfix", .program = "smtpd" },
 	{ .name = "smtpd pipelining", .line = SD "improper command pipelining after EHLO from mail.example.org[192.0.2.12]: QUIT\\r\\n", .rc = POSTFIX, .ev = PFLOG_PIPELINING, .client = "192.0.2.12" },
@@ -61,12 +79,27 @@ static const struct line_case cases[] = {
 	{ .name = "undeliverable", .line = SD "NOQUEUE: reject: RCPT from unknown[198.51.100.2]: 550 5.1.1 <x@example.com>: Recipient address rejected: undeliverable address: host mx[10.0.0.1] said: 550 no", .rc = POSTFIX, .ev = PFLOG_UNKNOWN_RECIPIENT, .client = "198.51.100.2" },
 	{ .name = "relay denied", .line = SD "NOQUEUE: reject: RCPT from unknown[203.0.113.9]: 454 4.7.1 <victim@other.example>: Relay access denied; from=<a@b> to=<victim@other.example> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_RELAY_DENIED, .client = "203.0.113.9" },
 	{ .name = "relay denied ipv6", .line = SD "NOQUEUE: reject: RCPT from unknown[2001:db8::9]: 554 5.7.1 <v@o.example>: Relay access denied; from=<> to=<v@o.example> proto=SMTP", .rc = POSTFIX, .ev = PFLOG_RELAY_DENIED, .client = "2001:db8::9" },
+	{ .name = "smtpd non-smtp ipv6 named", .line = SD "warning: non-SMTP command from host.example[2001:db8::11]: CONNECT x:443 HTTP/1.0", .rc = POSTFIX, .ev = PFLOG_NON_SMTP, .client = "2001:db8::11" },
+	{ .name = "smtpd pipelining ipv6", .line = SD "improper command pipelining after CONNECT from unknown[2001:db8::12]: EHLO x\\r\\n", .rc = POSTFIX, .ev = PFLOG_PIPELINING, .client = "2001:db8::12" },
+	{ .name = "unknown relay recipient ipv6", .line = SD "NOQUEUE: reject: RCPT from unknown[2001:db8::13]: 550 5.1.1 <a@relay.example>: Recipient address rejected: User unknown in relay recipient table; from=<> to=<a@relay.example> proto=ESMTP helo=<h>", .rc = POSTFIX, .ev = PFLOG_UNKNOWN_RECIPIENT, .client = "2001:db8::13" },
+	{ .name = "smtpd ipv4-mapped", .line = SD "warning: unknown[::ffff:198.51.100.20]: SASL LOGIN authentication failed: x", .rc = POSTFIX, .ev = PFLOG_SASL_FAILURE, .client = "198.51.100.20" },
+	{ .name = "port logging sasl", .line = SD "warning: unknown[192.0.2.16]:50123: SASL LOGIN authentication failed: x", .rc = POSTFIX, .ev = PFLOG_SASL_FAILURE, .client = "192.0.2.16" },
+	{ .name = "port logging relay", .line = SD "NOQUEUE: reject: RCPT from host.example[2001:db8::16]:50124: 454 4.7.1 <v@o.example>: Relay access denied; from=<a@b> to=<v@o.example> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_RELAY_DENIED, .client = "2001:db8::16" },
+	{ .name = "rbl reject ipv6", .line = SD "NOQUEUE: reject: RCPT from unknown[2001:db8::14]: 554 5.7.1 Service unavailable; Client host [2001:db8::14] blocked using zen.example; from=<a@b> to=<c@d> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_RBL_REJECT, .client = "2001:db8::14" },
+	{ .name = "rbl reject of the client name", .line = SD "NOQUEUE: reject: RCPT from host.example[198.51.100.14]: 554 5.7.1 Service unavailable; Client host [host.example] blocked using dbl.example; from=<a@b> to=<c@d> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_RBL_REJECT, .client = "198.51.100.14" },
+	{ .name = "sasl without mechanism", .line = SD "warning: unknown[192.0.2.19]: SASL  authentication failed: x", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "empty address", .line = SD "warning: non-SMTP command from unknown[]: x", .rc = POSTFIX, .ev = PFLOG_NONE },
 	{ .name = "rbl reject", .line = SD "NOQUEUE: reject: RCPT from unknown[203.0.113.10]: 554 5.7.1 Service unavailable; Client host [203.0.113.10] blocked using zen.example; https://example/q=203.0.113.10; from=<a@b> to=<c@d> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_RBL_REJECT, .client = "203.0.113.10" },
 	/* --- timestamps and tags --- */
 	{ .name = "rfc 3339", .line = TS3339 "postfix/postscreen[1]: PREGREET 1 after 0.1 from [192.0.2.20]:1: x", .rc = POSTFIX, .ev = PFLOG_PREGREET, .client = "192.0.2.20" },
 	{ .name = "rfc 3339 Z, no fraction", .line = "2026-12-04T01:02:03Z mx postfix/smtpd[1]: warning: unknown[192.0.2.21]: SASL LOGIN authentication failed: x", .rc = POSTFIX, .ev = PFLOG_SASL_FAILURE, .client = "192.0.2.21" },
 	{ .name = "maillog_file fraction", .line = "Dec 14 01:02:03.123456 mx postfix/postscreen[1]: DNSBL rank 2 for [192.0.2.22]:1", .rc = POSTFIX, .ev = PFLOG_DNSBL, .client = "192.0.2.22" },
 	{ .name = "multi-instance", .line = TS "postfix-in/postscreen[5]: PREGREET 1 after 0 from [192.0.2.23]:1: x", .rc = POSTFIX, .ev = PFLOG_PREGREET, .client = "192.0.2.23", .syslog_name = "postfix-in", .program = "postscreen" },
+	{ .name = "rfc 3339 fraction, Z", .line = "2026-12-04T01:02:03.5Z mx postfix/smtpd[1]: warning: unknown[192.0.2.26]: SASL LOGIN authentication failed: x", .rc = POSTFIX, .ev = PFLOG_SASL_FAILURE, .client = "192.0.2.26" },
+	{ .name = "rfc 3339 negative offset", .line = "2026-12-04T01:02:03-05:00 mx postfix-in/postscreen[1]: COMMAND COUNT LIMIT from [192.0.2.27]:1 after RCPT", .rc = POSTFIX, .ev = PFLOG_COMMAND_LIMIT, .client = "192.0.2.27" },
+	{ .name = "rfc 3339 offset without colon", .line = "2026-12-04T01:02:03+0000 mx postfix/smtpd[1]: warning: unknown[192.0.2.26]: SASL LOGIN authentication failed: x", .rc = NOT_POSTFIX },
+	{ .name = "smtps service", .line = TS "postfix/smtps/smtpd[9]: warning: unknown[192.0.2.25]: SASL PLAIN authentication failed: x", .rc = POSTFIX, .ev = PFLOG_SASL_FAILURE, .client = "192.0.2.25", .syslog_name = "postfix/smtps", .program = "smtpd" },
+	{ .name = "longest syslog name", .line = TS "postfix/" N55 "/smtpd[9]: warning: unknown[192.0.2.25]: SASL PLAIN authentication failed: x", .rc = POSTFIX, .ev = PFLOG_SASL_FAILURE, .client = "192.0.2.25", .syslog_name = "postfix/" N55, .program = "smtpd" },
 	{ .name = "multi-instance service", .line = TS "postfix-out/smtps/smtpd[9]: warning: unknown[192.0.2.24]: SASL PLAIN authentication failed: x", .rc = POSTFIX, .ev = PFLOG_SASL_FAILURE, .client = "192.0.2.24", .syslog_name = "postfix-out/smtps", .program = "smtpd" },
 	/* --- Postfix records that are no event --- */
 	{ .name = "connect", .line = PS "CONNECT from [192.0.2.30]:1 to [192.0.2.1]:25", .rc = POSTFIX, .ev = PFLOG_NONE },
@@ -82,6 +115,16 @@ static const struct line_case cases[] = {
 	{ .name = "tls warning", .line = SD "warning: TLS library problem: error:0A000126:SSL routines::unexpected eof", .rc = POSTFIX, .ev = PFLOG_NONE },
 	{ .name = "reverse dns reject", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.31]: 450 4.7.1 Client host rejected: cannot find your hostname, [192.0.2.31]; from=<a@b> to=<c@d> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_NONE },
 	{ .name = "helo-based rbl", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.31]: 554 5.7.1 <bad.example>: Helo command rejected: blocked using dbl.example; from=<a@b> to=<c@d> proto=ESMTP helo=<bad.example>", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "whitelisted", .line = PS "WHITELISTED [192.0.2.30]:1", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "postscreen warning", .line = PS "warning: dnsblog reply timeout 10s for zen.example [192.0.2.30]:1", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "postscreen lost connection", .line = PS "HANGUP after 0.1 from [192.0.2.30]:1 in tests after SMTP handshake", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "tlsproxy", .line = TS "postfix/tlsproxy[7]: CONNECT from [192.0.2.30]:1", .rc = POSTFIX, .ev = PFLOG_NONE, .syslog_name = "postfix", .program = "tlsproxy" },
+	{ .name = "smtpd disconnect", .line = SD "disconnect from unknown[192.0.2.31] ehlo=1 auth=0/1 quit=1 commands=2/3", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "smtpd tls", .line = SD "Anonymous TLS connection established from unknown[192.0.2.31]: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "sender-based rbl", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.31]: 554 5.7.1 Service unavailable; Sender address [a@bad.example] blocked using dbl.example; from=<a@bad.example> to=<c@d> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "unverified client rbl", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.31]: 554 5.7.1 Service unavailable; Unverified Client host [x.example] blocked using dbl.example; from=<a@b> to=<c@d> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "reject_warning", .line = SD "NOQUEUE: reject_warning: RCPT from unknown[192.0.2.31]: 454 4.7.1 <v@o.example>: Relay access denied; from=<a@b> to=<v@o.example> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "client access denied", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.31]: 554 5.7.1 <unknown[192.0.2.31]>: Client host rejected: Access denied; from=<a@b> to=<c@d> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_NONE },
 	{ .name = "other program", .line = TS "postfix/qmgr[5]: 4Xyz: from=<a@b>, size=1, nrcpt=1 (queue active)", .rc = POSTFIX, .ev = PFLOG_NONE, .client = NULL, .syslog_name = "postfix", .program = "qmgr" },
 	{ .name = "cleanup", .line = TS "postfix/cleanup[6]: warning: unknown[192.0.2.32]: SASL PLAIN authentication failed: x", .rc = POSTFIX, .ev = PFLOG_NONE },
 	/* --- client text that looks like an event or names an address --- */
@@ -90,6 +133,14 @@ static const struct line_case cases[] = {
 	{ .name = "quoted recipient", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.34]: 550 5.1.1 <\"x>: Relay access denied\"@mx.test>: Recipient address rejected: User unknown in local recipient table; from=<a@b> to=<c@d> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_NONE },
 	{ .name = "recipient with the reason", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.35]: 450 4.1.1 <user unknown@x>: Recipient address rejected: Domain not found; from=<a@b> to=<c@d> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_NONE },
 	{ .name = "address in a non-smtp payload", .line = SD "warning: non-SMTP command from unknown[192.0.2.36]: GET /?unknown[192.0.2.99] HTTP/1.1", .rc = POSTFIX, .ev = PFLOG_NON_SMTP, .client = "192.0.2.36" },
+	{ .name = "record in a pregreet", .line = PS "PREGREET 40 after 0.12 from [192.0.2.10]:36225: NON-SMTP COMMAND from [198.51.100.9]:25 after CONNECT: x", .rc = POSTFIX, .ev = PFLOG_PREGREET, .client = "192.0.2.10" },
+	{ .name = "dnsbl record in a non-smtp payload", .line = PS "NON-SMTP COMMAND from [192.0.2.11]:1 after CONNECT: DNSBL rank 9 for [198.51.100.9]:25", .rc = POSTFIX, .ev = PFLOG_NON_SMTP, .client = "192.0.2.11" },
+	{ .name = "sasl record in a non-smtp payload", .line = SD "warning: non-SMTP command from unknown[192.0.2.46]: warning: unknown[198.51.100.9]: SASL LOGIN authentication failed", .rc = POSTFIX, .ev = PFLOG_NON_SMTP, .client = "192.0.2.46" },
+	{ .name = "relay text in helo, sender reason", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.39]: 450 4.1.8 <v@mx.test>: Sender address rejected: Domain not found; from=<a@bad.example> to=<v@mx.test> proto=ESMTP helo=<x>: Relay access denied;>", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "rbl text in helo", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.47]: 450 4.7.1 <v@mx.test>: Recipient address rejected: Greylisted; from=<a@b> to=<v@mx.test> proto=ESMTP helo=<Service unavailable; Client host [198.51.100.9] blocked using x>", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "unquoted '>' in a domain literal", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.45]: 454 4.7.1 <a@[>: Recipient address rejected: User unknown;]>: Relay access denied; from=<a@b> to=<a@[>: Recipient address rejected: User unknown;]> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "escaped '>' in a recipient", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.48]: 550 5.1.1 <x\\>: Relay access denied@mx.test>: Recipient address rejected: Domain not found; from=<a@b> to=<c@d> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "rbl look-alike recipient", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.49]: 550 5.1.1 <Service unavailable; Client host [198.51.100.9] blocked using x@y>: Recipient address rejected: Domain not found; from=<a@b> to=<c@d> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_NONE },
 	{ .name = "event in a subject", .line = TS "postfix/cleanup[6]: 4Xyz: warning: header Subject: PREGREET 1 after 0 from [192.0.2.98]:1: x from unknown[192.0.2.37]", .rc = POSTFIX, .ev = PFLOG_NONE },
 	{ .name = "event text mid-message", .line = SD "NOQUEUE: filter: RCPT from unknown[192.0.2.38]: PREGREET 1 after 0 from [192.0.2.97]:1: x", .rc = POSTFIX, .ev = PFLOG_NONE },
 	/* --- not Postfix's --- */
@@ -100,10 +151,31 @@ static const struct line_case cases[] = {
 	{ .name = "no pid", .line = TS "postfix/smtpd: warning: unknown[192.0.2.43]: SASL PLAIN authentication failed: x", .rc = NOT_POSTFIX },
 	{ .name = "no timestamp", .line = "postfix/smtpd[1]: warning: unknown[192.0.2.43]: SASL PLAIN authentication failed: x", .rc = NOT_POSTFIX },
 	{ .name = "bad month", .line = "Foo  4 01:02:03 mx postfix/smtpd[1]: warning: unknown[192.0.2.43]: SASL PLAIN authentication failed: x", .rc = NOT_POSTFIX },
+	{ .name = "postfix- without instance", .line = TS "postfix-/smtpd[1]: warning: unknown[192.0.2.43]: SASL PLAIN authentication failed: x", .rc = NOT_POSTFIX },
+	{ .name = "empty service", .line = TS "postfix//smtpd[1]: warning: unknown[192.0.2.43]: SASL PLAIN authentication failed: x", .rc = NOT_POSTFIX },
+	{ .name = "empty program", .line = TS "postfix/[1]: warning: unknown[192.0.2.43]: SASL PLAIN authentication failed: x", .rc = NOT_POSTFIX },
+	{ .name = "syslog name too long", .line = TS "postfix/" N56 "/smtpd[9]: warning: unknown[192.0.2.43]: SASL PLAIN authentication failed: x", .rc = NOT_POSTFIX },
+	{ .name = "program too long", .line = TS "postfix/" N56 "bbbbbbbb[9]: x", .rc = NOT_POSTFIX },
+	{ .name = "space in the tag", .line = TS "postfix smtpd[1]: warning: unknown[192.0.2.43]: SASL PLAIN authentication failed: x", .rc = NOT_POSTFIX },
+	{ .name = "pid not a number", .line = TS "postfix/smtpd[x]: warning: unknown[192.0.2.43]: SASL PLAIN authentication failed: x", .rc = NOT_POSTFIX },
+	{ .name = "no blank after the tag", .line = TS "postfix/smtpd[1]:warning: unknown[192.0.2.43]: SASL PLAIN authentication failed: x", .rc = NOT_POSTFIX },
+	{ .name = "no host", .line = "Dec  4 01:02:03 postfix/smtpd[1]: warning: unknown[192.0.2.43]: SASL PLAIN authentication failed: x", .rc = NOT_POSTFIX },
 	{ .name = "empty", .line = "", .rc = NOT_POSTFIX },
 	{ .name = "junk", .line = "\xff\xfe\x01 postfix/smtpd[1]:", .rc = NOT_POSTFIX },
-
+	/* --- bytes of any value --- */
+	{ .name = "NUL and 0xff in a pregreet payload", BYTES(PS "PREGREET 3 after 0 from [192.0.2.51]:1: \0\xff\x01"), .rc = POSTFIX, .ev = PFLOG_PREGREET, .client = "192.0.2.51" },
+	{ .name = "NUL in the address", BYTES(PS "DNSBL rank 1 for [192.0.2\0.52]:1"), .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "NUL in the tag", BYTES(TS "postfix/smt\0d[1]: x"), .rc = NOT_POSTFIX },
+	{ .name = "NUL after the tag", BYTES(TS "postfix/smtpd[1]:\0 warning: unknown[192.0.2.53]: SASL LOGIN authentication failed: x"), .rc = NOT_POSTFIX },
+	{ .name = "0xff before the message", BYTES(SD "\xffwarning: unknown[192.0.2.53]: SASL LOGIN authentication failed: x"), .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "0xff in the host", BYTES("Dec  4 01:02:03 m\xffx postfix/smtpd[1]: warning: unknown[192.0.2.53]: SASL LOGIN authentication failed: x"), .rc = NOT_POSTFIX },
+	{ .name = "0xff in the client name", BYTES(SD "warning: unkn\xffown[192.0.2.53]: SASL LOGIN authentication failed: x"), .rc = POSTFIX, .ev = PFLOG_NONE },
 };
+
+static size_t case_len(const struct line_case *c)
+{
+	return c->len ? c->len : strlen(c->line);
+}
 
 static void check_case(const struct line_case *c, const char *line, size_t len)
 {
@@ -136,7 +208,7 @@ static void test_lines(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		check_case(&cases[i], cases[i].line, strlen(cases[i].line));
+		check_case(&cases[i], cases[i].line, case_len(&cases[i]));
 	CHECK_DONE();
 }
 
@@ -150,7 +222,7 @@ static void test_cut_lines(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct line_case *c = &cases[i];
-		size_t len = strlen(c->line);
+		size_t len = case_len(c);
 
 		for (size_t n = 0; n < len; n++) {
 			struct pflog_record rec;
@@ -204,8 +276,12 @@ static void test_junk(void **state)
 			 0);
 	/* an address too long to be one */
 	snprintf(big, 1 << 16, "%s", PS "DNSBL rank 1 for [");
-	memset(big + strlen(big), '1', 200);
-	strcpy(big + strlen(big) - 0, "]:25");
+	{
+		size_t at = strlen(big);
+
+		memset(big + at, '1', 200);
+		strcpy(big + at + 200, "]:25");
+	}
 	assert_int_equal(pflog_parse_line(big, strlen(big), &rec), 1);
 	assert_int_equal(rec.event, PFLOG_NONE);
 	free(big);
