@@ -8,7 +8,8 @@
 # prefix is blocked with one friend allowed inside it; then mxscreend
 # learns from a local rbldnsd that a bot is listed, after the bot's first
 # connection, bans a source for too many connections, loads a static list
-# file and follows its edits; the bans are exported as an rbldnsd zone for
+# file and follows its edits, bans a source that postscreen's log says
+# talked before its turn; the bans are exported as an rbldnsd zone for
 # a fleet, and the counters as Prometheus text.  Every connection
 # attempt's outcome is printed next to the kernel's counters.
 # Usage: demo.sh path/to/mxscreen   (make demo does this)
@@ -133,6 +134,33 @@ printf '198.51.100.0/24 ; SBL000002\n' >"$E2E_TMP/drop.txt"
 not_listed() { ! listed_by_file "$1"; }
 wait_until 50 not_listed 192.0.2.14
 try 192.0.2.14 25
+
+bold "mxscreend learns from Postfix's own verdicts (postfix_log)"
+: >"$E2E_TMP/mail.log"
+echo "postfix_log = $E2E_TMP/mail.log" >>"$E2E_TMP/mxscreen.conf"
+echo "$ echo 'postfix_log = .../mail.log' >> mxscreen.conf; kill -HUP \$(pidof mxscreend)"
+kill -HUP "$DAEMON_PID"
+# the reader starts at the end of the file: wait until it reads (each try
+# appends one harmless CONNECT record)
+pflog_line() {
+	printf '%s mx postfix/postscreen[4242]: %s\n' "$(LC_ALL=C date '+%b %e %H:%M:%S')" "$1" \
+		>>"$E2E_TMP/mail.log"
+}
+reader_reads() {
+	pflog_line "CONNECT from [192.0.2.14]:40000 to [192.0.2.1]:25"
+	[ "$(daemon_json .postfix_records)" -gt 0 ]
+}
+wait_until 50 reader_reads
+echo "  ... postscreen catches 192.0.2.14 talking before its turn and logs (here the"
+echo "  demo writes the line, as postscreen would):"
+line="PREGREET 11 after 0.08 from [192.0.2.14]:40001: EHLO bot\\r\\n"
+pflog_line "$line"
+echo "  postfix/postscreen[4242]: $line"
+wait_until 50 grep -q "POSTFIX \[192.0.2.14\]" "$DAEMON_LOG"
+grep "POSTFIX" "$DAEMON_LOG" | sed 's/^/  /'
+echo "  ... banned for port 25, where it misbehaved; the submission port stays open:"
+try 192.0.2.14 25
+try 192.0.2.14 587
 
 bold "Fleet sharing: this host's bans as an rbldnsd zone for the other MX hosts"
 echo "$ mxscreen export --name mx1.example"
