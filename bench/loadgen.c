@@ -7,7 +7,7 @@
  *   loadgen --server 192.0.2.1 --port 25 --rate 5000 --count 25000 \
  *           --duration 5 --src-base 198.18.0.1 --src-count 25000 \
  *           [--timeout 3] [--max-open 10000] \
- *           [--mode banner|handshake|pregreet] \
+ *           [--mode banner|handshake|pregreet|authfail] \
  *           [--log FILE] [--out FILE]
  *
  * Connection i starts at t0 + i / rate from src-base + (i mod src-count),
@@ -18,7 +18,10 @@
  * mode it closes as soon as the handshake completed; in pregreet mode it
  * behaves as in banner mode, but first talks before its turn ("EHLO"
  * right after connecting, before the greeting), as spam bots do and as
- * postscreen's pregreet test catches.
+ * postscreen's pregreet test catches; in authfail mode, after the
+ * greeting, it sends EHLO and then AUTH PLAIN with a wrong password
+ * LG_AUTH_TRIES times, reading each reply, before QUIT: a password
+ * guesser on the submission port.
  *
  * Bounds: no connection starts after --duration seconds or beyond --count;
  * none lives longer than --timeout seconds; the program ends at the latest
@@ -70,6 +73,8 @@
  * its first line. */
 #define LG_REPLY_MAX 512
 #define LG_EPOLL_BATCH 256
+/* authfail mode: wrong passwords per connection */
+#define LG_AUTH_TRIES 3
 
 /* What became of one connection.  Keep lg_outcome_name in step. */
 enum lg_outcome {
@@ -108,6 +113,7 @@ struct lg_record {
 enum lg_state {
 	LG_CONNECTING = 1,
 	LG_GREETING, /* connected, reading the greeting */
+	LG_DIALOGUE, /* authfail: EHLO, AUTH... sent, reading the reply */
 	LG_QUITTING, /* QUIT sent, waiting for the answer or the close */
 };
 
@@ -116,6 +122,7 @@ struct lg_slot {
 	uint32_t index;	  /* the connection (record) using it */
 	uint8_t state;	  /* enum lg_state */
 	uint16_t used;	  /* bytes in reply[] */
+	uint8_t step;	  /* authfail: commands answered so far */
 	int64_t start_ns; /* CLOCK_MONOTONIC of the connect() */
 	char reply[LG_REPLY_MAX];
 };
@@ -133,6 +140,7 @@ struct lg_opts {
 	uint32_t max_open;
 	bool handshake_only;
 	bool pregreet; /* talk before the greeting */
+	bool authfail; /* EHLO, then wrong passwords */
 	const char *out;
 	const char *log;
 	char server_text[INET6_ADDRSTRLEN];
@@ -179,7 +187,7 @@ static void lg_usage(FILE *out)
 		"Usage: loadgen --server ADDR --rate N --count N --duration S\n"
 		"               --src-base ADDR --src-count N [--port P (25)]\n"
 		"               [--timeout S (3)] [--max-open N (10000)]\n"
-		"               [--mode banner|handshake|pregreet (banner)]\n"
+		"               [--mode banner|handshake|pregreet|authfail (banner)]\n"
 		"               [--log FILE] [--out FILE (stdout)]\n"
 		"Open TCP connections at N per second from sequential source\n"
 		"addresses (bound with IP_FREEBIND) and report what became of "
@@ -295,15 +303,17 @@ static int lg_parse_args(int argc, char **argv, struct lg_opts *o)
 			o->out = optarg;
 			break;
 		case 'M':
-			o->handshake_only = o->pregreet = false;
+			o->handshake_only = o->pregreet = o->authfail = false;
 			if (strcmp(optarg, "handshake") == 0) {
 				o->handshake_only = true;
 			} else if (strcmp(optarg, "pregreet") == 0) {
 				o->pregreet = true;
+			} else if (strcmp(optarg, "authfail") == 0) {
+				o->authfail = true;
 			} else if (strcmp(optarg, "banner") != 0) {
 				fprintf(stderr,
 					"loadgen: --mode %s: want banner, "
-					"handshake or pregreet\n",
+					"handshake, pregreet or authfail\n",
 					optarg);
 				err = -EINVAL;
 			}
@@ -502,6 +512,7 @@ static void lg_start(struct lg_run *r, int64_t due_ns, int64_t now_ns)
 	s->index = index;
 	s->state = LG_CONNECTING;
 	s->used = 0;
+	s->step = 0;
 	s->start_ns = lg_now_ns();
 	rec->slot = si;
 	rec->open = 1;
@@ -628,9 +639,14 @@ static void lg_on_readable(struct lg_run *r, struct lg_slot *s, int64_t now)
 		return;
 	}
 	n = read(s->fd, s->reply + s->used, sizeof(s->reply) - s->used);
+	if (n < 0 && errno == EAGAIN)
+		return;
+	if (n <= 0 && s->state == LG_DIALOGUE) {
+		/* hung up on after the greeting: the greeting counted */
+		lg_close(r, s);
+		return;
+	}
 	if (n < 0) {
-		if (errno == EAGAIN)
-			return;
 		lg_finish(r, s, errno == ECONNRESET ? LG_RESET : LG_ERROR,
 			  errno);
 		return;
@@ -642,9 +658,26 @@ static void lg_on_readable(struct lg_run *r, struct lg_slot *s, int64_t now)
 	s->used = (uint16_t)(s->used + n);
 	if (!lg_reply_complete(s->reply, s->used))
 		return;
-	rec->banner_us = lg_us_since(s->start_ns, now);
-	rec->code = lg_reply_code(s->reply, s->used);
-	rec->outcome = rec->code == 220 ? LG_BANNER : LG_REJECTED;
+	if (s->state == LG_GREETING) {
+		rec->banner_us = lg_us_since(s->start_ns, now);
+		rec->code = lg_reply_code(s->reply, s->used);
+		rec->outcome = rec->code == 220 ? LG_BANNER : LG_REJECTED;
+	}
+	if (r->o.authfail && rec->outcome == LG_BANNER &&
+	    s->step < 1 + LG_AUTH_TRIES) {
+		/* EHLO, then wrong passwords (user and password "guess") */
+		static const char ehlo[] = "EHLO bot.invalid\r\n";
+		static const char auth[] = "AUTH PLAIN AGd1ZXNzAGd1ZXNz\r\n";
+		const char *cmd = s->step == 0 ? ehlo : auth;
+		size_t len = s->step == 0 ? sizeof(ehlo) - 1 : sizeof(auth) - 1;
+
+		s->step++;
+		s->used = 0;
+		s->state = LG_DIALOGUE;
+		if (write(s->fd, cmd, len) != (ssize_t)len)
+			lg_close(r, s);
+		return;
+	}
 	/* a polite end; the server's answer or close ends the connection */
 	if (write(s->fd, quit, sizeof(quit) - 1) != (ssize_t)sizeof(quit) - 1) {
 		lg_close(r, s);
@@ -801,6 +834,7 @@ static int lg_report(const struct lg_run *r, int64_t end_ns, double cpu_s)
 		r->o.server_text, r->o.port,
 		r->o.handshake_only ? "handshake"
 		: r->o.pregreet	    ? "pregreet"
+		: r->o.authfail	    ? "authfail"
 				    : "banner");
 	fprintf(f, "  \"src_base\": \"%s\", \"src_count\": %u,\n",
 		r->o.src_text, r->o.src_count);

@@ -23,9 +23,10 @@
 #      postscreen logs as PREGREET; run without mxscreen, with mxscreen on
 #      the DNSBLs only ("with"), and with mxscreend also following
 #      Postfix's log (postfix_log, "learn"), which bans each pregreeter
-#      after its first connection.  (The bots of this benchmark speak to
-#      port 25 only: password guessing on 587 is covered by
-#      tests/e2e/test_postfix.sh, not measured here.)
+#      after its first connection; and 5 password guessers try 3 wrong
+#      passwords a connection on the submission port 587 (loadgen --mode
+#      authfail; Postfix's SASL backend, tests/e2e/fakeauth.py, refuses
+#      everyone), 5 connections a second in all.
 # Each scenario also runs once with the legitimate clients alone (an idle
 # server): the reference for the time to the banner.
 #
@@ -91,6 +92,9 @@ SRC_NEW=198.18.16.1
 SRC_DNSWL=198.18.24.1
 SRC_RETURNING=198.18.32.1
 SRC_PREGREET=198.18.40.1
+SRC_GUESS=198.18.48.1
+NR_GUESS=5
+GUESS_RATE=5
 TARGET_CPU_RATIO=0.2
 TARGET_P99_SLACK=1.10
 RAW=$OUTDIR/mail
@@ -254,6 +258,20 @@ bounce    unix  -       -       n       -       0       bounce
 defer     unix  -       -       n       -       0       bounce
 trace     unix  -       -       n       -       0       bounce
 CF
+	if [ "$1" = c ]; then
+		# scenario c: a submission service whose SASL backend refuses
+		# everyone (tests/e2e/fakeauth.py, started by the run)
+		cat >>"$PF_DIR/etc/main.cf" <<CF
+smtpd_sasl_type = dovecot
+smtpd_sasl_path = $PF_DIR/auth
+CF
+		cat >>"$PF_DIR/etc/master.cf" <<CF
+587       inet  n       -       n       -       -       smtpd
+  -o syslog_name=postfix/submission
+  -o smtpd_sasl_auth_enable=yes
+  -o smtpd_tls_security_level=none
+CF
+	fi
 }
 
 pf() { postfix -c "$PF_DIR/etc" "$@"; }
@@ -290,10 +308,10 @@ pf_stop() {
 pf_cpu_usec() { awk '$1 == "usage_usec" { print $2 }' "$CG/cpu.stat"; }
 
 # ---- load --------------------------------------------------------------------
-# lg NAME RATE COUNT SECONDS SRC NSRC TIMEOUT [MODE]: one loadgen in the
-# background (MODE: banner, the default, or pregreet)
+# lg NAME RATE COUNT SECONDS SRC NSRC TIMEOUT [MODE [PORT]]: one loadgen
+# in the background (MODE: banner, the default, pregreet or authfail)
 lg() {
-	ip netns exec "$CLI_NS" "$LOADGEN" --server "$SERVER4" --port "$PORT" \
+	ip netns exec "$CLI_NS" "$LOADGEN" --server "$SERVER4" --port "${9:-$PORT}" \
 		--rate "$2" --count "$3" --duration "$4" --src-base "$5" \
 		--src-count "$6" --timeout "$7" --max-open 15000 --mode "${8:-banner}" \
 		--out "$RUN_DIR/$1.json" --log "$RUN_DIR/$1.log" 2>"$RUN_DIR/$1.err" &
@@ -346,6 +364,8 @@ run() {
 				"$SRC_UNLISTED" $((NR_UNLISTED / 2)) "$BOT_TIMEOUT"
 			lg pregreet "$half" $((half * secs)) "$secs" "$SRC_PREGREET" \
 				$((NR_UNLISTED / 2)) "$BOT_TIMEOUT" pregreet
+			lg guess "$GUESS_RATE" $((GUESS_RATE * secs)) "$secs" "$SRC_GUESS" \
+				"$NR_GUESS" "$BOT_TIMEOUT" authfail 587
 		elif [ "$unlisted" -gt 0 ]; then
 			lg unlisted "$unlisted" $((unlisted * secs)) "$secs" "$SRC_UNLISTED" "$NR_UNLISTED" "$BOT_TIMEOUT"
 		fi
@@ -392,7 +412,9 @@ run() {
 		--argjson p50 "$p50" --argjson p99 "$p99" --argjson pmax "$pmax" \
 		--argjson nb "$nb" \
 		--argjson pregreet "$(grep -c 'postscreen\[[0-9]*\]: PREGREET' "$m" || true)" \
-		--slurpfile classes <(for c in new dnswl returning listed unlisted pregreet; do
+		--argjson submission "$(grep -c 'submission/smtpd\[[0-9]*\]: connect from' "$m" || true)" \
+		--argjson sasl "$(grep -c 'SASL [A-Z0-9-]* authentication failed' "$m" || true)" \
+		--slurpfile classes <(for c in new dnswl returning listed unlisted pregreet guess; do
 			[ -f "$RUN_DIR/$c.log" ] || continue
 			awk -v c="$c" '{ k = $3 ($3 == "rejected" ? "_" $6 : ""); o[k]++; n++ }
 				END { printf "{\"class\": \"%s\", \"offered\": %d, \"outcomes\": {", c, n
@@ -411,7 +433,8 @@ run() {
 			postfix_cpu_percent: ($pf_cpu / 1e4 / ($wall / 1000) | . * 10 | round / 10),
 			reached_postscreen: $connect,
 			postscreen: {connect: $connect, dnsbl_rank: $dnsbl, busy_421: $busy,
-				pregreet: $pregreet,
+				pregreet: $pregreet, submission_connect: $submission,
+				sasl_failed: $sasl,
 				pass_new: $pass_new, pass_old: $pass_old, smtpd_connect: $smtpd},
 			legit: {offered: $lo, banner: $lb, turned_away: ($lo - $lb),
 				time_to_220_ms: {p50: $p50, p99: $p99, max: $pmax, n: $nb}},
@@ -456,6 +479,11 @@ find_rate_b() {
 # ---- the runs ------------------------------------------------------------------
 for scen in $SCENARIOS; do
 	pf_config "$scen"
+	if [ "$scen" = c ] && [ ! -S "$PF_DIR/auth" ]; then
+		ip netns exec "$SRV_NS" python3 "$E2E_DIR/fakeauth.py" "$PF_DIR/auth" &
+		E2E_PIDS+=($!)
+		wait_until 50 test -S "$PF_DIR/auth" || fail "fakeauth.py did not start"
+	fi
 	if [ "$scen" = a ] || [ "$scen" = c ]; then
 		rate=$RATE_A
 	else
@@ -485,6 +513,8 @@ jq -s --argjson ratio "$TARGET_CPU_RATIO" --argjson slack "$TARGET_P99_SLACK" \
 			postfix_cpu_s: med(.postfix_cpu_s),
 			reached_postscreen: med(.reached_postscreen),
 			pregreets_at_postscreen: med(.postscreen.pregreet),
+			guesser_connections_587: med(.postscreen.submission_connect),
+			sasl_failures: med(.postscreen.sasl_failed),
 			legit_offered: med(.legit.offered),
 			legit_turned_away: med(.legit.turned_away),
 			legit_p50_ms: med(.legit.time_to_220_ms.p50),

@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pwd.h>
+#include <sys/types.h>
+
 #include <systemd/sd-journal.h>
 
 #include "pflog_journal.h"
@@ -21,9 +24,13 @@
  * part shorter than PFLOG_NAME_MAX; a longer one is not Postfix's. */
 #define PFLOG_JOURNAL_IDENT_MAX (2 * PFLOG_NAME_MAX)
 
+/* Postfix's mail_owner on Debian (main.cf mail_owner) */
+#define PFLOG_JOURNAL_OWNER "postfix"
+
 struct pflog_journal {
 	sd_journal *j;
 	struct pflog_journal_stats st;
+	uid_t owner;    /* Postfix's mail_owner ("postfix"); 0 if unknown */
 	size_t dir_len; /* without trailing '/': 0 for "/" */
 	char dir[];	/* the trusted directory */
 };
@@ -46,12 +53,20 @@ int pflog_journal_open(const char *daemon_dir, struct pflog_journal **out)
 		return -ENOMEM;
 	memcpy(pj->dir, daemon_dir, len);
 	pj->dir_len = len;
+	{
+		/* Postfix's daemons run as root (master) or as its mail_owner,
+		 * Debian's "postfix" */
+		const struct passwd *pw = getpwnam(PFLOG_JOURNAL_OWNER);
+
+		pj->owner = pw ? pw->pw_uid : 0;
+	}
 	/*
 	 * Local only: another host's entries (journal-remote) say nothing
 	 * about this server.  System only: Postfix runs as root and its
 	 * mail_owner, system users whose entries journald writes to the
-	 * system journal; a login user's own files (user-UID.journal) can
-	 * hold no Postfix record, so they are not even opened.
+	 * system journal.  A login user's own files (user-UID.journal, once
+	 * the journal is in /var) hold only what that user's processes
+	 * sent, never the running Postfix's: they are not even opened.
 	 */
 	rc = sd_journal_open(&pj->j, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM);
 	if (rc < 0) {
@@ -120,18 +135,38 @@ static const char *pflog_journal_field(sd_journal *j, const char *name,
  * /proc/PID/exe of the sender (with " (deleted)" cut off after an
  * upgrade); a sender cannot choose it, a field it sends named _EXE is
  * dropped.  Not a subdirectory: a program there is not one of Postfix's
- * daemons.
+ * daemons.  _EXE names the program, not who ran it: any local user can
+ * start /usr/lib/postfix/sbin/smtpd by hand, with a configuration of its
+ * own, and make it log any address.  So _UID (also set by journald) must
+ * be root or Postfix's mail owner, as for the running Postfix.
  */
 static bool pflog_journal_trusted(const struct pflog_journal *pj)
 {
 	size_t len, d = pj->dir_len;
 	const char *exe = pflog_journal_field(pj->j, "_EXE", &len);
 
+	const char *uid;
+	size_t uid_len;
+	char num[16];
+	unsigned long u;
+	char *end;
+
 	if (!exe || len <= d + 1 || memcmp(exe, pj->dir, d) != 0 ||
 	    exe[d] != '/')
 		return false;
-	return memchr(exe + d + 1, '/', len - d - 1) == NULL &&
-	       memchr(exe, '\0', len) == NULL;
+	if (memchr(exe + d + 1, '/', len - d - 1) != NULL ||
+	    memchr(exe, '\0', len) != NULL)
+		return false;
+	uid = pflog_journal_field(pj->j, "_UID", &uid_len);
+	if (!uid || uid_len == 0 || uid_len >= sizeof(num))
+		return false;
+	memcpy(num, uid, uid_len);
+	num[uid_len] = '\0';
+	errno = 0;
+	u = strtoul(num, &end, 10);
+	if (errno || *end || num[0] < '0' || num[0] > '9')
+		return false;
+	return u == 0 || (pj->owner != 0 && u == (unsigned long)pj->owner);
 }
 
 int pflog_journal_poll(struct pflog_journal *pj, pflog_record_fn fn, void *ctx)
@@ -164,8 +199,7 @@ int pflog_journal_poll(struct pflog_journal *pj, pflog_record_fn fn, void *ctx)
 			continue;
 		}
 		msg = pflog_journal_field(pj->j, "MESSAGE", &msg_len);
-		if (!msg || id_len >= sizeof(ident) ||
-		    memchr(id, '\0', id_len))
+		if (!msg || id_len >= sizeof(ident) || memchr(id, '\0', id_len))
 			continue;
 		memcpy(ident, id, id_len);
 		ident[id_len] = '\0';

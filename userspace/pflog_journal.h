@@ -12,6 +12,9 @@
  *     program under daemon_dir (Postfix's daemon_directory, e.g.
  *     /usr/lib/postfix/sbin): a local user's `logger -t postfix/smtpd`
  *     has _EXE /usr/bin/logger and is counted as untrusted, not parsed.
+ *     The sender's _UID (also journald's) must be root or Postfix's mail
+ *     owner ("postfix"): _EXE alone names the program, not who ran it,
+ *     and any local user can start Postfix's smtpd by hand.
  *     So is an entry without _EXE (journald reads it from the sender's
  *     /proc entry; a sender that exited first leaves none): Postfix's
  *     daemons live long, a forger's one-shot command need not.

@@ -45,7 +45,8 @@ int main(int argc, char **argv)
 	int err, timeout;
 
 	if (argc != 4) {
-		fprintf(stderr, "usage: journal_reader DAEMON_DIR STOP_ADDR TIMEOUT\n");
+		fprintf(stderr,
+			"usage: journal_reader DAEMON_DIR STOP_ADDR TIMEOUT\n");
 		return 2;
 	}
 	stop_addr = argv[2];
@@ -60,7 +61,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do {
-		struct pollfd p = { .fd = pflog_journal_fd(j), .events = POLLIN };
+		struct pollfd p = {.fd = pflog_journal_fd(j), .events = POLLIN};
 
 		poll(&p, 1, 100);
 		err = pflog_journal_poll(j, print_record, NULL);
@@ -73,7 +74,8 @@ int main(int argc, char **argv)
 	} while (!stop && t.tv_sec - t0.tv_sec < timeout);
 	pflog_journal_stats(j, &st);
 	printf("stats %llu %llu %llu\n", (unsigned long long)st.entries,
-	       (unsigned long long)st.postfix, (unsigned long long)st.untrusted);
+	       (unsigned long long)st.postfix,
+	       (unsigned long long)st.untrusted);
 	pflog_journal_close(j);
 	return stop ? 0 : 1;
 }

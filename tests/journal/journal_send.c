@@ -10,9 +10,12 @@
  * long-lived Postfix daemon would be there anyway.
  *
  * Usage: journal_send IDENT MESSAGE     Exit: 0 once the entry is stored.
+ * With JOURNAL_SEND_STAY set (a sender that may not read the journal): it
+ * sends and stays up to 10 s, for the caller to watch and kill it.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,8 +34,8 @@ static int entry_is_ours(sd_journal *j, const char *want_msg)
 	    memcmp(d, pid, n) != 0)
 		return 0;
 	return sd_journal_get_data(j, "MESSAGE", &d, &n) >= 0 &&
-	       n == strlen(want_msg) + 8 && memcmp((const char *)d + 8, want_msg,
-						   n - 8) == 0;
+	       n == strlen(want_msg) + 8 &&
+	       memcmp((const char *)d + 8, want_msg, n - 8) == 0;
 }
 
 int main(int argc, char **argv)
@@ -44,6 +47,18 @@ int main(int argc, char **argv)
 	if (argc != 3) {
 		fprintf(stderr, "usage: journal_send IDENT MESSAGE\n");
 		return 2;
+	}
+	if (getenv("JOURNAL_SEND_STAY")) {
+		/* a sender that may not read the journal: send, then stay
+		 * (for at most 10 s) while the caller watches for the entry
+		 * and kills it */
+		rc = sd_journal_send("SYSLOG_IDENTIFIER=%s", argv[1],
+				     "MESSAGE=%s", argv[2], NULL);
+		if (rc < 0)
+			return 2;
+		while (time(NULL) < end)
+			sleep(1);
+		return 0;
 	}
 	rc = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
 	if (rc >= 0)
@@ -58,7 +73,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	while (time(NULL) < end) {
-		while ((rc = sd_journal_next(j)) > 0)
+		while (sd_journal_next(j) > 0)
 			if (entry_is_ours(j, argv[2])) {
 				sd_journal_close(j);
 				return 0;
