@@ -9,7 +9,8 @@
 # where they misbehaved only; an IPv6 pregreeter is banned by its /64; a
 # well-behaved client (one unknown recipient among good mail, and its
 # address quoted in a bot's payload) never is; a restarted daemon does not
-# act on the lines written before it started.
+# act on the lines written before it started; observe mode logs a ban and
+# writes none.
 source "$(dirname "$0")/lib.sh"
 
 for tool in postfix postconf python3; do
@@ -33,7 +34,8 @@ pf_stop() {
 	rmdir "$CG" 2>/dev/null || true
 }
 cg_empty() { ! grep -q . "$CG/cgroup.procs"; }
-trap 'pf_stop; e2e_cleanup' EXIT
+# e2e_cleanup exits with the $? it finds: hand it the test's
+trap 'rc=$?; pf_stop; (exit "$rc") || e2e_cleanup; e2e_cleanup' EXIT
 
 bad4=${CLIENTS4[0]} http4=${CLIENTS4[1]} guess4=${CLIENTS4[2]}
 rcpt4=${CLIENTS4[3]} good4=${CLIENTS4[4]}
@@ -203,4 +205,23 @@ records_grew() { [ "$(mxs status --json | jq '.daemon.postfix_records')" -gt "$r
 wait_until 100 records_grew || fail "the restarted daemon reads nothing new"
 assert_eq "$(entries_of "$bad4")" 0 "entries of the unblocked pregreeter after the restart"
 expect banner "$bad4" 25 "unblocked pregreeter: the old line was not read again"
+
+# --- observe mode: the would-be ban is logged, nothing is written.  A
+# source postscreen has not seen (postscreen caches passes: a client that
+# passed its tests once is not tested again): an address of the IPv6 /64,
+# unbanned first, whose SYNs were dropped so far.
+kill "$DAEMON_PID"
+wait "$DAEMON_PID" 2>/dev/null || true
+mxs unblock 2001:db8::/64 >/dev/null
+echo "observe = yes" >>"$conf"
+start_daemon
+records0=$(mxs status --json | jq '.daemon.postfix_records')
+client good "$good4" "$SERVER4" 25 1 | grep -qx done || fail "good client failed"
+wait_until 100 records_grew || fail "the observing daemon reads nothing new"
+client pregreet "${CLIENTS6[1]}" "$SERVER6" 25 >/dev/null
+observed_line() { grep -q "POSTFIX \[2001:db8::\]/64.*(observe: not written)" "$E2E_TMP/mxscreend.log"; }
+wait_until 100 observed_line || fail "no observe line: $(tail -3 "$E2E_TMP/mxscreend.log")"
+pass "$(grep "POSTFIX.*observe" "$E2E_TMP/mxscreend.log" | tail -1 | sed 's/^.*POSTFIX/POSTFIX/')"
+assert_eq "$(entries_of 2001:db8::)" 0 "entries of the /64 in observe mode"
+expect banner "${CLIENTS6[2]}" 25 "observe mode refuses nobody"
 echo "all passed"
