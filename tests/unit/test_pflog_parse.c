@@ -4,7 +4,9 @@
  * every event in the shapes Postfix writes it, both timestamp forms, every
  * tag form, IPv4 and IPv6 clients; lines of other programs and records
  * that are no event; look-alikes inside what clients sent; junk, long and
- * cut lines.  A failure reads "case NAME: got X, want Y".
+ * cut lines; journal MESSAGEs with their identifiers.  A record is left
+ * untouched when the line is not Postfix's.  A failure reads "case NAME:
+ * got X, want Y".
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -87,6 +89,8 @@ static const struct line_case cases[] = {
 	{ .name = "port logging relay", .line = SD "NOQUEUE: reject: RCPT from host.example[2001:db8::16]:50124: 454 4.7.1 <v@o.example>: Relay access denied; from=<a@b> to=<v@o.example> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_RELAY_DENIED, .client = "2001:db8::16" },
 	{ .name = "rbl reject ipv6", .line = SD "NOQUEUE: reject: RCPT from unknown[2001:db8::14]: 554 5.7.1 Service unavailable; Client host [2001:db8::14] blocked using zen.example; from=<a@b> to=<c@d> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_RBL_REJECT, .client = "2001:db8::14" },
 	{ .name = "rbl reject of the client name", .line = SD "NOQUEUE: reject: RCPT from host.example[198.51.100.14]: 554 5.7.1 Service unavailable; Client host [host.example] blocked using dbl.example; from=<a@b> to=<c@d> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_RBL_REJECT, .client = "198.51.100.14" },
+	{ .name = "rbl text of another shape", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.63]: 554 5.7.1 Service unavailable; Client host [192.0.2.63] listed; from=<a@b> to=<c@d> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "relay text of another shape", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.64]: 554 5.7.1 <v@o.example>: Relay access denied here; from=<a@b> to=<v@o.example> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_NONE },
 	{ .name = "sasl without mechanism", .line = SD "warning: unknown[192.0.2.19]: SASL  authentication failed: x", .rc = POSTFIX, .ev = PFLOG_NONE },
 	{ .name = "empty address", .line = SD "warning: non-SMTP command from unknown[]: x", .rc = POSTFIX, .ev = PFLOG_NONE },
 	{ .name = "rbl reject", .line = SD "NOQUEUE: reject: RCPT from unknown[203.0.113.10]: 554 5.7.1 Service unavailable; Client host [203.0.113.10] blocked using zen.example; https://example/q=203.0.113.10; from=<a@b> to=<c@d> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_RBL_REJECT, .client = "203.0.113.10" },
@@ -131,6 +135,7 @@ static const struct line_case cases[] = {
 	{ .name = "look-alike in a pregreet", .line = PS "PREGREET 68 after 0 from [192.0.2.10]:36225: EHLO x\\r\\nNON-SMTP COMMAND from [192.0.2.14]:25 after CONNECT: GET /\\r\\n", .rc = POSTFIX, .ev = PFLOG_PREGREET, .client = "192.0.2.10" },
 	{ .name = "look-alike helo", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.33]: 450 4.7.1 Client host rejected: cannot find your hostname, [192.0.2.33]; from=<a@b> to=<c@d> proto=ESMTP helo=<x>: Relay access denied; [192.0.2.44]>", .rc = POSTFIX, .ev = PFLOG_NONE },
 	{ .name = "quoted recipient", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.34]: 550 5.1.1 <\"x>: Relay access denied\"@mx.test>: Recipient address rejected: User unknown in local recipient table; from=<a@b> to=<c@d> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "quoted recipient with a whole reason", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.34]: 550 5.1.1 <\"x>: Relay access denied;\"@mx.test>: Recipient address rejected: User unknown in local recipient table; from=<a@b> to=<c@d> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_NONE },
 	{ .name = "recipient with the reason", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.35]: 450 4.1.1 <user unknown@x>: Recipient address rejected: Domain not found; from=<a@b> to=<c@d> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_NONE },
 	{ .name = "address in a non-smtp payload", .line = SD "warning: non-SMTP command from unknown[192.0.2.36]: GET /?unknown[192.0.2.99] HTTP/1.1", .rc = POSTFIX, .ev = PFLOG_NON_SMTP, .client = "192.0.2.36" },
 	{ .name = "record in a pregreet", .line = PS "PREGREET 40 after 0.12 from [192.0.2.10]:36225: NON-SMTP COMMAND from [198.51.100.9]:25 after CONNECT: x", .rc = POSTFIX, .ev = PFLOG_PREGREET, .client = "192.0.2.10" },
@@ -139,13 +144,14 @@ static const struct line_case cases[] = {
 	{ .name = "relay text in helo, sender reason", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.39]: 450 4.1.8 <v@mx.test>: Sender address rejected: Domain not found; from=<a@bad.example> to=<v@mx.test> proto=ESMTP helo=<x>: Relay access denied;>", .rc = POSTFIX, .ev = PFLOG_NONE },
 	{ .name = "rbl text in helo", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.47]: 450 4.7.1 <v@mx.test>: Recipient address rejected: Greylisted; from=<a@b> to=<v@mx.test> proto=ESMTP helo=<Service unavailable; Client host [198.51.100.9] blocked using x>", .rc = POSTFIX, .ev = PFLOG_NONE },
 	{ .name = "unquoted '>' in a domain literal", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.45]: 454 4.7.1 <a@[>: Recipient address rejected: User unknown;]>: Relay access denied; from=<a@b> to=<a@[>: Recipient address rejected: User unknown;]> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_NONE },
-	{ .name = "escaped '>' in a recipient", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.48]: 550 5.1.1 <x\\>: Relay access denied@mx.test>: Recipient address rejected: Domain not found; from=<a@b> to=<c@d> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_NONE },
+	{ .name = "escaped '>' in a recipient", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.48]: 550 5.1.1 <x\\>: Relay access denied;@mx.test>: Recipient address rejected: Domain not found; from=<a@b> to=<c@d> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_NONE },
 	{ .name = "rbl look-alike recipient", .line = SD "NOQUEUE: reject: RCPT from unknown[192.0.2.49]: 550 5.1.1 <Service unavailable; Client host [198.51.100.9] blocked using x@y>: Recipient address rejected: Domain not found; from=<a@b> to=<c@d> proto=ESMTP helo=<x>", .rc = POSTFIX, .ev = PFLOG_NONE },
 	{ .name = "event in a subject", .line = TS "postfix/cleanup[6]: 4Xyz: warning: header Subject: PREGREET 1 after 0 from [192.0.2.98]:1: x from unknown[192.0.2.37]", .rc = POSTFIX, .ev = PFLOG_NONE },
 	{ .name = "event text mid-message", .line = SD "NOQUEUE: filter: RCPT from unknown[192.0.2.38]: PREGREET 1 after 0 from [192.0.2.97]:1: x", .rc = POSTFIX, .ev = PFLOG_NONE },
 	/* --- not Postfix's --- */
 	{ .name = "sshd", .line = TS "sshd[1]: Failed password for root from 192.0.2.40 port 22 ssh2", .rc = NOT_POSTFIX },
 	{ .name = "postfixadmin", .line = TS "postfixadmin[2]: warning: unknown[192.0.2.41]: SASL PLAIN authentication failed: x", .rc = NOT_POSTFIX },
+	{ .name = "postfixadmin with a program", .line = TS "postfixadmin/smtpd[2]: warning: unknown[192.0.2.41]: SASL PLAIN authentication failed: x", .rc = NOT_POSTFIX },
 	{ .name = "mypostfix", .line = TS "mypostfix/smtpd[3]: warning: unknown[192.0.2.42]: SASL PLAIN authentication failed: x", .rc = NOT_POSTFIX },
 	{ .name = "postfix without program", .line = TS "postfix[3]: warning: unknown[192.0.2.43]: SASL PLAIN authentication failed: x", .rc = NOT_POSTFIX },
 	{ .name = "no pid", .line = TS "postfix/smtpd: warning: unknown[192.0.2.43]: SASL PLAIN authentication failed: x", .rc = NOT_POSTFIX },
@@ -177,31 +183,64 @@ static size_t case_len(const struct line_case *c)
 	return c->len ? c->len : strlen(c->line);
 }
 
-static void check_case(const struct line_case *c, const char *line, size_t len)
+static const char *ev_name(enum pflog_event ev)
 {
-	struct pflog_record rec;
-	int rc;
+	return pflog_event_name(ev) ? pflog_event_name(ev) : "none";
+}
 
-	memset(&rec, 0xa5, sizeof(rec));
-	rc = pflog_parse_line(line, len, &rec);
+/*
+ * rec is an event got from part of case c's line (PART AT says which):
+ * it must be c's own event and client.
+ */
+static void check_part(const struct line_case *c, const struct pflog_record *rec,
+		       const char *part, size_t at)
+{
+	char got[ADDR_CIDR_STRLEN];
+
+	addr_format_cidr(&rec->client, got, sizeof(got));
+	CHECK(c->client && c->ev == rec->event && strcmp(got, c->client) == 0,
+	      "case %s %s %zu: got %s %s, want no event%s%s%s%s", c->name,
+	      part, at, ev_name(rec->event), got, c->client ? " or " : "",
+	      c->client ? ev_name(c->ev) : "", c->client ? " " : "",
+	      c->client ? c->client : "");
+}
+
+/* What a parser gave (rc, rec; rec was all 0xa5 before) against case c. */
+static void check_result(const struct line_case *c, int rc,
+			 const struct pflog_record *rec)
+{
+	struct pflog_record before;
+
+	memset(&before, 0xa5, sizeof(before));
 	CHECK_INT(c->name, "rc", rc, c->rc);
-	if (rc != 1 || c->rc != 1)
+	if (rc != 1) {
+		CHECK(memcmp(rec, &before, sizeof(before)) == 0,
+		      "case %s: record: got written, want untouched", c->name);
 		return;
-	CHECK(rec.event == c->ev, "case %s: event: got %s, want %s", c->name,
-	      pflog_event_name(rec.event) ? pflog_event_name(rec.event)
-					  : "none",
-	      pflog_event_name(c->ev) ? pflog_event_name(c->ev) : "none");
-	if (c->ev != PFLOG_NONE && rec.event == c->ev) {
+	}
+	if (c->rc != 1)
+		return;
+	CHECK(rec->event == c->ev, "case %s: event: got %s, want %s", c->name,
+	      ev_name(rec->event), ev_name(c->ev));
+	if (c->ev != PFLOG_NONE && rec->event == c->ev) {
 		char got[ADDR_CIDR_STRLEN];
 
-		addr_format_cidr(&rec.client, got, sizeof(got));
+		addr_format_cidr(&rec->client, got, sizeof(got));
 		CHECK_STR(c->name, "client", got, c->client);
 	}
 	if (c->syslog_name) {
-		CHECK_STR(c->name, "syslog_name", rec.syslog_name,
+		CHECK_STR(c->name, "syslog_name", rec->syslog_name,
 			  c->syslog_name);
-		CHECK_STR(c->name, "program", rec.program, c->program);
+		CHECK_STR(c->name, "program", rec->program, c->program);
 	}
+}
+
+static void check_case(const struct line_case *c, const char *line, size_t len)
+{
+	struct pflog_record rec;
+
+	memset(&rec, 0xa5, sizeof(rec));
+	check_result(c, pflog_parse_line(line, len, &rec), &rec);
 }
 
 static void test_lines(void **state)
@@ -233,85 +272,146 @@ static void test_cut_lines(void **state)
 			assert_non_null(copy);
 			memcpy(copy, c->line, n); /* not NUL-terminated */
 			if (pflog_parse_line(copy, n, &rec) == 1 &&
-			    rec.event != PFLOG_NONE && c->ev != PFLOG_NONE) {
-				char got[ADDR_CIDR_STRLEN];
-
-				addr_format_cidr(&rec.client, got, sizeof(got));
-				CHECK(c->ev == rec.event &&
-					      strcmp(got, c->client) == 0,
-				      "case %s cut at %zu: got %s %s, want no event or %s %s",
-				      c->name, n, pflog_event_name(rec.event),
-				      got, pflog_event_name(c->ev),
-				      c->client ? c->client : "-");
-			}
+			    rec.event != PFLOG_NONE && c->ev != PFLOG_NONE)
+				check_part(c, &rec, "cut at", n);
 			free(copy);
 		}
 	}
 	CHECK_DONE();
 }
 
-/* Bytes of every value, NULs among them, and very long lines. */
+/*
+ * Long lines: PREFIX, then COUNT bytes FILL, then SUFFIX.  A payload of
+ * any length keeps its event; a field longer than Postfix writes is none.
+ */
+struct long_case {
+	const char *name;
+	const char *prefix;
+	char fill;
+	size_t count;
+	const char *suffix;
+	int rc;
+	enum pflog_event ev;
+	const char *client;
+};
+
+static const struct long_case long_cases[] = {
+	{ "60 KB pregreet payload", PS "PREGREET 1 after 0 from [192.0.2.50]:1: ", 'A', 60000, "", POSTFIX, PFLOG_PREGREET, "192.0.2.50" },
+	{ "8 KB of 0xff after a non-smtp command", SD "warning: non-SMTP command from unknown[192.0.2.54]: ", '\xff', 8000, "", POSTFIX, PFLOG_NON_SMTP, "192.0.2.54" },
+	{ "8 KB recipient", SD "NOQUEUE: reject: RCPT from unknown[192.0.2.57]: 454 4.7.1 <", 'r', 8000, ">: Relay access denied; from=<a@b>", POSTFIX, PFLOG_RELAY_DENIED, "192.0.2.57" },
+	{ "address of 200 digits", PS "DNSBL rank 1 for [", '1', 200, "]:25", POSTFIX, PFLOG_NONE, NULL },
+	{ "client name of 4 KB", SD "warning: ", 'n', 4096, "[192.0.2.55]: SASL LOGIN authentication failed: x", POSTFIX, PFLOG_NONE, NULL },
+	{ "3 KB of NUL before the address", PS "PREGREET 1 after 0 from ", '\0', 3000, "[192.0.2.56]:1: x", POSTFIX, PFLOG_NONE, NULL },
+	{ "rank of 4 KB digits", PS "DNSBL rank ", '7', 4096, " for [192.0.2.58]:25", POSTFIX, PFLOG_NONE, NULL },
+	{ "host name of 4 KB", "Dec  4 01:02:03 ", 'h', 4096, " postfix/smtpd[1]: warning: unknown[192.0.2.59]: SASL LOGIN authentication failed: x", NOT_POSTFIX, PFLOG_NONE, NULL },
+	{ "tag of 4 KB", TS "postfix/", 's', 4096, "/smtpd[1]: warning: unknown[192.0.2.59]: SASL LOGIN authentication failed: x", NOT_POSTFIX, PFLOG_NONE, NULL },
+	{ "pid of 4 KB digits", TS "postfix/smtpd[", '9', 4096, "]: warning: unknown[192.0.2.59]: SASL LOGIN authentication failed: x", NOT_POSTFIX, PFLOG_NONE, NULL },
+	{ "fraction of 4 KB digits", "Dec  4 01:02:03.", '1', 4096, " mx postfix/smtpd[1]: warning: unknown[192.0.2.59]: SASL LOGIN authentication failed: x", NOT_POSTFIX, PFLOG_NONE, NULL },
+};
+
+static void test_long_lines(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(long_cases); i++) {
+		const struct long_case *lc = &long_cases[i];
+		struct line_case c = { .name = lc->name, .rc = lc->rc,
+				       .ev = lc->ev, .client = lc->client };
+		size_t np = strlen(lc->prefix), ns = strlen(lc->suffix);
+		char *line = malloc(np + lc->count + ns);
+
+		assert_non_null(line);
+		memcpy(line, lc->prefix, np);
+		memset(line + np, lc->fill, lc->count);
+		memcpy(line + np + lc->count, lc->suffix, ns); /* no NUL */
+		check_case(&c, line, np + lc->count + ns);
+		free(line);
+	}
+	CHECK_DONE();
+}
+
+/*
+ * Random bytes, alone and after the start of every event line: never a
+ * crash (ASan runs this too), rc always 0 or 1, and an event after a
+ * whole event line's start only for that line's client.
+ */
 static void test_junk(void **state)
 {
-	char *big = malloc(1 << 16);
-	struct pflog_record rec;
+	static const struct line_case random_case = { .name = "random" };
+	enum { MAX = 1 << 14 };
+	char *buf = malloc(MAX);
 	unsigned int seed = 7;
 
 	(void)state;
-	assert_non_null(big);
-	for (int round = 0; round < 2000; round++) {
-		size_t n = (size_t)(rand_r(&seed) % (1 << 16));
+	assert_non_null(buf);
+	for (int round = 0; round < 4000; round++) {
+		const struct line_case *c =
+			&cases[(size_t)(round / 2) % ARRAY_LEN(cases)];
+		size_t keep = 0, n = (size_t)(rand_r(&seed) % MAX);
+		struct pflog_record rec;
+		int rc;
 
-		for (size_t k = 0; k < n; k++)
-			big[k] = (char)(rand_r(&seed) & 0xff);
-		(void)pflog_parse_line(big, n, &rec);
+		/* an event line cut anywhere, then junk (a line that is no
+		 * event may have a prefix that is one) */
+		if (round % 2 && c->ev != PFLOG_NONE) {
+			keep = (size_t)rand_r(&seed) % (case_len(c) + 1);
+			memcpy(buf, c->line, keep);
+		}
+		if (n < keep)
+			n = keep;
+		for (size_t k = keep; k < n; k++)
+			buf[k] = (char)(rand_r(&seed) & 0xff);
+		rc = pflog_parse_line(buf, n, &rec);
+		CHECK(rc == 0 || rc == 1, "round %d: rc: got %d, want 0 or 1",
+		      round, rc);
+		if (rc == 1 && rec.event != PFLOG_NONE)
+			check_part(keep ? c : &random_case, &rec,
+				   "then junk, kept", keep);
 	}
-	/* a real prefix, then 60 KB of payload */
-	snprintf(big, 1 << 16, "%s", PS "PREGREET 1 after 0 from [192.0.2.50]:1: ");
-	memset(big + strlen(big), 'A', (1 << 16) - strlen(big) - 1);
-	assert_int_equal(pflog_parse_line(big, (1 << 16) - 1, &rec), 1);
-	assert_int_equal(rec.event, PFLOG_PREGREET);
-	/* a NUL inside the tag */
-	assert_int_equal(pflog_parse_line(TS "postfix/smt\0d[1]: x",
-					  sizeof(TS "postfix/smt\0d[1]: x") - 1,
-					  &rec),
-			 0);
-	/* an address too long to be one */
-	snprintf(big, 1 << 16, "%s", PS "DNSBL rank 1 for [");
-	{
-		size_t at = strlen(big);
-
-		memset(big + at, '1', 200);
-		strcpy(big + at + 200, "]:25");
-	}
-	assert_int_equal(pflog_parse_line(big, strlen(big), &rec), 1);
-	assert_int_equal(rec.event, PFLOG_NONE);
-	free(big);
+	free(buf);
+	CHECK_DONE();
 }
 
 /* The journal's MESSAGE with its SYSLOG_IDENTIFIER. */
+#define SASL_MSG "warning: unknown[192.0.2.60]: SASL LOGIN authentication failed: x"
+
+static const struct msg_case {
+	const char *ident;
+	struct line_case want; /* .line is the MESSAGE */
+} msg_cases[] = {
+	{ "postfix/submission/smtpd", { .name = "submission sasl", BYTES(SASL_MSG), .rc = POSTFIX, .ev = PFLOG_SASL_FAILURE, .client = "192.0.2.60", .syslog_name = "postfix/submission", .program = "smtpd" } },
+	{ "postfix-in/postscreen", { .name = "multi-instance postscreen", BYTES("DNSBL rank 2 for [2001:db8::60]:25"), .rc = POSTFIX, .ev = PFLOG_DNSBL, .client = "2001:db8::60", .syslog_name = "postfix-in", .program = "postscreen" } },
+	{ "postfix/postscreen", { .name = "NUL in a payload", BYTES("PREGREET 2 after 0 from [192.0.2.61]:1: \0\n"), .rc = POSTFIX, .ev = PFLOG_PREGREET, .client = "192.0.2.61", .syslog_name = "postfix", .program = "postscreen" } },
+	{ "postfix/qmgr", { .name = "message of another program", BYTES(SASL_MSG), .rc = POSTFIX, .ev = PFLOG_NONE, .syslog_name = "postfix", .program = "qmgr" } },
+	{ "postfix/smtpd", { .name = "postscreen text under smtpd", BYTES("DNSBL rank 2 for [192.0.2.62]:25"), .rc = POSTFIX, .ev = PFLOG_NONE } },
+	{ "postfix/postscreen", { .name = "smtpd text under postscreen", BYTES(SASL_MSG), .rc = POSTFIX, .ev = PFLOG_NONE } },
+	{ "postfix/smtpd", { .name = "empty message", BYTES(""), .rc = POSTFIX, .ev = PFLOG_NONE } },
+	{ "sshd", { .name = "sshd", BYTES(SASL_MSG), .rc = NOT_POSTFIX } },
+	{ NULL, { .name = "no identifier", BYTES(SASL_MSG), .rc = NOT_POSTFIX } },
+	{ "postfix", { .name = "bare postfix", BYTES(SASL_MSG), .rc = NOT_POSTFIX } },
+	{ "postfix/", { .name = "no program", BYTES(SASL_MSG), .rc = NOT_POSTFIX } },
+	{ "postfix/smtpd[1]", { .name = "identifier with a pid", BYTES(SASL_MSG), .rc = NOT_POSTFIX } },
+	{ "postfix/smtpd ", { .name = "identifier with a blank", BYTES(SASL_MSG), .rc = NOT_POSTFIX } },
+	{ "postfixadmin/smtpd", { .name = "postfixadmin", BYTES(SASL_MSG), .rc = NOT_POSTFIX } },
+	{ "postfix/" N56 "/smtpd", { .name = "identifier too long", BYTES(SASL_MSG), .rc = NOT_POSTFIX } },
+};
+
 static void test_messages(void **state)
 {
-	struct pflog_record rec;
-	static const char sasl[] =
-		"warning: unknown[192.0.2.60]: SASL LOGIN authentication failed: x";
-
 	(void)state;
-	assert_int_equal(pflog_parse_message("postfix/submission/smtpd", sasl,
-					     sizeof(sasl) - 1, &rec),
-			 1);
-	assert_int_equal(rec.event, PFLOG_SASL_FAILURE);
-	assert_string_equal(rec.syslog_name, "postfix/submission");
-	assert_int_equal(pflog_parse_message("sshd", sasl, sizeof(sasl) - 1,
-					     &rec),
-			 0);
-	assert_int_equal(pflog_parse_message(NULL, sasl, sizeof(sasl) - 1,
-					     &rec),
-			 0);
-	assert_int_equal(pflog_parse_message("postfix/qmgr", sasl,
-					     sizeof(sasl) - 1, &rec),
-			 1);
-	assert_int_equal(rec.event, PFLOG_NONE);
+	for (size_t i = 0; i < ARRAY_LEN(msg_cases); i++) {
+		const struct line_case *c = &msg_cases[i].want;
+		struct pflog_record rec;
+		char *msg = malloc(c->len ? c->len : 1);
+
+		assert_non_null(msg);
+		memcpy(msg, c->line, c->len); /* not NUL-terminated */
+		memset(&rec, 0xa5, sizeof(rec));
+		check_result(c, pflog_parse_message(msg_cases[i].ident, msg,
+						    c->len, &rec),
+			     &rec);
+		free(msg);
+	}
+	CHECK_DONE();
 }
 
 static void test_names(void **state)
@@ -335,6 +435,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_cut_lines),
+		cmocka_unit_test(test_long_lines),
 		cmocka_unit_test(test_junk),
 		cmocka_unit_test(test_messages),
 		cmocka_unit_test(test_names),
