@@ -59,6 +59,10 @@ CLI_MODULES = kmap kmap_dir cli cli_args cli_lists cli_attach cli_info cli_daemo
 
 BPF_OBJ = $(BUILD)/bpf/mxscreen.bpf.o
 BPF_SKEL = $(BUILD)/bpf/mxscreen.skel.h
+# The socket iterator that ends banned sources' connections: an object of
+# its own, as it needs kernel 6.5 where the screener needs 6.1.
+CLOSE_OBJ = $(BUILD)/bpf/sockclose.bpf.o
+CLOSE_SKEL = $(BUILD)/bpf/sockclose.skel.h
 BPF_HDRS = $(wildcard bpf/*.h)
 
 obj = $(patsubst %,$(BUILD)/obj/userspace/%.o,$(1))
@@ -87,6 +91,10 @@ PURE_MODULES += pflog_parse pfscore
 CLI_MODULES += kmap_pfscore
 MXSCREEND_MODULES += kmap_pfscore pflog_file pflog_journal pflog daemon_ban \
 		     daemon_postfix
+# Ending banned sources' connections (sockclose.h): the BPF iterator or
+# sock_diag, for the CLI's block and the daemon's bans.
+CLI_MODULES += sockclose sockdiag
+MXSCREEND_MODULES += sockclose sockdiag daemon_close
 SYSTEMD_LIBS = $(shell $(PKG_CONFIG) --libs libsystemd)
 
 .PHONY: all clean test test-unit test-bpf test-journal test-man test-install test-e2e \
@@ -107,13 +115,22 @@ $(BPF_SKEL): $(BPF_OBJ)
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name mxscreen_bpf > $@
 
+$(CLOSE_OBJ): bpf/sockclose.bpf.c $(BPF_HDRS)
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(CLOSE_SKEL): $(CLOSE_OBJ)
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name sockclose_bpf > $@
+
 # --- userspace ---------------------------------------------------------------
-$(BUILD)/obj/%.o: %.c $(BPF_SKEL) $(wildcard userspace/*.h loader/*.h) $(BPF_HDRS)
+$(BUILD)/obj/%.o: %.c $(BPF_SKEL) $(CLOSE_SKEL) $(wildcard userspace/*.h loader/*.h) $(BPF_HDRS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/san/%.o: %.c $(BPF_SKEL) $(wildcard userspace/*.h loader/*.h) $(BPF_HDRS)
+$(BUILD)/san/%.o: %.c $(BPF_SKEL) $(CLOSE_SKEL) $(wildcard userspace/*.h loader/*.h) $(BPF_HDRS)
 	$(call msg,CC-SAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -c $< -o $@
@@ -192,6 +209,16 @@ $(BUILD)/tests/bpf/test_handshake: tests/bpf/test_handshake.c \
 	$(Q)$(CC) $(CFLAGS) -o $@ tests/bpf/test_handshake.c \
 		$(HANDSHAKE_TEST_OBJS) $(LDLIBS) $(CMOCKA_LIBS)
 
+# Which connections a ban ends, with real sockets, through both
+# mechanisms (the iterator and sock_diag).
+SOCKCLOSE_TEST_OBJS = $(call obj,sockclose sockdiag) $(XDP_TEST_OBJS)
+$(BUILD)/tests/bpf/test_sockclose: tests/bpf/test_sockclose.c \
+		tests/unit/check.h $(SOCKCLOSE_TEST_OBJS) $(CLOSE_SKEL) $(BPF_HDRS)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ tests/bpf/test_sockclose.c \
+		$(SOCKCLOSE_TEST_OBJS) $(LDLIBS) $(CMOCKA_LIBS)
+
 deps:
 	$(Q)scripts/deps.sh
 
@@ -239,7 +266,8 @@ test-unit: $(UNIT_BINS) $(UNIT_SAN_BINS)
 	$(Q)set -e; for t in $(UNIT_BINS) $(UNIT_SAN_BINS); do \
 		echo "== $$t"; $$t; done
 
-BPF_TESTS = $(BUILD)/tests/bpf/test_xdp $(BUILD)/tests/bpf/test_handshake
+BPF_TESTS = $(BUILD)/tests/bpf/test_xdp $(BUILD)/tests/bpf/test_handshake \
+	    $(BUILD)/tests/bpf/test_sockclose
 
 # test_xdp, fuzz_xdp and bench_xdp pin their maps under /sys/fs/bpf so that
 # kmap can write them; bpffs is not mounted at boot everywhere, so mount it

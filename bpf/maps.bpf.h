@@ -35,17 +35,8 @@ struct {
 	__type(value, struct mxs_config);
 } config SEC(".maps");
 
-/*
- * Screened TCP destination ports, indexed by port in host byte order.
- * Value: MXS_CLASS_BIT() of the port's class, 0 = not screened.  Written
- * by the CLI; an array, so entries never leave, they are zeroed.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 65536);
-	__type(key, __u32);
-	__type(value, mxs_port_class_t);
-} ports SEC(".maps");
+/* "ports": its own header, as the socket iterator declares it too. */
+#include "ports.bpf.h"
 
 /*
  * Per-CPU counters (struct mxs_stats, key 0).  Written only by the XDP

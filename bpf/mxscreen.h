@@ -704,6 +704,12 @@ struct mxs_daemon_status {
 	__u64 pf_untrusted;  /* journal entries with a Postfix tag from
 			      * another program: ignored */
 	__u64 pf_read_errors; /* failed reads of a log (retried) */
+	__u64 conns_closed;  /* connections of banned sources ended */
+	__u64 close_failed;  /* ends the kernel refused (gone meanwhile: not
+			      * counted) */
+	__u64 close_walks;   /* walks of the socket table (one per batch) */
+	__u32 close_mechanism; /* enum mxs_close_mechanism in use */
+	__u32 pad_close;
 	__u32 in_flight;
 	__u32 lookups_per_sec; /* over the last second */
 	__u32 nr_sites;
@@ -712,6 +718,50 @@ struct mxs_daemon_status {
 };
 
 #define MXS_STATS_NR_FIELDS (sizeof(struct mxs_stats) / sizeof(__u64))
+
+/*
+ * ---- ending the connections of a banned source -----------------------------
+ *
+ * When a block entry is written, the TCP connections its source already
+ * has open to a screened port of the entry's classes are ended (the
+ * kernel aborts the server's socket; the client gets a RST).  The batch
+ * of new entries is written into "close_targets", then one walk of the
+ * socket table ends what matches: the TCP socket iterator of
+ * bpf/sockclose.bpf.c with bpf_sock_destroy() (kernel 6.5), or, without
+ * it, the same walk in userspace through sock_diag (userspace/sockdiag.c).
+ */
+enum mxs_close_mechanism {
+	MXS_CLOSE_OFF = 0,          /* close_connections = no, or observe */
+	MXS_CLOSE_BPF_ITER = 1,     /* iter/tcp + bpf_sock_destroy() (6.5+) */
+	MXS_CLOSE_SOCK_DIAG = 2,    /* netlink SOCK_DESTROY (ss -K) */
+	MXS_CLOSE_UNAVAILABLE = 3,  /* neither works here: bans stop new
+				     * connections only */
+};
+
+/* Name of the iterator program, and of its map of targets (not pinned:
+ * each process that ends connections owns one). */
+#define MXS_PROG_CLOSE "mxs_close_tcp"
+#define MXS_MAP_CLOSE_TARGETS "close_targets"
+/* Targets of one walk: new entries and the allowed sources inside them. */
+#define MXS_CLOSE_TARGETS_MAX 4096
+
+/* Key of "close_targets" (BPF_MAP_TYPE_LPM_TRIE): a remote address as a
+ * socket shows it, IPv4 as ::ffff:a.b.c.d (an IPv4 client of a [::]
+ * listener looks the same as one of a 0.0.0.0 listener). */
+struct mxs_close_key {
+	__u32 prefixlen; /* 0..128, of addr (IPv4 /n is 96 + n) */
+	__u8 addr[16];   /* network byte order */
+};
+
+/* Value of "close_targets".  The longest matching prefix decides: an
+ * allowed source inside a blocked prefix is a target with classes 0. */
+struct mxs_close_target {
+	__u8 classes;  /* MXS_CLASS_BIT mask: ports whose connections end */
+	__u8 pad[3];
+	__u32 closed;  /* sockets ended (the iterator adds) */
+	__u32 failed;  /* bpf_sock_destroy() refused */
+	__u32 pad2;
+};
 
 #ifndef __bpf__
 _Static_assert(sizeof(struct mxs_config) % 8 == 0, "mxs_config layout");
@@ -728,6 +778,8 @@ _Static_assert(sizeof(struct mxs_dnsbl_result) == 96, "mxs_dnsbl_result layout")
 _Static_assert(sizeof(struct mxs_site_status) % 8 == 0, "mxs_site_status layout");
 _Static_assert(sizeof(struct mxs_daemon_status) % 8 == 0, "mxs_daemon_status layout");
 _Static_assert(sizeof(struct mxs_pf_score) % 8 == 0, "mxs_pf_score layout");
+_Static_assert(sizeof(struct mxs_close_key) == 20, "mxs_close_key layout");
+_Static_assert(sizeof(struct mxs_close_target) == 16, "mxs_close_target layout");
 #endif
 
 #endif /* MXSCREEN_H */

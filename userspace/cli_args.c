@@ -34,7 +34,8 @@ static const struct cli_command cli_commands[] = {
 	{ "status", CLI_CMD_STATUS, "[--json]",
 	  "interfaces, modes, program ids, map fill levels and settings" },
 	{ "block", CLI_CMD_BLOCK,
-	  "CIDR [--ttl DURATION] [--class mx|submission|all] [--comment TEXT]",
+	  "CIDR [--ttl DURATION] [--class mx|submission|all] [--comment TEXT]\n"
+	  "        [--keep-connections]",
 	  "refuse connection attempts from an address or prefix" },
 	{ "unblock", CLI_CMD_UNBLOCK, "CIDR", "remove a block entry" },
 	{ "allow", CLI_CMD_ALLOW, "CIDR [--ttl DURATION] [--comment TEXT]",
@@ -46,7 +47,8 @@ static const struct cli_command cli_commands[] = {
 	  "what happens to a connection from IP, per port class, and why" },
 	{ "flush", CLI_CMD_FLUSH, "block|allow", "remove every entry of a list" },
 	{ "load", CLI_CMD_LOAD,
-	  "block|allow FILE [--ttl DURATION] [--class mx|submission|all]",
+	  "block|allow FILE [--ttl DURATION] [--class mx|submission|all]\n"
+	  "        [--keep-connections]",
 	  "bulk import a prefix list (one per line, # and ; comments)" },
 	{ "stats", CLI_CMD_STATS, "[--json|--prometheus] [--watch SECONDS]",
 	  "counters summed over CPUs; --watch prints rates per second" },
@@ -142,6 +144,7 @@ enum cli_opt {
 	OPT_REASONS,
 	OPT_NAME,
 	OPT_OUTPUT,
+	OPT_KEEP_CONNECTIONS,
 };
 
 static const struct option cli_all_options[] = {
@@ -165,6 +168,7 @@ static const struct option cli_all_options[] = {
 	{ "reasons", required_argument, NULL, OPT_REASONS },
 	{ "name", required_argument, NULL, OPT_NAME },
 	{ "output", required_argument, NULL, OPT_OUTPUT },
+	{ "keep-connections", no_argument, NULL, OPT_KEEP_CONNECTIONS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -189,6 +193,7 @@ static bool cli_option_allowed(enum cli_cmd cmd, int opt)
 		return cmd == CLI_CMD_BLOCK || cmd == CLI_CMD_ALLOW ||
 		       cmd == CLI_CMD_LOAD || cmd == CLI_CMD_EXPORT;
 	case OPT_CLASS:
+	case OPT_KEEP_CONNECTIONS:
 		return cmd == CLI_CMD_BLOCK || cmd == CLI_CMD_LOAD;
 	case OPT_COMMENT:
 		return cmd == CLI_CMD_BLOCK || cmd == CLI_CMD_ALLOW;
@@ -319,6 +324,9 @@ static int cli_parse_option(struct cli_args *a, int opt, const char *val,
 					       "digits, '.', '-' or '_'",
 					       val, EXPORT_NAME_LEN - 1);
 		a->name = val;
+		return CLI_EXIT_OK;
+	case OPT_KEEP_CONNECTIONS:
+		a->keep_connections = true;
 		return CLI_EXIT_OK;
 	case OPT_OUTPUT:
 		if (!val[0])

@@ -87,6 +87,7 @@ struct cli_args {
 	uint8_t classes; /* block --class; MXS_CLASSES_ALL by default */
 	const char *comment;
 	const char *file;
+	bool keep_connections; /* block, load block: leave open connections */
 
 	/* stats */
 	unsigned int watch_seconds; /* 0: print once */

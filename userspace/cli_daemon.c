@@ -14,6 +14,7 @@
 #include "duration.h"
 #include "json.h"
 #include "metrics.h"
+#include "sockclose.h"
 
 #define NS_PER_S 1000000000ull
 /* A heartbeat older than this means the daemon is not running (the
@@ -37,6 +38,20 @@ static enum cli_daemon_state cli_daemon_state(const struct mxs_daemon_status *st
 	if (now - st->heartbeat_ns > CLI_HEARTBEAT_STALE_S * NS_PER_S)
 		return CLI_DAEMON_GONE;
 	return CLI_DAEMON_RUNNING;
+}
+
+/* What a ban does to the source's open connections, for status. */
+static const char *cli_daemon_close_name(uint32_t mechanism)
+{
+	switch (mechanism) {
+	case MXS_CLOSE_BPF_ITER:
+		return "a ban ends them (bpf_sock_destroy)";
+	case MXS_CLOSE_SOCK_DIAG:
+		return "a ban ends them (sock_diag)";
+	case MXS_CLOSE_UNAVAILABLE:
+		return "cannot be ended here (see the daemon's log)";
+	}
+	return "left open (close_connections = no, or observe mode)";
 }
 
 static const char *cli_daemon_state_name(enum cli_daemon_state s)
@@ -163,6 +178,12 @@ void cli_daemon_status_text(struct kmap *km)
 	       (unsigned long long)st.pf_events, (unsigned long long)st.pf_bans,
 	       (unsigned long long)st.pf_untrusted,
 	       (unsigned long long)st.pf_read_errors);
+	printf("            open connections of banned sources: %s; %llu "
+	       "ended in %llu walks, %llu refused\n",
+	       cli_daemon_close_name(st.close_mechanism),
+	       (unsigned long long)st.conns_closed,
+	       (unsigned long long)st.close_walks,
+	       (unsigned long long)st.close_failed);
 	if (!st.nr_sites)
 		printf("zones:      none configured (dnsbl_sites)\n");
 	for (uint32_t i = 0; i < st.nr_sites && i < MXS_DNSBL_MAX_SITES; i++) {
@@ -203,6 +224,8 @@ void cli_daemon_status_json(struct kmap *km, struct json_writer *jw)
 		json_null(jw);
 	json_key(jw, "observe");
 	json_bool(jw, st.observe);
+	json_key(jw, "close_mechanism");
+	json_string(jw, sockclose_mechanism_name(st.close_mechanism));
 	{
 		const struct {
 			const char *name;
@@ -229,6 +252,9 @@ void cli_daemon_status_json(struct kmap *km, struct json_writer *jw)
 			{ "postfix_bans", st.pf_bans },
 			{ "postfix_untrusted", st.pf_untrusted },
 			{ "postfix_read_errors", st.pf_read_errors },
+			{ "connections_closed", st.conns_closed },
+			{ "close_walks", st.close_walks },
+			{ "close_failed", st.close_failed },
 			{ "cache_entries", used },
 			{ "cache_capacity", cap },
 			{ "handshakes", hs.handshakes },

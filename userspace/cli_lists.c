@@ -22,6 +22,7 @@
 #include "pflog_parse.h"
 #include "pfscore.h"
 #include "settings.h"
+#include "sockclose.h"
 #include "vec.h"
 
 /* ---- shared helpers ---------------------------------------------------- */
@@ -99,6 +100,76 @@ static void cli_warn_if_allowed(struct kmap *km, const struct addr_cidr *cidr)
 		 text, by);
 }
 
+/*
+ * The open connections of newly blocked prefixes end, as the daemon's
+ * bans end theirs: one walk of this namespace's sockets per
+ * MXS_CLOSE_TARGETS_MAX prefixes.  Not in observe mode (which refuses
+ * nothing) and not with --keep-connections.  A failure here is a
+ * warning: the entries are written and stop new connections.  Prints
+ * what was ended; returns nothing, as the block itself succeeded.
+ */
+static void cli_close_connections(struct kmap *km, const struct cli_args *a,
+				  const struct addr_cidr *cidrs, size_t n,
+				  uint8_t classes)
+{
+	struct mxs_config cfg;
+	struct sockclose *sc;
+	char why[300];
+	long total = 0;
+	int err;
+
+	if (a->keep_connections || n == 0)
+		return;
+	if (kmap_config_get(km, &cfg) == 0 && (cfg.flags & MXS_CFG_OBSERVE)) {
+		printf("observe mode: open connections left as they are\n");
+		return;
+	}
+	err = sockclose_open(km->ports_fd, &sc, why, sizeof(why));
+	if (err) {
+		log_warn("cannot end open connections: %s",
+			 err == -EINVAL ? SOCKCLOSE_ENV " must be auto, bpf, "
+					  "sock_diag or none"
+					: strerror(-err));
+		return;
+	}
+	if (sockclose_mechanism(sc) == MXS_CLOSE_UNAVAILABLE) {
+		log_warn("open connections were not ended: %s; the entry stops "
+			 "new ones", why);
+		sockclose_free(sc);
+		return;
+	}
+	for (size_t i = 0; i <= n && total >= 0; i++) {
+		int rc = i < n ? sockclose_add_ban(sc, km, &cidrs[i], classes,
+						   kmap_now_ns())
+			       : -ENOSPC;
+
+		if (rc != -ENOSPC)
+			continue;
+		/* a full batch (or the end): walk, then add it again */
+		rc = sockclose_run(sc);
+		if (rc < 0) {
+			log_warn("cannot end open connections (%s): %s",
+				 sockclose_mechanism_name(sockclose_mechanism(sc)),
+				 strerror(-rc));
+			total = -1;
+			break;
+		}
+		total += rc;
+		if (i < n && sockclose_add_ban(sc, km, &cidrs[i], classes,
+					       kmap_now_ns()) == -ENOSPC)
+			log_warn("open connections from %s.. not ended: more "
+				 "than %d allowed entries inside it",
+				 "a prefix", MXS_CLOSE_TARGETS_MAX);
+	}
+	if (total < 0) {
+		sockclose_free(sc);
+		return;
+	}
+	printf("ended %ld open connection%s (%s)\n", total, total == 1 ? "" : "s",
+	       sockclose_mechanism_name(sockclose_mechanism(sc)));
+	sockclose_free(sc);
+}
+
 int cli_cmd_block_allow(const struct cli_args *a)
 {
 	struct mxs_entry entry = {
@@ -137,6 +208,7 @@ int cli_cmd_block_allow(const struct cli_args *a)
 		printf("blocked %s (class %s, %s)\n", text,
 		       settings_classes_name(entry.classes), ttl);
 		cli_warn_if_allowed(&km, &a->cidr);
+		cli_close_connections(&km, a, &a->cidr, 1, entry.classes);
 	} else {
 		printf("allowed %s (%s)\n", text, ttl);
 	}
@@ -844,6 +916,8 @@ int cli_cmd_load(const struct cli_args *a)
 		rc = CLI_EXIT_FAIL;
 	}
 	printf("\n");
+	if (a->list == MXS_LIST_BLOCK)
+		cli_close_connections(&km, a, l.cidrs, done, entry.classes);
 out:
 	free(l.cidrs);
 	kmap_close(&km);

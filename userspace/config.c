@@ -137,6 +137,7 @@ enum {
 	S_POSTFIX_WINDOW,
 	S_POSTFIX_SERVICES,
 	S_POSTFIX_DIR,
+	S_CLOSE_CONNECTIONS,
 	NR_SETTINGS
 };
 
@@ -212,6 +213,8 @@ static const struct setting settings[NR_SETTINGS] = {
 				 0, 0, 0 },
 	[S_POSTFIX_DIR] = { "postfix_daemon_directory", KIND_PATH,
 			    FIELD(postfix_dir), 0, 0 },
+	[S_CLOSE_CONNECTIONS] = { "close_connections", KIND_BOOL,
+				  FIELD(close_connections), 0, 0 },
 };
 
 _Static_assert(CONFIG_PF_EVENTS >= PFLOG_NR_EVENTS,
@@ -247,6 +250,7 @@ void config_defaults(struct config *cfg)
 	cfg->max_in_flight = 1000;
 	cfg->max_per_second = 2000;
 	cfg->observe = false;
+	cfg->close_connections = true;
 	/* A burst of 60 SYNs and 60 a minute: generous for one MTA. */
 	settings_rate_from(60, 60, &cfg->rate_mx);
 	/* rate_submission: all zero, off */

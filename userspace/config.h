@@ -48,7 +48,9 @@
  *     (ban_time, escalating); services of postfix_submission_services
  *     [submission, smtps, submissions] ban for the submission class;
  *     journal entries count from programs in postfix_daemon_directory
- *     [/usr/lib/postfix/sbin].
+ *     [/usr/lib/postfix/sbin];
+ *   close_connections [yes]: a block entry the daemon writes also ends
+ *     the source's open connections to the ports of its classes.
  *
  * Contract: every problem is reported through the error callback as
  * "FILE:LINE: what is wrong; what was expected", all of them, not only the
@@ -113,6 +115,8 @@ struct config {
 	uint32_t max_in_flight;           /* max_lookups_in_flight (1000) */
 	uint32_t max_per_second;          /* max_lookups_per_second (2000) */
 	bool observe;                     /* observe (no): log, write nothing */
+	bool close_connections;           /* (yes): a ban ends the source's
+					   * open connections (sockclose.h) */
 	struct mxs_rate rate_mx;          /* rate_limit_mx (60/60s) */
 	struct mxs_rate rate_submission;  /* rate_limit_submission (0 = off) */
 	uint32_t rate_prefix_v6;          /* rate_prefix_v6 (64), 48..128 */

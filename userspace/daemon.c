@@ -67,7 +67,8 @@ static void daemon_format_hits(const struct daemon *d,
 	}
 }
 
-/* Write a verdict into list unless an entry of another reason is there. */
+/* Write a verdict into list unless an entry of another reason is there.
+ * Returns 1 when written, 0 when left as it was, -errno (logged). */
 static int daemon_write_entry(struct daemon *d, int list,
 			      const struct mxs_source *src, uint64_t expires_ns,
 			      uint8_t classes, const char *who)
@@ -90,15 +91,15 @@ static int daemon_write_entry(struct daemon *d, int list,
 		return 0;
 	}
 	err = kmap_entry_put(&d->km, list, &cidr, &entry, NULL, NULL);
-	if (err) {
-		d->status.map_errors++;
-		log_warn("cannot write the %s entry for [%s] into %s: %s%s", 
-			 list == MXS_LIST_BLOCK ? "block" : "allow", who,
-			 kmap_map_name(list, &cidr), strerror(-err),
-			 err == -ENOSPC ? " (map full: remove entries; sizes are set when "
-					  "the maps are created, see mxscreen status)"
-					: "");
-	}
+	if (!err)
+		return 1;
+	d->status.map_errors++;
+	log_warn("cannot write the %s entry for [%s] into %s: %s%s",
+		 list == MXS_LIST_BLOCK ? "block" : "allow", who,
+		 kmap_map_name(list, &cidr), strerror(-err),
+		 err == -ENOSPC ? " (map full: remove entries; sizes are set when "
+				  "the maps are created, see mxscreen status)"
+				: "");
 	return err;
 }
 
@@ -109,10 +110,10 @@ static void daemon_on_verdict(const struct mxs_source *src,
 	struct daemon *d = ctx;
 	struct mxs_dnsbl_result res = *result;
 	uint64_t now = kmap_now_ns();
-	char who[INET6_ADDRSTRLEN], hits[512];
+	char who[INET6_ADDRSTRLEN], hits[512], line[DAEMON_CLOSE_LINE];
 	const char *observe = d->cfg.observe ? " (observe: not written)" : "";
 	uint64_t life = ttl;
-	int err;
+	int err, written;
 
 	daemon_source_text(src, who, sizeof(who));
 	daemon_format_hits(d, &res, hits, sizeof(hits));
@@ -123,20 +124,33 @@ static void daemon_on_verdict(const struct mxs_source *src,
 
 	switch (res.verdict) {
 	case MXS_DNSBL_BLOCK:
-		if (!d->cfg.observe &&
-		    daemon_write_entry(d, MXS_LIST_BLOCK, src, res.expires_ns,
-				       d->cfg.classes, who) == 0)
+		written = d->cfg.observe ? 0
+					 : daemon_write_entry(d, MXS_LIST_BLOCK,
+							      src, res.expires_ns,
+							      d->cfg.classes, who);
+		if (written >= 0 && !d->cfg.observe)
 			d->status.blocked++;
 		/* delay: from the handshake in the kernel to the entry */
-		log_info("BLOCK [%s] score=%d %s ttl=%llus class=%s delay=%.1fms%s",
+		snprintf(line, sizeof(line),
+			 "BLOCK [%s] score=%d %s ttl=%llus class=%s delay=%.1fms%s",
 			 who, res.score, hits, (unsigned long long)ttl,
 			 settings_classes_name(d->cfg.classes),
 			 (double)(kmap_now_ns() - event_ns) / 1e6, observe);
+		if (written > 0) {
+			struct addr_cidr cidr;
+
+			/* its open connections end, and the line says how
+			 * many, once the round's batch has been walked */
+			daemon_source_cidr(src, &cidr);
+			daemon_close_ban(d, &cidr, d->cfg.classes, line);
+		} else {
+			log_info("%s", line);
+		}
 		break;
 	case MXS_DNSBL_ALLOW:
 		if (!d->cfg.observe &&
 		    daemon_write_entry(d, MXS_LIST_ALLOW, src, res.expires_ns,
-				       MXS_CLASSES_ALL, who) == 0)
+				       MXS_CLASSES_ALL, who) >= 0)
 			d->status.allowed++;
 		log_info("ALLOW [%s] score=%d %s ttl=%llus%s", who, res.score,
 			 hits, (unsigned long long)ttl, observe);
@@ -514,10 +528,12 @@ int daemon_start(struct daemon *d, const struct config *cfg,
 	d->status.started_ns = kmap_now_ns();
 	d->status.pid = (uint32_t)getpid();
 	daemon_apply_rates(d);
+	daemon_close_start(d);
 	err = daemon_engine_restart(d);
 	if (!err)
 		err = daemon_postfix_start(d);
 	if (err) {
+		daemon_close_stop(d);
 		dnsbl_engine_free(d->engine);
 		d->engine = NULL;
 		listsync_free(d->lists);
@@ -530,6 +546,7 @@ int daemon_start(struct daemon *d, const struct config *cfg,
 	err = daemon_iface_start(&d->km, &d->cfg);
 	if (err) {
 		daemon_postfix_stop(d);
+		daemon_close_stop(d);
 		dnsbl_engine_free(d->engine);
 		d->engine = NULL;
 		listsync_free(d->lists);
@@ -574,6 +591,7 @@ void daemon_reload(struct daemon *d)
 		kmap_cache_flush(&d->km, &removed);
 	}
 	daemon_postfix_reload(d);
+	daemon_close_reload(d);
 	if (daemon_engine_restart(d)) {
 		log_error("%s: reloaded, but the DNS resolver cannot start; "
 			  "no lookups until the next reload", d->config_path);
@@ -588,6 +606,7 @@ void daemon_reload(struct daemon *d)
 void daemon_stop(struct daemon *d)
 {
 	daemon_postfix_stop(d);
+	daemon_close_stop(d);
 	dnsbl_engine_free(d->engine);
 	d->engine = NULL;
 	/* the file entries stay in the maps, as every entry does */

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "daemon_close.h"
 #include "daemon_export.h"
 #include "dnsbl.h"
 #include "kmap.h"
@@ -50,6 +51,8 @@ struct daemon {
 				  * NULL when postfix_log is empty */
 	struct pflog_counters pf_base; /* of earlier readers and runs */
 	uint64_t pf_warned_ns;   /* last warning about postfix_scores */
+	struct daemon_close close; /* ending banned sources' connections
+				    * (daemon_close.h) */
 };
 
 /* Open the maps (pinned by the handshake module before), start the

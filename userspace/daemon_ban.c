@@ -73,6 +73,7 @@ int daemon_ban(struct daemon *d, const struct addr_cidr *host,
 	struct mxs_offence off = { 0 };
 	struct mxs_entry old, entry;
 	char who[ADDR_CIDR_STRLEN + 8], len[DURATION_STRLEN];
+	char line[DAEMON_CLOSE_LINE];
 	struct addr_cidr cidr;
 	bool have_old;
 	int err;
@@ -104,19 +105,25 @@ int daemon_ban(struct daemon *d, const struct addr_cidr *host,
 		.reason = reason,
 	};
 	duration_format(ban, len, sizeof(len));
-	log_info("%s %s class=%s %s offence=%u ban=%s%s", what, who,
-		 settings_class_name((enum mxs_class)class_), detail, off.count,
-		 len, d->cfg.observe ? " (observe: not written)" : "");
-	if (d->cfg.observe)
+	snprintf(line, sizeof(line), "%s %s class=%s %s offence=%u ban=%s%s",
+		 what, who, settings_class_name((enum mxs_class)class_), detail,
+		 off.count, len, d->cfg.observe ? " (observe: not written)" : "");
+	if (d->cfg.observe) {
+		log_info("%s", line);
 		return 1;
+	}
 	err = kmap_entry_put(&d->km, MXS_LIST_BLOCK, &cidr, &entry, NULL, NULL);
 	if (!err)
 		err = kmap_offence_put(&d->km, &cidr, &off);
 	if (err) {
+		log_info("%s", line);
 		d->status.map_errors++;
 		log_warn("cannot write the %s ban for %s: %s", what, who,
 			 strerror(-err));
 		return err;
 	}
+	/* its open connections of the class end too; the line, with how
+	 * many, once the round's batch has been walked */
+	daemon_close_ban(d, &cidr, bit, line);
 	return 1;
 }

@@ -14,7 +14,9 @@
  *     doubled n - 1 times, at most ban_time_max.  IPv6 sources are banned
  *     by their rate_prefix_v6 prefix.
  *   - The log line: "WHAT [ADDR] class=CLASS DETAIL offence=N ban=DURATION",
- *     with " (observe: not written)" in observe mode, which writes nothing.
+ *     with " (observe: not written)" in observe mode, which writes nothing,
+ *     or " closed=N" when the ban ended N open connections of the source
+ *     (daemon_close.h: logged at the end of the event loop's round).
  */
 #ifndef MXS_DAEMON_BAN_H
 #define MXS_DAEMON_BAN_H

@@ -730,21 +730,34 @@ static int kmap_walk_adapter(const void *key, const struct mxs_entry *v,
 	return w->fn(&cidr, v, w->ctx);
 }
 
+/* The maps of one family of a list, from first_kind on. */
+static int kmap_walk_family_kinds(struct kmap *km, int list, int fam,
+				  int first_kind, kmap_entry_fn fn, void *ctx)
+{
+	for (int kind = first_kind; kind < 2; kind++) {
+		struct kmap_walk_ctx w = { fam, (enum kmap_kind)kind, fn, ctx };
+		int rc = kmap_walk_map(km->list_fd[list - 1][fam][kind], fam,
+				       (enum kmap_kind)kind, kmap_walk_adapter,
+				       &w);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int kmap_walk_kinds(struct kmap *km, int list, int first_kind,
 			   kmap_entry_fn fn, void *ctx)
 {
 	if (!kmap_list_ok(list))
 		return -EINVAL;
-	for (int fam = 0; fam < 2; fam++)
-		for (int kind = first_kind; kind < 2; kind++) {
-			struct kmap_walk_ctx w = { fam, (enum kmap_kind)kind, fn,
-						   ctx };
-			int rc = kmap_walk_map(km->list_fd[list - 1][fam][kind],
-					       fam, (enum kmap_kind)kind,
-					       kmap_walk_adapter, &w);
-			if (rc)
-				return rc;
-		}
+	for (int fam = 0; fam < 2; fam++) {
+		int rc = kmap_walk_family_kinds(km, list, fam, first_kind, fn,
+						ctx);
+
+		if (rc)
+			return rc;
+	}
 	return 0;
 }
 
@@ -756,6 +769,15 @@ int kmap_entries_walk(struct kmap *km, int list, kmap_entry_fn fn, void *ctx)
 int kmap_nets_walk(struct kmap *km, int list, kmap_entry_fn fn, void *ctx)
 {
 	return kmap_walk_kinds(km, list, KMAP_NET, fn, ctx);
+}
+
+int kmap_family_walk(struct kmap *km, int list, int family, kmap_entry_fn fn,
+		     void *ctx)
+{
+	if (!kmap_list_ok(list))
+		return -EINVAL;
+	return kmap_walk_family_kinds(km, list, family == MXS_FAMILY_V6,
+				      KMAP_HOST, fn, ctx);
 }
 
 /* Collected keys of one map, for deleting after the walk (deleting while

@@ -111,6 +111,10 @@ int kmap_entries_walk(struct kmap *km, int list, kmap_entry_fn fn, void *ctx);
  * host hashes. */
 int kmap_nets_walk(struct kmap *km, int list, kmap_entry_fn fn, void *ctx);
 
+/* Visit the entries of one family (MXS_FAMILY_V4 or _V6) of a list. */
+int kmap_family_walk(struct kmap *km, int list, int family, kmap_entry_fn fn,
+		     void *ctx);
+
 /* The entries of one list that cover an address, as the XDP program
  * finds them: the exact host entry and the longest covering prefix. */
 struct kmap_cover {

@@ -255,6 +255,12 @@ static void metrics_print_daemon(FILE *out, const struct metrics_sample *s)
 		{ "mxscreen_postfix_untrusted_total", "counter",
 		  "Journal entries with a Postfix tag from another program: "
 		  "ignored.", NULL, NULL, st->pf_untrusted },
+		{ "mxscreen_connections_closed_total", "counter",
+		  "Open connections of banned sources that mxscreend ended.",
+		  NULL, NULL, st->conns_closed },
+		{ "mxscreen_connections_close_failed_total", "counter",
+		  "Connections of banned sources the kernel refused to end.",
+		  NULL, NULL, st->close_failed },
 		{ "mxscreen_daemon_expired_removed_total", "counter",
 		  "Expired dnsbl entries and rate bans mxscreend removed.", NULL,
 		  NULL, st->expired_removed },

@@ -282,6 +282,9 @@ static void mxscreend_loop(int epfd, int sigfd, int tfd, struct handshake *hs,
 				break;
 			}
 		}
+		/* the bans of this round end their sources' connections in
+		 * one walk of the socket table */
+		daemon_close_flush(d);
 	}
 }
 
