@@ -11,6 +11,12 @@ Modes:
   authfail  EHLO, then COUNT times AUTH PLAIN with a wrong password
   unknown   EHLO, MAIL, then COUNT recipients the server does not know
   good      EHLO, MAIL, one known recipient, QUIT; COUNT connections
+  authfail-hold, unknown-hold
+            as authfail and unknown, but then no QUIT: the client holds
+            the session, as a bot waiting for its next try, until the
+            server side ends it; prints how: "reset" (a RST: mxscreen's
+            ban ended it), "eof" (the server hung up) or "open" (still
+            open after HOLD_TIMEOUT)
 Prints "done" (exit 0) when the session went as planned as far as the
 client is concerned, or "error: ..." (exit 1).  Every read is bounded.
 """
@@ -19,6 +25,7 @@ import socket
 import sys
 
 TIMEOUT = 15.0
+HOLD_TIMEOUT = 10.0
 
 
 def connect(src, dst, port):
@@ -45,6 +52,19 @@ def reply(f):
 def cmd(s, f, text):
     s.sendall(text.encode() + b"\r\n")
     return reply(f)
+
+
+def hold(s):
+    """Wait for the server side to end the session: how it ended."""
+    s.settimeout(HOLD_TIMEOUT)
+    try:
+        while s.recv(4096):
+            pass
+        return "eof"
+    except ConnectionResetError:
+        return "reset"
+    except socket.timeout:
+        return "open"
 
 
 def session(src, dst, port):
@@ -80,21 +100,27 @@ def main():
                 pass
         except (socket.timeout, OSError):
             pass
-    elif mode == "authfail":
+    elif mode in ("authfail", "authfail-hold"):
         s, f = session(src, dst, port)
         for i in range(count):
             cred = base64.b64encode(f"\0alice\0guess{i}".encode()).decode()
             code, text = cmd(s, f, "AUTH PLAIN " + cred)
             if code < 500:
                 raise RuntimeError(f"AUTH answered {text!r}")
+        if mode.endswith("-hold"):
+            print(hold(s))
+            return 0
         cmd(s, f, "QUIT")
-    elif mode == "unknown":
+    elif mode in ("unknown", "unknown-hold"):
         s, f = session(src, dst, port)
         cmd(s, f, "MAIL FROM:<sender@client.example>")
         for i in range(count):
             code, text = cmd(s, f, f"RCPT TO:<nobody{i}@mx.test>")
             if code < 500:
                 raise RuntimeError(f"RCPT answered {text!r}")
+        if mode.endswith("-hold"):
+            print(hold(s))
+            return 0
         cmd(s, f, "QUIT")
     elif mode == "good":
         for _ in range(count):

@@ -76,7 +76,8 @@ server_ended() { grep -q "^ended $2 $1 " "$HOLD_LOG"; }
 # (seconds, CLOCK_REALTIME), and the server's read failed.
 expect_ended() {
 	local src=$1 port=$2 since=$3 what=$4 how at
-	wait_until 30 has_ended "$src" "$port" || fail "$what: $src's connection to $port still open"
+	wait_until 30 has_ended "$src" "$port" ||
+		fail "$what: $src's connection to $port still open; client: $(grep "$src" "$HOLDC_LOG"); server: $(grep "$src" "$HOLD_LOG"); daemon: $(grep -s "$src" "${DAEMON_LOG:-/dev/null}")"
 	how=$(ended_how "$src" "$port") at=$(ended_at "$src" "$port")
 	[ "$how" = ECONNRESET ] || fail "$what: $src's connection to $port ended by $how, want ECONNRESET"
 	awk -v a="$at" -v s="$since" 'BEGIN { exit !(a - s < 1.0) }' ||

@@ -160,15 +160,19 @@ wait_ban "$http4"
 expect timeout "$http4" 25 "HTTP client refused on 25"
 
 # --- five wrong passwords on 587: banned for submission only
-client authfail "$guess4" "$SERVER4" 587 5 | grep -qx done || fail "authfail client failed"
+# The guesser then holds its session, as a bot waiting for its next try:
+# the ban ends it (a RST), and the ban's line says so (closed=1).
+how=$(client authfail-hold "$guess4" "$SERVER4" 587 5)
+assert_eq "$how" reset "how the guesser's session ended"
 wait_ban "$guess4"
-grep -q "POSTFIX \[$guess4\] class=submission events=sasl_failure\*5 score=5/5" \
+grep -q "POSTFIX \[$guess4\] class=submission events=sasl_failure\*5 score=5/5 .* closed=1$" \
 	"$E2E_TMP/mxscreend.log" || fail "guesser's ban line: $(grep "\[$guess4\]" "$E2E_TMP/mxscreend.log")"
 expect timeout "$guess4" 587 "password guesser refused on 587"
 expect banner "$guess4" 25 "password guesser still reaches 25"
 
 # --- five unknown recipients on 25
-client unknown "$rcpt4" "$SERVER4" 25 5 | grep -qx done || fail "unknown-recipient client failed"
+how=$(client unknown-hold "$rcpt4" "$SERVER4" 25 5)
+assert_eq "$how" reset "how the dictionary attacker's session ended"
 wait_ban "$rcpt4"
 expect timeout "$rcpt4" 25 "dictionary attacker refused on 25"
 

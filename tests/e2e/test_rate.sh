@@ -75,9 +75,12 @@ mxs list block | grep -q "$hammer .*rate .*offences=1" || fail "list: $(mxs list
 pass "list shows the ban and its offence count"
 mxs check "$hammer" | grep -q "1 offence of $hammer" || fail "check: $(mxs check "$hammer")"
 
-# The ban expires by itself ...
+# The ban expires by itself: a SYN gets through again.  (What the
+# connection then sees depends on a race: the connection is itself the
+# next offence, and the ban it brings ends it, before or after the
+# greeter's banner.)
 for ((i = 0; i < 20; i++)); do
-	[ "$(probe "$hammer" 25)" = banner ] && break
+	[ "$(probe "$hammer" 25)" != timeout ] && break
 done
 [ "$i" -lt 20 ] || fail "$hammer still refused long after its 2s ban"
 pass "the ban expired"
