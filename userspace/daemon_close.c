@@ -20,6 +20,14 @@ static bool daemon_close_wanted(const struct daemon *d)
 	return d->cfg.close_connections && !d->cfg.observe;
 }
 
+static bool daemon_close_screener_observes(struct daemon *d)
+{
+	struct mxs_config kcfg;
+
+	return kmap_config_get(&d->km, &kcfg) == 0 &&
+	       (kcfg.flags & MXS_CFG_OBSERVE);
+}
+
 void daemon_close_start(struct daemon *d)
 {
 	struct daemon_close *c = &d->close;
@@ -92,7 +100,9 @@ void daemon_close_ban(struct daemon *d, const struct addr_cidr *cidr,
 	struct daemon_close *c = &d->close;
 	int idx;
 
-	if (!c->sc) {
+	/* the screener in observe mode (mxscreen observe on) refuses
+	 * nothing, so a ban ends nothing either */
+	if (!c->sc || daemon_close_screener_observes(d)) {
 		log_info("%s", line);
 		return;
 	}

@@ -5,8 +5,9 @@
  * and Postfix-log bans hand their target and log line here; at the end
  * of each round of the event loop one walk of the socket table
  * (sockclose.h) ends the connections of the whole batch, and each ban's
- * line is logged with " closed=N" appended.  Without a mechanism, or
- * with closing off, the line is logged at once, as before.
+ * line is logged with " closed=N" appended.  Without a mechanism, with
+ * closing off, or while the screener is in observe mode (mxscreen
+ * observe on: it refuses nothing), the line is logged at once, as before.
  *
  * The mechanism is chosen at start and at a reload that turns closing
  * on, and said once in the log; status reports it (close_mechanism) with
