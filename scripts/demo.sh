@@ -5,7 +5,8 @@
 # A mail server namespace runs an SMTP greeter on ports 25 and 587 with
 # mxscreen attached to its interface; a client namespace connects from
 # several TEST-NET addresses.  One source is blocked by hand, a whole
-# prefix is blocked with one friend allowed inside it; then mxscreend
+# prefix is blocked with one friend allowed inside it, a block ends the
+# session a password guesser holds open; then mxscreend
 # learns from a local rbldnsd that a bot is listed, after the bot's first
 # connection, bans a source for too many connections, loads a static list
 # file and follows its edits, bans a source that postscreen's log says
@@ -73,6 +74,28 @@ bold "Answer with a TCP RST instead of dropping (clients fail fast)"
 run action reset
 try 192.0.2.11 25
 run action drop
+
+bold "A block also ends the connections the source already has open"
+echo "  (a password guesser holds a session on the submission port 465, where the"
+echo "  server, like postscreen in its greet wait, says nothing yet)"
+: >"$E2E_TMP/hold.log"
+: >"$E2E_TMP/holdc.log"
+ip netns exec "$SRV_NS" python3 "$E2E_DIR/holdserver.py" "$E2E_TMP/hold.log" 465 &
+E2E_PIDS+=($!)
+wait_until 50 e2e_listening 465
+ip netns exec "$CLI_NS" python3 "$E2E_DIR/holdclient.py" "$E2E_TMP/holdc.log" \
+	"2001:db8::10,$SERVER6,465" &
+E2E_PIDS+=($!)
+session_open() { grep -q "^open" "$E2E_TMP/holdc.log"; }
+session_ended() { grep -q "^ended" "$E2E_TMP/holdc.log"; }
+wait_until 50 session_open
+echo "  2001:db8::10   -> port 465  connected, session held open"
+run block 2001:db8::10 --class submission --comment "password guesser"
+wait_until 50 session_ended
+awk '$1 == "ended" { printf "  %-14s -> port %-3s  session ended: %s (the client got a RST)\n", $2, $3, $4 }' \
+	"$E2E_TMP/holdc.log"
+echo "  ... and the server's read failed, so its slot is free at once:"
+sed -n 's/^ended \([0-9]*\) \(.*\) \(.*\)/  server: read on port \1 from \2 failed: \3/p' "$E2E_TMP/hold.log"
 
 bold "mxscreend: a local DNSBL (rbldnsd) lists 192.0.2.13 and 2001:db8::12"
 run unblock 192.0.2.0/24

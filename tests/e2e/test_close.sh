@@ -190,5 +190,14 @@ out=$(mxs block "$blocked")
 grep -q "observe mode: open connections left" <<<"$out" || fail "observe: $out"
 # the walk would have happened before block returned
 expect_open "$blocked" 25 "observe mode"
+# the daemon's bans neither, though its own file says observe = no: the
+# screener refuses nothing, so its bans end nothing
+e2e_start_mxscreend "$conf"
+hold "$listed:25"
+wait_until 50 grep -q "BLOCK \[$listed\]" "$DAEMON_LOG" ||
+	fail "no BLOCK line: $(cat "$DAEMON_LOG")"
+grep "BLOCK \[$listed\]" "$DAEMON_LOG" | grep -q "closed=" &&
+	fail "observe mode: $(grep "BLOCK \[$listed\]" "$DAEMON_LOG")"
+expect_open "$listed" 25 "observe mode, the daemon's DNSBL ban"
 
 echo "all passed"
