@@ -228,7 +228,7 @@ test: deps
 		test-valgrind
 
 # cppcheck and clang-tidy (.clang-tidy) over userspace/ and loader/.
-lint: $(BPF_SKEL)
+lint: $(BPF_SKEL) $(CLOSE_SKEL)
 	$(Q)scripts/lint.sh $(BUILD)
 
 # make install honours DESTDIR and PREFIX, and the binary it installs runs.
