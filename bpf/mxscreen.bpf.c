@@ -53,25 +53,29 @@ _Static_assert(STAT(drop_list) == STAT(drop_manual) + 1 &&
 		   STAT(drop_dnsbl) == STAT(drop_manual) + 2 &&
 		   STAT(drop_rate) == STAT(drop_manual) + 3 &&
 		   STAT(drop_file) == STAT(drop_manual) + 4 &&
-		   STAT(drop_postfix) == STAT(drop_manual) + 5,
+		   STAT(drop_postfix) == STAT(drop_manual) + 5 &&
+		   STAT(drop_account) == STAT(drop_manual) + 6,
 	       "drop_* counters follow enum mxs_reason");
 _Static_assert(STAT(reset_list) == STAT(reset_manual) + 1 &&
 		   STAT(reset_dnsbl) == STAT(reset_manual) + 2 &&
 		   STAT(reset_rate) == STAT(reset_manual) + 3 &&
 		   STAT(reset_file) == STAT(reset_manual) + 4 &&
-		   STAT(reset_postfix) == STAT(reset_manual) + 5,
+		   STAT(reset_postfix) == STAT(reset_manual) + 5 &&
+		   STAT(reset_account) == STAT(reset_manual) + 6,
 	       "reset_* counters follow enum mxs_reason");
 _Static_assert(STAT(observe_list) == STAT(observe_manual) + 1 &&
 		   STAT(observe_dnsbl) == STAT(observe_manual) + 2 &&
 		   STAT(observe_rate) == STAT(observe_manual) + 3 &&
 		   STAT(observe_file) == STAT(observe_manual) + 4 &&
-		   STAT(observe_postfix) == STAT(observe_manual) + 5,
+		   STAT(observe_postfix) == STAT(observe_manual) + 5 &&
+		   STAT(observe_account) == STAT(observe_manual) + 6,
 	       "observe_* counters follow enum mxs_reason");
 _Static_assert(MXS_REASON_LIST == MXS_REASON_MANUAL + 1 &&
 		   MXS_REASON_DNSBL == MXS_REASON_MANUAL + 2 &&
 		   MXS_REASON_RATE == MXS_REASON_MANUAL + 3 &&
 		   MXS_REASON_FILE == MXS_REASON_MANUAL + 4 &&
-		   MXS_REASON_POSTFIX == MXS_REASON_MANUAL + 5,
+		   MXS_REASON_POSTFIX == MXS_REASON_MANUAL + 5 &&
+		   MXS_REASON_ACCOUNT == MXS_REASON_MANUAL + 6,
 	       "enum mxs_reason order");
 
 enum screen_result {

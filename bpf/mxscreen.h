@@ -109,7 +109,9 @@ enum mxs_reason {
 				* daemon owns these, and replaces them when
 				* the files change */
 	MXS_REASON_POSTFIX = 6, /* mxscreend: Postfix's own verdicts (its log) */
-	MXS_NR_REASONS = 7,
+	MXS_REASON_ACCOUNT = 7, /* mxscreend: clients of a login held for use
+				 * from too many networks (policy service) */
+	MXS_NR_REASONS = 8,     /* at most 8: "host4" words keep 3 bits */
 };
 
 /* What happens to a refused connection attempt. */
@@ -492,18 +494,21 @@ struct mxs_stats {
 	__u64 drop_rate;
 	__u64 drop_file;
 	__u64 drop_postfix;
+	__u64 drop_account;
 	__u64 reset_manual; /* action=reset: answered with RST */
 	__u64 reset_list;
 	__u64 reset_dnsbl;
 	__u64 reset_rate;
 	__u64 reset_file;
 	__u64 reset_postfix;
+	__u64 reset_account;
 	__u64 observe_manual; /* observe mode: would have been refused, passed */
 	__u64 observe_list;
 	__u64 observe_dnsbl;
 	__u64 observe_rate;
 	__u64 observe_file;
 	__u64 observe_postfix;
+	__u64 observe_account;
 
 	/* packets not parsable past the IP header (non-first fragments,
 	 * truncated headers, too many IPv6 extension headers, bad lengths) */
@@ -779,6 +784,7 @@ _Static_assert(sizeof(struct mxs_site_status) % 8 == 0, "mxs_site_status layout"
 _Static_assert(sizeof(struct mxs_daemon_status) % 8 == 0, "mxs_daemon_status layout");
 _Static_assert(sizeof(struct mxs_pf_score) % 8 == 0, "mxs_pf_score layout");
 _Static_assert(sizeof(struct mxs_close_key) == 20, "mxs_close_key layout");
+_Static_assert(MXS_NR_REASONS <= 8, "a host4 word keeps the reason in 3 bits");
 _Static_assert(sizeof(struct mxs_close_target) == 16, "mxs_close_target layout");
 #endif
 

@@ -333,11 +333,13 @@ void daemon_tick(struct daemon *d)
 		int err = kmap_expire_reasons(&d->km,
 					      (1u << MXS_REASON_DNSBL) |
 						      (1u << MXS_REASON_RATE) |
-						      (1u << MXS_REASON_POSTFIX),
+						      (1u << MXS_REASON_POSTFIX) |
+						      (1u << MXS_REASON_ACCOUNT),
 					      now, gone);
 
 		removed = gone[MXS_REASON_DNSBL];
-		bans = gone[MXS_REASON_RATE] + gone[MXS_REASON_POSTFIX];
+		bans = gone[MXS_REASON_RATE] + gone[MXS_REASON_POSTFIX] +
+		       gone[MXS_REASON_ACCOUNT];
 		/* offences outlive their bans, up to ban_memory */
 		if (!err && now > d->cfg.ban_memory * NS_PER_S)
 			err = kmap_offences_prune(&d->km,

@@ -72,7 +72,7 @@ static int save_entry(const struct addr_cidr *cidr,
 	int err;
 
 	if (e->reason != MXS_REASON_DNSBL && e->reason != MXS_REASON_RATE &&
-	    e->reason != MXS_REASON_POSTFIX)
+	    e->reason != MXS_REASON_POSTFIX && e->reason != MXS_REASON_ACCOUNT)
 		return 0;
 	if (e->expires_ns && e->expires_ns <= s->now_ns)
 		return 0; /* expired: the sweep removes it */

@@ -28,6 +28,7 @@ static const uint8_t export_reason_octet[MXS_NR_REASONS] = {
 	[MXS_REASON_LIST] = 5,
 	[MXS_REASON_FILE] = 6,
 	[MXS_REASON_POSTFIX] = 8,
+	[MXS_REASON_ACCOUNT] = 9,
 };
 
 /* Third octet: 0 when the entry refuses port 25 (class mx), 1 when it
@@ -271,7 +272,7 @@ int export_write(FILE *out, const struct export_info *info,
 		    ".\n"
 		    "# An rbldnsd \"combined\" dataset: rbldnsd ... ZONE:combined:FILE\n"
 		    "# A values: 127.0.0.2 manual, .3 rate, .4 dnsbl, .5 list, .6 file,\n"
-		    "# .8 postfix;\n"
+		    "# .8 postfix, .9 account;\n"
 		    "# 127.0.1.X: the same, for the submission ports only.\n"
 		    "$TTL %u\n",
 		    info->ttl) < 0)

@@ -43,7 +43,7 @@
  * answers long after every real list dropped it. */
 #define EXPORT_DEFAULT_REASONS                                                 \
 	((uint8_t)((1u << MXS_REASON_MANUAL) | (1u << MXS_REASON_RATE) |       \
-		   (1u << MXS_REASON_POSTFIX)))
+		   (1u << MXS_REASON_POSTFIX) | (1u << MXS_REASON_ACCOUNT)))
 /* Every reason an entry can have. */
 #define EXPORT_ALL_REASONS                                                     \
 	((uint8_t)(((1u << MXS_NR_REASONS) - 1) & ~(1u << MXS_REASON_NONE)))

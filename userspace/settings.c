@@ -43,7 +43,7 @@ static const char *const reason_names[MXS_NR_REASONS] = {
 	[MXS_REASON_NONE] = "none",   [MXS_REASON_MANUAL] = "manual",
 	[MXS_REASON_LIST] = "list",   [MXS_REASON_DNSBL] = "dnsbl",
 	[MXS_REASON_RATE] = "rate",   [MXS_REASON_FILE] = "file",
-	[MXS_REASON_POSTFIX] = "postfix",
+	[MXS_REASON_POSTFIX] = "postfix", [MXS_REASON_ACCOUNT] = "account",
 };
 
 /* Name of all classes together, and of none. */

@@ -53,7 +53,8 @@ int state_format_record(const struct state_record *r, char *buf, size_t len)
 		if ((r->list != MXS_LIST_ALLOW && r->list != MXS_LIST_BLOCK) ||
 		    (r->reason != MXS_REASON_DNSBL &&
 		     r->reason != MXS_REASON_RATE &&
-		     r->reason != MXS_REASON_POSTFIX) ||
+		     r->reason != MXS_REASON_POSTFIX &&
+		     r->reason != MXS_REASON_ACCOUNT) ||
 		    r->classes == 0 || (r->classes & ~MXS_CLASSES_ALL) ||
 		    r->unix_s > STATE_UNIX_MAX)
 			return -EINVAL;
@@ -165,9 +166,11 @@ static int parse_entry(char **f, size_t n, struct state_record *r, char *err,
 		r->reason = MXS_REASON_RATE;
 	} else if (strcmp(f[2], "postfix") == 0) {
 		r->reason = MXS_REASON_POSTFIX;
+	} else if (strcmp(f[2], "account") == 0) {
+		r->reason = MXS_REASON_ACCOUNT;
 	} else {
 		errbuf_set(err, errlen,
-			   "bad reason \"%s\": expected dnsbl, rate or postfix",
+			   "bad reason \"%s\": expected dnsbl, rate, postfix or account",
 			   quote(f[2], q));
 		return -EINVAL;
 	}

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * state.h - the text format of mxscreend's state file: the dynamic
- * verdicts (dnsbl, rate and postfix entries) and the offence memory, kept
+ * verdicts (dnsbl, rate, postfix and account entries) and the offence memory, kept
  * across restarts and reboots.
  *
  *   mxscreen-state 1
@@ -12,7 +12,7 @@
  *   offence 2001:db8::/64 3 1767224400
  *
  * An entry line is LIST PREFIX REASON CLASSES EXPIRES: list block or
- * allow, reason dnsbl, rate or postfix (manual and list entries have their own
+ * allow, reason dnsbl, rate, postfix or account (manual and list entries have their own
  * sources and are never saved), classes mx, submission or all, EXPIRES in
  * wall-clock unix seconds (0 = never).  An offence line is PREFIX COUNT
  * LAST (LAST in unix seconds).  Fields are separated by blanks.  Kernel

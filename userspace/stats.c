@@ -32,18 +32,21 @@ const struct stats_field stats_fields[] = {
 	FIELD(drop_rate, "attempt dropped: rate limit"),
 	FIELD(drop_file, "attempt dropped: mxscreend list file"),
 	FIELD(drop_postfix, "attempt dropped: Postfix's verdict (its log)"),
+	FIELD(drop_account, "attempt dropped: client of a held login"),
 	FIELD(reset_manual, "attempt answered with RST: manual block"),
 	FIELD(reset_list, "attempt answered with RST: mxscreen load"),
 	FIELD(reset_dnsbl, "attempt answered with RST: DNSBL verdict"),
 	FIELD(reset_rate, "attempt answered with RST: rate limit"),
 	FIELD(reset_file, "attempt answered with RST: mxscreend list file"),
 	FIELD(reset_postfix, "attempt answered with RST: Postfix's verdict"),
+	FIELD(reset_account, "attempt answered with RST: client of a held login"),
 	FIELD(observe_manual, "observe mode, would refuse: manual block"),
 	FIELD(observe_list, "observe mode, would refuse: mxscreen load"),
 	FIELD(observe_dnsbl, "observe mode, would refuse: DNSBL verdict"),
 	FIELD(observe_rate, "observe mode, would refuse: rate limit"),
 	FIELD(observe_file, "observe mode, would refuse: mxscreend list file"),
 	FIELD(observe_postfix, "observe mode, would refuse: Postfix's verdict"),
+	FIELD(observe_account, "observe mode, would refuse: client of a held login"),
 	FIELD(pass_unparsed, "unparsable past IP, source not blocked: passed"),
 	FIELD(drop_unparsed, "unparsable past IP, source blocked: dropped"),
 	FIELD(observe_unparsed, "unparsable past IP, source blocked: observed"),
@@ -85,15 +88,16 @@ void stats_sum(const struct mxs_stats *percpu, unsigned int ncpus,
 uint64_t stats_refused(const struct mxs_stats *s)
 {
 	return s->drop_manual + s->drop_list + s->drop_dnsbl + s->drop_rate +
-	       s->drop_file + s->drop_postfix + s->reset_manual +
-	       s->reset_list + s->reset_dnsbl + s->reset_rate + s->reset_file +
-	       s->reset_postfix;
+	       s->drop_file + s->drop_postfix + s->drop_account +
+	       s->reset_manual + s->reset_list + s->reset_dnsbl + s->reset_rate +
+	       s->reset_file + s->reset_postfix + s->reset_account;
 }
 
 uint64_t stats_observed(const struct mxs_stats *s)
 {
 	return s->observe_manual + s->observe_list + s->observe_dnsbl +
-	       s->observe_rate + s->observe_file + s->observe_postfix;
+	       s->observe_rate + s->observe_file + s->observe_postfix +
+	       s->observe_account;
 }
 
 uint64_t stats_smtp_attempts(const struct mxs_stats *s)

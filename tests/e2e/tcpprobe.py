@@ -9,6 +9,8 @@ Prints one word and exits with its code:
   timeout  2  no answer to the SYN within TIMEOUT seconds (SYNs dropped)
   error    3  anything else (message on stderr)
   nobanner 4  connected, but no banner within BANNER_TIMEOUT seconds
+  ended    5  connected, then reset before the whole banner came (a ban
+              that ends the source's open connections: close_connections)
 TIMEOUT bounds only the connect: a connection that was made is given
 BANNER_TIMEOUT (5 s) for the banner, so that a slow server on a busy
 machine is never mistaken for a dropped SYN.
@@ -52,12 +54,22 @@ def main():
         # wait, "220 "): talking before its end is what a bot does
         while line.startswith(b"220-"):
             line = f.readline()
-        s.sendall(b"QUIT\r\n")
+        if not line.startswith(b"220 "):
+            # the connection ended inside a multi-line greeting
+            print("ended")
+            return 5
+        try:
+            s.sendall(b"QUIT\r\n")
+        except OSError:
+            pass  # the banner came; a ban may end the connection after it
         print("banner")
         return 0
     except (socket.timeout, TimeoutError):
         print("nobanner")
         return 4
+    except ConnectionResetError:
+        print("ended")
+        return 5
     except OSError as e:
         print("error")
         print(f"{src} -> {dst}:{port} after connecting: {e}", file=sys.stderr)

@@ -86,7 +86,7 @@ done
 assert_eq "$(zone_json hugettl.test .failures)" 0 "hugettl.test failures"
 
 # A listing with a TTL of 68 years lasts dnsbl_max_ttl.
-expect banner "$listed" 25 "first connection of the listed address"
+expect_in "$listed" 25 "first connection of the listed address"
 wait_until 50 verdict_is "$listed" block ||
 	fail "no block verdict for $listed: $(cat "$DAEMON_LOG")"
 expires=$(mxs list block --json | jq ".[] | select(.prefix == \"$listed\") | .expires_in")

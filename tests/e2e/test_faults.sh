@@ -94,7 +94,7 @@ done
 pass "$rounds bad files rejected, each reported with file:line"
 kill -0 "$DAEMON_PID" || fail "mxscreend died"
 assert_eq "$(mxs status --json | jq -r '.daemon.zones[0].site')" bl.test "zone still configured"
-expect banner "$bot" 25 "a listed source, first connection after the bad reloads"
+expect_in "$bot" 25 "a listed source, first connection after the bad reloads"
 wait_until 50 verdict_is "$bot" block || fail "the running configuration was lost: $(tail "$DAEMON_LOG")"
 expect timeout "$bot" 25 "the listed source, refused with the kept configuration"
 good_conf

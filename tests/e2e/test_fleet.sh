@@ -53,7 +53,7 @@ chmod 666 "$FLEET/queries.log"
 # First copies from the CLI, so that rbldnsd has both files from the
 # start (the daemons rewrite them every second).
 mxs_on mx1 export --name mx1.test --output "$FLEET/mx1.zone" |
-	grep -q "exported 0 block entries of reasons manual,rate,postfix to $FLEET/mx1.zone" ||
+	grep -q "exported 0 block entries of reasons manual,rate,postfix,account to $FLEET/mx1.zone" ||
 	fail "mxscreen export --output"
 mxs_on mx2 export --name mx2.test --output "$FLEET/mx2.zone" >/dev/null
 assert_eq "$(stat -c %a "$FLEET/mx1.zone")" 644 "mode of the export file"
@@ -152,7 +152,7 @@ dnsbl_verdict_on() {
 }
 verdict_on() { [ "$(dnsbl_verdict_on "$1" "$2")" = "$3" ]; }
 for src in $bot $spammer; do
-	expect_on banner cl $src $MX2 25 "$src on mx2, first connection"
+	expect_on in cl $src $MX2 25 "$src on mx2, first connection"
 	wait_until 50 verdict_on mx2 $src block ||
 		fail "mx2 did not block $src: $(cat "$E2E_TMP/mxscreend-mx2.log")"
 	expect_on timeout cl $src $MX2 25 "$src on mx2, after the fleet's answer"

@@ -91,7 +91,7 @@ wait_until 50 file_value_above 0 live_manual || fail "no live manual block entry
 pass "the manual block entry is counted under reason manual, class all"
 
 # A DNSBL verdict: the zone's listing and the verdict show up.
-expect banner "$bot" 25 "listed source, first connection"
+expect_in "$bot" 25 "listed source, first connection"
 wait_until 50 verdict_is "$bot" block || fail "no block verdict for $bot"
 listed() { promcheck value "$prom" mxscreen_dnsbl_zone_listed_total zone=bl.test site=0; }
 wait_until 50 file_value_above 0 listed || fail "bl.test listing not in the file"

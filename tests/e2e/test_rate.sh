@@ -63,7 +63,7 @@ assert_eq "$(mxs rate | grep -c 'rate mx: *off')" 1 "the daemon's config sets th
 ban_expires_in() {
 	mxs list block --json | jq -r ".[] | select(.prefix == \"$1\" and .reason == \"rate\") | .expires_in"
 }
-for i in 1 2 3 4; do expect banner "$hammer" 25 "hammering, $i"; done
+for i in 1 2 3 4; do expect_in "$hammer" 25 "hammering, $i"; done
 rate_banned() { [ -n "$(ban_expires_in "$1")" ]; }
 wait_until 50 rate_banned "$hammer" ||
 	fail "no rate ban for $hammer: $(cat "$E2E_TMP/mxscreend.log")"

@@ -93,13 +93,13 @@ reached_at_least() {
 start_daemon "$E2E_TMP/run1.log"
 
 # DNSBL verdicts (v4 and v6 block, an allow) and a rate ban.
-expect banner "$bot" 25 "listed source, first connection"
-expect banner "$bot6" 25 "listed IPv6 source, first connection"
+expect_in "$bot" 25 "listed source, first connection"
+expect_in "$bot6" 25 "listed IPv6 source, first connection"
 expect banner "$friend" 25 "DNSWL-listed source"
 wait_until 50 verdict_is "$bot" block || fail "no verdict for $bot"
 wait_until 50 verdict_is "$bot6" block || fail "no verdict for $bot6"
 wait_until 50 verdict_is "$friend" allow || fail "no verdict for $friend"
-for i in 1 2 3 4; do expect banner "$hammer" 25 "hammering, $i"; done
+for i in 1 2 3 4; do expect_in "$hammer" 25 "hammering, $i"; done
 wait_until 50 has_entry block "$hammer" rate ||
 	fail "no rate ban for $hammer: $(cat "$DAEMON_LOG")"
 assert_eq "$(entry block "$hammer" rate offences)" 1 "offences of $hammer"

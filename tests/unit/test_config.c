@@ -749,7 +749,7 @@ static const struct value_case value_cases[] = {
 	{ "export_interval = 10s\n", "export_interval", "10", "" },
 	{ "export_interval = 0\n", "export_interval", NULL,
 	  "t.conf:1: export_interval: duration \"0\" is out of range" },
-	{ "observe = no\n", "export_reasons", "manual,rate,postfix", "" },
+	{ "observe = no\n", "export_reasons", "manual,rate,postfix,account", "" },
 	{ "export_reasons = rate\n", "export_reasons", "rate", "" },
 	{ "export_reasons = dnsbl, manual file list rate\n", "export_reasons",
 	  "manual,list,dnsbl,rate,file", "" },
@@ -1156,7 +1156,8 @@ static void test_defaults(void **state)
 	/* the host's own decisions only: never DNSBL verdicts (fleet loops) */
 	CHECK_UINT("defaults", "export_reasons", d.export_reasons,
 		   (1u << MXS_REASON_MANUAL) | (1u << MXS_REASON_RATE) |
-			   (1u << MXS_REASON_POSTFIX));
+			   (1u << MXS_REASON_POSTFIX) |
+			   (1u << MXS_REASON_ACCOUNT));
 	CHECK_STR("defaults", "prometheus_file", d.prometheus_file, "");
 	CHECK_UINT("defaults", "prometheus_interval", d.prometheus_interval,
 		   15);

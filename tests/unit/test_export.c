@@ -51,7 +51,7 @@ static void test_parse_reasons(void **unused)
 		{ "dnsbl,\tlist,file", 0, R(DNSBL) | R(LIST) | R(FILE), NULL },
 		{ "rate,rate", 0, R(RATE), NULL },
 		{ "all", 0, R(MANUAL) | R(LIST) | R(DNSBL) | R(RATE) | R(FILE) |
-				    R(POSTFIX),
+				    R(POSTFIX) | R(ACCOUNT),
 		  NULL },
 		{ "", -EINVAL, 0, "unknown reason \"\"" },
 		{ "none", -EINVAL, 0, "unknown reason \"none\"" },
@@ -88,7 +88,7 @@ static void test_format_reasons(void **unused)
 	} cases[] = {
 		{ 0, "none" },
 		{ R(NONE), "none" },
-		{ EXPORT_DEFAULT_REASONS, "manual,rate,postfix" },
+		{ EXPORT_DEFAULT_REASONS, "manual,rate,postfix,account" },
 		{ R(DNSBL), "dnsbl" },
 		{ R(LIST) | R(FILE), "list,file" },
 		{ EXPORT_ALL_REASONS, "all" },
@@ -299,11 +299,11 @@ static void test_write(void **unused)
 		.loopback = 1,
 	};
 	static const char want[] =
-		"# mxscreen export of mx1.example at 2026-11-22T09:00:00Z: the block entries of reasons manual,rate,postfix,\n"
+		"# mxscreen export of mx1.example at 2026-11-22T09:00:00Z: the block entries of reasons manual,rate,postfix,account,\n"
 		"# 3 IPv4 and 2 IPv6 (1 in 127.0.0.0/8 left out).\n"
 		"# An rbldnsd \"combined\" dataset: rbldnsd ... ZONE:combined:FILE\n"
 		"# A values: 127.0.0.2 manual, .3 rate, .4 dnsbl, .5 list, .6 file,\n"
-		"# .8 postfix;\n"
+		"# .8 postfix, .9 account;\n"
 		"# 127.0.1.X: the same, for the submission ports only.\n"
 		"$TTL 60\n"
 		"$DATASET ip4trie:mx1.example-ipv4 @\n"
@@ -339,7 +339,7 @@ static void test_write_empty(void **unused)
 		"# 0 IPv4 and 0 IPv6.\n"
 		"# An rbldnsd \"combined\" dataset: rbldnsd ... ZONE:combined:FILE\n"
 		"# A values: 127.0.0.2 manual, .3 rate, .4 dnsbl, .5 list, .6 file,\n"
-		"# .8 postfix;\n"
+		"# .8 postfix, .9 account;\n"
 		"# 127.0.1.X: the same, for the submission ports only.\n"
 		"$TTL 3600\n"
 		"$DATASET ip4trie:mx2-ipv4 @\n"

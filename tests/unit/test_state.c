@@ -83,7 +83,7 @@ static void test_parse_bad(void **unused)
 	} cases[] = {
 		{ "unknown record", "deny 192.0.2.1/32 dnsbl mx 5", "unknown record \"deny\"" },
 		{ "manual reason", "block 192.0.2.1/32 manual mx 5", "bad reason \"manual\"" },
-		{ "list reason", "block 192.0.2.1/32 list mx 5", "expected dnsbl, rate or postfix" },
+		{ "list reason", "block 192.0.2.1/32 list mx 5", "expected dnsbl, rate, postfix or account" },
 		{ "no length", "block 192.0.2.1 dnsbl mx 5", "expected ADDRESS/LENGTH" },
 		{ "host bits", "block 192.0.2.1/24 dnsbl mx 5", "did you mean 192.0.2.0/24" },
 		{ "bad address", "block 192.0.2.300/32 dnsbl mx 5", "bad prefix" },

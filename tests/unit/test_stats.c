@@ -147,18 +147,21 @@ static const struct {
 	{ "drop_rate", 1, 1, 0, 1 },
 	{ "drop_file", 1, 1, 0, 1 },
 	{ "drop_postfix", 1, 1, 0, 1 },
+	{ "drop_account", 1, 1, 0, 1 },
 	{ "reset_manual", 1, 1, 0, 1 },
 	{ "reset_list", 1, 1, 0, 1 },
 	{ "reset_dnsbl", 1, 1, 0, 1 },
 	{ "reset_rate", 1, 1, 0, 1 },
 	{ "reset_file", 1, 1, 0, 1 },
 	{ "reset_postfix", 1, 1, 0, 1 },
+	{ "reset_account", 1, 1, 0, 1 },
 	{ "observe_manual", 1, 0, 1, 1 },
 	{ "observe_list", 1, 0, 1, 1 },
 	{ "observe_dnsbl", 1, 0, 1, 1 },
 	{ "observe_rate", 1, 0, 1, 1 },
 	{ "observe_file", 1, 0, 1, 1 },
 	{ "observe_postfix", 1, 0, 1, 1 },
+	{ "observe_account", 1, 0, 1, 1 },
 	{ "pass_unparsed", 0, 0, 0, 1 },
 	{ "drop_unparsed", 0, 0, 0, 1 },
 	{ "observe_unparsed", 0, 0, 0, 1 },
@@ -188,7 +191,7 @@ static void test_derived(void **state)
 	CHECK_DONE();
 }
 
-/* Field i holds i + 1: derived totals are 363, 186 and 147. */
+/* Field i holds i + 1: derived totals are 450, 231 and 189. */
 static void fill_sequence(struct mxs_stats *s)
 {
 	size_t i;
@@ -201,19 +204,20 @@ static void test_json(void **state)
 {
 	static const char want[] =
 		"{\"packets\":1,\"pass_not_ip\":2,\"pass_not_tcp\":3,"
-		"\"pass_not_smtp\":4,\"pass_established\":5,"
-		"\"pass_clean\":6,\"pass_allowed\":7,\"pass_expired\":8,"
-		"\"pass_other_class\":9,\"drop_manual\":10,"
-		"\"drop_list\":11,\"drop_dnsbl\":12,\"drop_rate\":13,"
-		"\"drop_file\":14,\"drop_postfix\":15,\"reset_manual\":16,"
-		"\"reset_list\":17,\"reset_dnsbl\":18,\"reset_rate\":19,"
-		"\"reset_file\":20,\"reset_postfix\":21,"
-		"\"observe_manual\":22,\"observe_list\":23,"
-		"\"observe_dnsbl\":24,\"observe_rate\":25,"
-		"\"observe_file\":26,\"observe_postfix\":27,"
-		"\"pass_unparsed\":28,\"drop_unparsed\":29,"
-		"\"observe_unparsed\":30,\"smtp_attempts\":363,"
-		"\"refused\":186,\"observed\":147}\n";
+		"\"pass_not_smtp\":4,\"pass_established\":5,\"pass_clean\":6,"
+		"\"pass_allowed\":7,\"pass_expired\":8,"
+		"\"pass_other_class\":9,\"drop_manual\":10,\"drop_list\":11,"
+		"\"drop_dnsbl\":12,\"drop_rate\":13,\"drop_file\":14,"
+		"\"drop_postfix\":15,\"drop_account\":16,\"reset_manual\":17,"
+		"\"reset_list\":18,\"reset_dnsbl\":19,\"reset_rate\":20,"
+		"\"reset_file\":21,\"reset_postfix\":22,\"reset_account\":23,"
+		"\"observe_manual\":24,\"observe_list\":25,"
+		"\"observe_dnsbl\":26,\"observe_rate\":27,"
+		"\"observe_file\":28,\"observe_postfix\":29,"
+		"\"observe_account\":30,\"pass_unparsed\":31,"
+		"\"drop_unparsed\":32,\"observe_unparsed\":33,"
+		"\"smtp_attempts\":450,"
+		"\"refused\":231,\"observed\":189}\n";
 	struct mxs_stats s;
 	char *text = NULL;
 	size_t len;
@@ -251,10 +255,12 @@ static void test_prometheus(void **state)
 		{ "\nmxscreen_outcomes_total{verdict=\"pass\",reason=\"not_ip\"} 2\n" },
 		{ "\nmxscreen_outcomes_total{verdict=\"pass\",reason=\"other_class\"} 9\n" },
 		{ "\nmxscreen_outcomes_total{verdict=\"drop\",reason=\"manual\"} 10\n" },
-		{ "\nmxscreen_outcomes_total{verdict=\"reset\",reason=\"rate\"} 19\n" },
+		{ "\nmxscreen_outcomes_total{verdict=\"reset\",reason=\"rate\"} 20\n" },
 		{ "\nmxscreen_outcomes_total{verdict=\"drop\",reason=\"file\"} 14\n" },
 		{ "\nmxscreen_outcomes_total{verdict=\"drop\",reason=\"postfix\"} 15\n" },
-		{ "\nmxscreen_outcomes_total{verdict=\"observe\",reason=\"unparsed\"} 30\n" },
+		{ "\nmxscreen_outcomes_total{verdict=\"drop\",reason=\"account\"} 16\n" },
+		{ "\nmxscreen_outcomes_total{verdict=\"observe\",reason=\"account\"} 30\n" },
+		{ "\nmxscreen_outcomes_total{verdict=\"observe\",reason=\"unparsed\"} 33\n" },
 	};
 	struct mxs_stats s;
 	char *text = NULL, *p;
@@ -287,7 +293,7 @@ static void test_text(void **state)
 	FILE *f = open_memstream(&text, &len);
 	static const char *const derived_names[] = { "smtp_attempts",
 						     "refused", "observed" };
-	static const uint64_t derived_values[] = { 363, 186, 147 };
+	static const uint64_t derived_values[] = { 450, 231, 189 };
 
 	assert_non_null(f);
 	fill_sequence(&s);
@@ -300,9 +306,9 @@ static void test_text(void **state)
 	CHECK_CONTAINS("text", "widest line", text,
 		       "pass_not_smtp     1234567\n");
 	CHECK_CONTAINS("text", "blank then totals", text,
-		       "\n\nsmtp_attempts         363\n"
-		       "refused               186\n"
-		       "observed              147\n");
+		       "\n\nsmtp_attempts         450\n"
+		       "refused               231\n"
+		       "observed              189\n");
 	CHECK(text[strlen(text) - 1] == '\n',
 	      "case text: got no final newline, want one");
 
