@@ -37,6 +37,12 @@ def main():
         print("timeout")
         s.close()
         return 2
+    except (ConnectionResetError, BrokenPipeError):
+        # the handshake completed (a refused SYN is ECONNREFUSED) and the
+        # connection was reset before connect() returned
+        print("ended")
+        s.close()
+        return 5
     except OSError as e:
         print("error")
         print(f"{src} -> {dst}:{port}: {e}", file=sys.stderr)
