@@ -95,6 +95,11 @@ MXSCREEND_MODULES += kmap_pfscore pflog_file pflog_journal pflog daemon_ban \
 # sock_diag, for the CLI's block and the daemon's bans.
 CLI_MODULES += sockclose sockdiag
 MXSCREEND_MODULES += sockclose sockdiag daemon_close
+# The policy service (daemon_policy.h): the protocol and the per-login
+# windows are pure; the server owns the sockets; accounts live in a map.
+PURE_MODULES += policy_proto account
+CLI_MODULES += kmap_account cli_account
+MXSCREEND_MODULES += kmap_account policy_server daemon_policy
 SYSTEMD_LIBS = $(shell $(PKG_CONFIG) --libs libsystemd)
 
 .PHONY: all clean test test-unit test-bpf test-journal test-man test-install test-e2e \

@@ -316,6 +316,21 @@ struct {
 } postfix_scores SEC(".maps");
 
 /*
+ * The policy service's counts and holds per SASL login (key: the login,
+ * NUL-padded; value: struct account_state of userspace/account.h, sized
+ * here only).  Userspace only: written by the daemon at each policy
+ * request, read by `mxscreen account`, which also releases holds;
+ * entries with nothing left in their windows are deleted by the daemon.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MXS_DEFAULT_ACCOUNTS_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(key_size, MXS_ACCOUNT_NAME_LEN);
+	__uint(value_size, MXS_ACCOUNT_STATE_SIZE);
+} accounts SEC(".maps");
+
+/*
  * The daemon's heartbeat and health (struct mxs_daemon_status, key 0).
  * Written by the daemon every second, read by the CLI; no BPF program
  * touches it (created here so that it is pinned with the others).  An

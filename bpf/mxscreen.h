@@ -55,6 +55,7 @@
 #define MXS_MAP_DIR4_ANY "dir4_any"
 #define MXS_MAP_DIR6_ANY "dir6_any"
 #define MXS_MAP_POSTFIX_SCORES "postfix_scores"
+#define MXS_MAP_ACCOUNTS "accounts"
 
 /* Name of the sockops program that reports completed handshakes. */
 #define MXS_HANDSHAKE_PROG_NAME "mxscreen_hs"
@@ -78,6 +79,14 @@
 #define MXS_DEFAULT_RATE_CONN_MAX (1u << 16)
 #define MXS_DEFAULT_OFFENCES_MAX (1u << 16)
 #define MXS_DEFAULT_POSTFIX_SCORES_MAX (1u << 16)
+/* Logins the policy service keeps counts for ("accounts"). */
+#define MXS_DEFAULT_ACCOUNTS_MAX (1u << 16)
+/* "accounts": key a SASL login, NUL-padded to MXS_ACCOUNT_NAME_LEN bytes
+ * (longer logins are not counted); value MXS_ACCOUNT_STATE_SIZE bytes of
+ * userspace's struct account_state (userspace/account.h), which no BPF
+ * program reads. */
+#define MXS_ACCOUNT_NAME_LEN 256
+#define MXS_ACCOUNT_STATE_SIZE 768
 /* IPv6 sources share a rate bucket (and a ban) per prefix of this length */
 #define MXS_DEFAULT_RATE_PREFIX_V6 64
 #define MXS_MIN_RATE_PREFIX_V6 48
@@ -715,6 +724,17 @@ struct mxs_daemon_status {
 	__u64 close_walks;   /* walks of the socket table (one per batch) */
 	__u32 close_mechanism; /* enum mxs_close_mechanism in use */
 	__u32 pad_close;
+	/* the policy service (policy_listen) */
+	__u64 policy_requests;  /* answered */
+	__u64 policy_deferred;  /* answered with a defer: limits, holds */
+	__u64 policy_holds;     /* logins put on hold */
+	__u64 policy_bans;      /* bans of the clients of held logins */
+	__u64 policy_errors;    /* connections closed for a bad request */
+	/* its limits, for mxscreen account (which has no configuration) */
+	struct mxs_rate acct_rcpt;    /* account_recipient_limit */
+	struct mxs_rate acct_msg;     /* account_message_limit */
+	struct mxs_rate acct_clients; /* account_client_limit */
+	__u64 acct_hold_s;            /* account_hold_time */
 	__u32 in_flight;
 	__u32 lookups_per_sec; /* over the last second */
 	__u32 nr_sites;

@@ -81,6 +81,8 @@ static int cli_dispatch(const struct cli_args *a)
 		return cli_cmd_rate(a);
 	case CLI_CMD_EXPORT:
 		return cli_cmd_export(a);
+	case CLI_CMD_ACCOUNT:
+		return cli_cmd_account(a);
 	case CLI_CMD_VERSION:
 		printf("mxscreen %s\n", MXSCREEN_VERSION);
 		return CLI_EXIT_OK;

@@ -33,6 +33,9 @@ int cli_cmd_stats(const struct cli_args *a);
 /* cli_export.c */
 int cli_cmd_export(const struct cli_args *a);
 
+/* cli_account.c: the policy service's logins */
+int cli_cmd_account(const struct cli_args *a);
+
 /* cli_daemon.c: mxscreend as the maps show it */
 struct json_writer;
 void cli_daemon_status_text(struct kmap *km);

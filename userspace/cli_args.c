@@ -64,6 +64,8 @@ static const struct cli_command cli_commands[] = {
 	  "[--format rbldnsd] [--reasons LIST] [--ttl DURATION] [--name NAME]\n"
 	  "        [--output FILE|-]",
 	  "write the block entries as an rbldnsd zone file, to share with a fleet" },
+	{ "account", CLI_CMD_ACCOUNT, "list|show LOGIN|release LOGIN [--json]",
+	  "per-login counts and holds of the policy service; release a hold" },
 	{ "help", CLI_CMD_HELP, "[COMMAND]", "show help" },
 	{ "version", CLI_CMD_VERSION, "", "show the version" },
 };
@@ -199,7 +201,8 @@ static bool cli_option_allowed(enum cli_cmd cmd, int opt)
 		return cmd == CLI_CMD_BLOCK || cmd == CLI_CMD_ALLOW;
 	case OPT_JSON:
 		return cmd == CLI_CMD_STATUS || cmd == CLI_CMD_LIST ||
-		       cmd == CLI_CMD_CHECK || cmd == CLI_CMD_STATS;
+		       cmd == CLI_CMD_CHECK || cmd == CLI_CMD_STATS ||
+		       cmd == CLI_CMD_ACCOUNT;
 	case OPT_WATCH:
 	case OPT_PROMETHEUS:
 		return cmd == CLI_CMD_STATS;
@@ -510,6 +513,28 @@ static int cli_parse_operands(struct cli_args *a, int n, char **ops,
 		a->help = true;
 		return CLI_EXIT_OK;
 	}
+	case CLI_CMD_ACCOUNT:
+		rc = cli_want_operands(a, n, 1, 2, err, errlen);
+		if (rc)
+			return rc;
+		if (strcmp(ops[0], "list") == 0 && n == 1) {
+			a->account_op = CLI_ACCOUNT_LIST;
+		} else if (strcmp(ops[0], "show") == 0 && n == 2) {
+			a->account_op = CLI_ACCOUNT_SHOW;
+		} else if (strcmp(ops[0], "release") == 0 && n == 2) {
+			a->account_op = CLI_ACCOUNT_RELEASE;
+		} else {
+			return cli_usage_error(err, errlen,
+					       "account: expected list, show LOGIN "
+					       "or release LOGIN");
+		}
+		a->account = n == 2 ? ops[1] : NULL;
+		if (a->account && (!a->account[0] ||
+				   strlen(a->account) >= MXS_ACCOUNT_NAME_LEN))
+			return cli_usage_error(err, errlen,
+					       "account: a login of 1 to %d bytes",
+					       MXS_ACCOUNT_NAME_LEN - 1);
+		return CLI_EXIT_OK;
 	case CLI_CMD_STATUS:
 	case CLI_CMD_STATS:
 	case CLI_CMD_EXPORT:

@@ -43,6 +43,7 @@ enum cli_cmd {
 	CLI_CMD_ACTION,
 	CLI_CMD_RATE,
 	CLI_CMD_EXPORT,
+	CLI_CMD_ACCOUNT,
 	CLI_CMD_HELP,
 	CLI_CMD_VERSION,
 };
@@ -110,6 +111,14 @@ struct cli_args {
 			     * EXPORT_DEFAULT_REASONS unless given */
 	const char *name;   /* --name; NULL: the host name */
 	const char *output; /* --output FILE; NULL or "-": stdout */
+
+	/* account list|show USER|release USER */
+	enum cli_account_op {
+		CLI_ACCOUNT_LIST = 0,
+		CLI_ACCOUNT_SHOW,
+		CLI_ACCOUNT_RELEASE,
+	} account_op;
+	const char *account; /* show, release: the SASL login */
 };
 
 int cli_args_parse(int argc, char **argv, struct cli_args *args, char *err,

@@ -178,6 +178,13 @@ void cli_daemon_status_text(struct kmap *km)
 	       (unsigned long long)st.pf_events, (unsigned long long)st.pf_bans,
 	       (unsigned long long)st.pf_untrusted,
 	       (unsigned long long)st.pf_read_errors);
+	printf("            policy service: %llu requests, %llu deferred, %llu "
+	       "logins held, %llu clients banned, %llu bad requests\n",
+	       (unsigned long long)st.policy_requests,
+	       (unsigned long long)st.policy_deferred,
+	       (unsigned long long)st.policy_holds,
+	       (unsigned long long)st.policy_bans,
+	       (unsigned long long)st.policy_errors);
 	printf("            open connections of banned sources: %s; %llu "
 	       "ended in %llu walks, %llu refused\n",
 	       cli_daemon_close_name(st.close_mechanism),
@@ -252,6 +259,11 @@ void cli_daemon_status_json(struct kmap *km, struct json_writer *jw)
 			{ "postfix_bans", st.pf_bans },
 			{ "postfix_untrusted", st.pf_untrusted },
 			{ "postfix_read_errors", st.pf_read_errors },
+			{ "policy_requests", st.policy_requests },
+			{ "policy_deferred", st.policy_deferred },
+			{ "policy_holds", st.policy_holds },
+			{ "policy_bans", st.policy_bans },
+			{ "policy_errors", st.policy_errors },
 			{ "connections_closed", st.conns_closed },
 			{ "close_walks", st.close_walks },
 			{ "close_failed", st.close_failed },

@@ -22,6 +22,7 @@
  * stream that cannot be read returns its -errno ("FILE: cannot read: ..."),
  * and a logical line that does not fit in memory -ENOMEM.
  */
+#include "account.h"
 #include "addr.h"
 #include "config.h"
 #include "duration.h"
@@ -87,6 +88,7 @@ enum kind {
 	KIND_PF_LOGS,  /* nr_postfix_logs, postfix_log[], postfix_journal */
 	KIND_PF_EVENTS, /* uint32_t postfix_weight[] */
 	KIND_SERVICES, /* nr_submission_services, submission_services[] */
+	KIND_LISTEN,   /* struct config_listen */
 };
 
 struct setting {
@@ -138,6 +140,11 @@ enum {
 	S_POSTFIX_SERVICES,
 	S_POSTFIX_DIR,
 	S_CLOSE_CONNECTIONS,
+	S_POLICY_LISTEN,
+	S_ACCOUNT_RCPT,
+	S_ACCOUNT_MSG,
+	S_ACCOUNT_CLIENTS,
+	S_ACCOUNT_HOLD,
 	NR_SETTINGS
 };
 
@@ -215,6 +222,16 @@ static const struct setting settings[NR_SETTINGS] = {
 			    FIELD(postfix_dir), 0, 0 },
 	[S_CLOSE_CONNECTIONS] = { "close_connections", KIND_BOOL,
 				  FIELD(close_connections), 0, 0 },
+	[S_POLICY_LISTEN] = { "policy_listen", KIND_LISTEN,
+			      FIELD(policy_listen), 0, 0 },
+	[S_ACCOUNT_RCPT] = { "account_recipient_limit", KIND_RATE,
+			     FIELD(account_rcpt), 0, 0 },
+	[S_ACCOUNT_MSG] = { "account_message_limit", KIND_RATE,
+			    FIELD(account_msg), 0, 0 },
+	[S_ACCOUNT_CLIENTS] = { "account_client_limit", KIND_RATE,
+				FIELD(account_clients), 0, 0 },
+	[S_ACCOUNT_HOLD] = { "account_hold_time", KIND_DURATION,
+			     FIELD(account_hold_time), 60, 30 * DAY },
 };
 
 _Static_assert(CONFIG_PF_EVENTS >= PFLOG_NR_EVENTS,
@@ -251,6 +268,10 @@ void config_defaults(struct config *cfg)
 	cfg->max_per_second = 2000;
 	cfg->observe = false;
 	cfg->close_connections = true;
+	settings_rate_from(1000, DAY, &cfg->account_rcpt);
+	settings_rate_from(200, 3600, &cfg->account_msg);
+	settings_rate_from(5, 3600, &cfg->account_clients);
+	cfg->account_hold_time = DAY;
 	/* A burst of 60 SYNs and 60 a minute: generous for one MTA. */
 	settings_rate_from(60, 60, &cfg->rate_mx);
 	/* rate_submission: all zero, off */
@@ -565,6 +586,83 @@ static int parse_path(const char *text, char *out, char *err, size_t errlen)
 	}
 	memcpy(out, text, len + 1);
 	return 0;
+}
+
+/* policy_listen: Postfix's own notation, so that main.cf's
+ * check_policy_service line and this one read alike.  HOST must be an
+ * address (no name is resolved at start-up, when DNS may be down). */
+static int parse_listen(const char *text, struct config_listen *out,
+			char *err, size_t errlen)
+{
+	const char *orig = text;
+	struct config_listen l = { .kind = CONFIG_LISTEN_OFF };
+	char host[64], q[QUOTE_MAX + 4], why[128];
+	const char *colon;
+	size_t len = strlen(text);
+	unsigned long port;
+	char *end;
+
+	if (len == 0) {
+		*out = l;
+		return 0;
+	}
+	if (strncmp(text, "unix:", 5) == 0) {
+		l.kind = CONFIG_LISTEN_UNIX;
+		if (!text[5] || parse_path(text + 5, l.path, err, errlen))
+			goto bad;
+		*out = l;
+		return 0;
+	}
+	if (strncmp(text, "inet:", 5) != 0)
+		goto bad;
+	text += 5;
+	colon = strrchr(text, ':');
+	if (!colon || colon == text || (size_t)(colon - text) >= sizeof(host))
+		goto bad;
+	if (text[0] == '[') {
+		if (colon[-1] != ']' || colon - text < 3)
+			goto bad;
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - text - 2),
+			 text + 1);
+	} else {
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - text), text);
+		if (strchr(host, ':'))
+			goto bad; /* IPv6 without brackets: where is the port? */
+	}
+	errno = 0;
+	port = strtoul(colon + 1, &end, 10);
+	if (!colon[1] || *end || errno || port == 0 || port > 65535)
+		goto bad;
+	if (addr_parse_ip(host, &l.host, why, sizeof(why)) < 0)
+		goto bad;
+	l.kind = CONFIG_LISTEN_INET;
+	l.port = (uint16_t)port;
+	*out = l;
+	return 0;
+bad:
+	errbuf_set(err, errlen,
+		   "bad address \"%s\": expected inet:ADDRESS:PORT (an IP "
+		   "address, IPv6 in brackets: inet:[::1]:10031), unix:/PATH, "
+		   "or nothing for off",
+		   quote(orig, len, q));
+	return -EINVAL;
+}
+
+void config_listen_format(const struct config_listen *l, char *buf,
+			  size_t len)
+{
+	char host[ADDR_CIDR_STRLEN];
+	bool v6 = l->host.family == MXS_FAMILY_V6;
+
+	if (l->kind == CONFIG_LISTEN_UNIX) {
+		snprintf(buf, len, "unix:%s", l->path);
+	} else if (l->kind == CONFIG_LISTEN_INET) {
+		addr_format_cidr(&l->host, host, sizeof(host));
+		snprintf(buf, len, "inet:%s%s%s:%u", v6 ? "[" : "", host,
+			 v6 ? "]" : "", l->port);
+	} else {
+		snprintf(buf, len, "%s", "");
+	}
 }
 
 /* text is normalised: "a,b,c" or empty.  Postfix's mynetworks syntax for
@@ -966,6 +1064,8 @@ static int parse_value(const struct setting *s, char *value,
 		return settings_parse_prefix_v6(value, field, err, errlen);
 	case KIND_PATH:
 		return parse_path(value, field, err, errlen);
+	case KIND_LISTEN:
+		return parse_listen(value, field, err, errlen);
 	case KIND_NETS:
 		normalise_list(value);
 		return parse_nets(value, cfg, err, errlen);
@@ -1277,6 +1377,13 @@ static void cross_check(struct parser *p)
 {
 	check_not_longer(p, S_MIN_TTL, S_MAX_TTL);
 	check_not_longer(p, S_BAN_TIME, S_BAN_TIME_MAX);
+	/* a login's networks are remembered in a fixed array */
+	if (!p->bad[S_ACCOUNT_CLIENTS] &&
+	    p->cfg.account_clients.burst > ACCOUNT_CLIENT_LIMIT_MAX)
+		report(p, p->line[S_ACCOUNT_CLIENTS],
+		       "account_client_limit: %u networks is too many; "
+		       "expected at most %d (or 0 for off)",
+		       p->cfg.account_clients.burst, ACCOUNT_CLIENT_LIMIT_MAX);
 }
 
 /* Append len bytes of text to the logical line, after sep when not empty. */

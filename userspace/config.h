@@ -50,7 +50,13 @@
  *     journal entries count from programs in postfix_daemon_directory
  *     [/usr/lib/postfix/sbin];
  *   close_connections [yes]: a block entry the daemon writes also ends
- *     the source's open connections to the ports of its classes.
+ *     the source's open connections to the ports of its classes;
+ *   the policy service for Postfix (daemon_policy.h): policy_listen
+ *     [none: off; inet:HOST:PORT or unix:PATH], per SASL login
+ *     account_recipient_limit [1000/1d], account_message_limit [200/1h],
+ *     account_client_limit [5/1h] (distinct client networks; a login
+ *     over it is held for account_hold_time [1d] and its clients banned
+ *     for submission).
  *
  * Contract: every problem is reported through the error callback as
  * "FILE:LINE: what is wrong; what was expected", all of them, not only the
@@ -73,6 +79,20 @@
 #define CONFIG_DEFAULT_STATE_FILE "/var/lib/mxscreen/state"
 /* Longest state_file path, NUL included. */
 #define CONFIG_PATH_LEN 256
+
+/* Where the policy service listens, Postfix style: "inet:HOST:PORT"
+ * (HOST an address literal, IPv6 in brackets) or "unix:/PATH". */
+enum config_listen_kind {
+	CONFIG_LISTEN_OFF = 0,
+	CONFIG_LISTEN_INET = 1,
+	CONFIG_LISTEN_UNIX = 2,
+};
+struct config_listen {
+	uint8_t kind;          /* enum config_listen_kind */
+	uint16_t port;         /* inet */
+	struct addr_cidr host; /* inet: the address, a host prefix */
+	char path[CONFIG_PATH_LEN]; /* unix */
+};
 #define CONFIG_MAX_DNS_SERVERS 8
 /* "[ffff:...:ffff]:65535" fits */
 #define CONFIG_SERVER_LEN 48
@@ -160,7 +180,18 @@ struct config {
 	unsigned int nr_submission_services; /* postfix_submission_services */
 	char submission_services[CONFIG_MAX_SERVICES][CONFIG_NAME_LEN];
 	char postfix_dir[CONFIG_PATH_LEN]; /* postfix_daemon_directory */
+	/* the policy service (daemon_policy.h) */
+	struct config_listen policy_listen; /* policy_listen (off) */
+	struct mxs_rate account_rcpt;    /* account_recipient_limit (1000/1d) */
+	struct mxs_rate account_msg;     /* account_message_limit (200/1h) */
+	struct mxs_rate account_clients; /* account_client_limit (5/1h) */
+	uint64_t account_hold_time;      /* account_hold_time (1d), seconds */
 };
+
+/* policy_listen as written: "inet:192.0.2.1:10031", "inet:[::1]:10031",
+ * "unix:/PATH", or "" when off. */
+void config_listen_format(const struct config_listen *l, char *buf,
+			  size_t len);
 
 /* Called once per problem with "FILE:LINE: message". */
 typedef void (*config_error_fn)(const char *message, void *ctx);

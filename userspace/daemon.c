@@ -17,6 +17,7 @@
 
 #include "daemon.h"
 #include "daemon_ban.h"
+#include "daemon_policy.h"
 #include "daemon_postfix.h"
 #include "daemon_iface.h"
 #include "daemon_state.h"
@@ -328,6 +329,7 @@ void daemon_tick(struct daemon *d)
 		daemon_sync_lists(d);
 	do_sweep = now - d->last_expire_ns >= sweep * NS_PER_S;
 	daemon_postfix_tick(d, now, do_sweep);
+	daemon_policy_tick(d, now, do_sweep);
 	if (do_sweep) {
 		size_t gone[MXS_NR_REASONS], removed, bans, forgotten = 0;
 		int err = kmap_expire_reasons(&d->km,
@@ -477,6 +479,9 @@ int daemon_start(struct daemon *d, const struct config *cfg,
 	 * their site indexes would be misread. */
 	memset(&d->base, 0, sizeof(d->base));
 	memset(&d->pf_base, 0, sizeof(d->pf_base));
+	memset(&d->policy_base, 0, sizeof(d->policy_base));
+	d->policy = NULL;
+	d->policy_warned_ns = 0;
 	d->pflog = NULL;
 	d->pf_warned_ns = 0;
 	if (kmap_daemon_get(&d->km, &d->status) == 0) {
@@ -495,6 +500,10 @@ int daemon_start(struct daemon *d, const struct config *cfg,
 			.events = d->status.pf_events,
 			.untrusted = d->status.pf_untrusted,
 			.read_errors = d->status.pf_read_errors,
+		};
+		d->policy_base = (struct policy_server_stats){
+			.requests = d->status.policy_requests,
+			.protocol_errors = d->status.policy_errors,
 		};
 		if (!daemon_same_sites(&d->status, &d->cfg.sites)) {
 			size_t removed;
@@ -534,6 +543,11 @@ int daemon_start(struct daemon *d, const struct config *cfg,
 	err = daemon_engine_restart(d);
 	if (!err)
 		err = daemon_postfix_start(d);
+	if (!err) {
+		err = daemon_policy_start(d);
+		if (err)
+			daemon_postfix_stop(d);
+	}
 	if (err) {
 		daemon_close_stop(d);
 		dnsbl_engine_free(d->engine);
@@ -547,6 +561,7 @@ int daemon_start(struct daemon *d, const struct config *cfg,
 	 * above leaves an interface attached. */
 	err = daemon_iface_start(&d->km, &d->cfg);
 	if (err) {
+		daemon_policy_stop(d);
 		daemon_postfix_stop(d);
 		daemon_close_stop(d);
 		dnsbl_engine_free(d->engine);
@@ -562,6 +577,7 @@ int daemon_start(struct daemon *d, const struct config *cfg,
 
 void daemon_reload(struct daemon *d)
 {
+	struct config_listen old_listen;
 	struct config cfg;
 	bool sites_changed;
 	size_t removed;
@@ -577,6 +593,7 @@ void daemon_reload(struct daemon *d)
 		return;
 	}
 	sites_changed = !dnsbl_sites_equal(&cfg.sites, &d->cfg.sites);
+	old_listen = d->cfg.policy_listen;
 	daemon_iface_reload(&d->km, &d->cfg, &cfg);
 	d->cfg = cfg;
 	daemon_export_init(&d->export); /* a new export_file: now */
@@ -594,6 +611,7 @@ void daemon_reload(struct daemon *d)
 	}
 	daemon_postfix_reload(d);
 	daemon_close_reload(d);
+	daemon_policy_reload(d, &old_listen);
 	if (daemon_engine_restart(d)) {
 		log_error("%s: reloaded, but the DNS resolver cannot start; "
 			  "no lookups until the next reload", d->config_path);
@@ -607,6 +625,7 @@ void daemon_reload(struct daemon *d)
 
 void daemon_stop(struct daemon *d)
 {
+	daemon_policy_stop(d);
 	daemon_postfix_stop(d);
 	daemon_close_stop(d);
 	dnsbl_engine_free(d->engine);

@@ -19,6 +19,7 @@
 #include "config.h"
 #include "daemon_close.h"
 #include "daemon_export.h"
+#include "policy_server.h"
 #include "dnsbl.h"
 #include "kmap.h"
 #include "metrics.h"
@@ -53,6 +54,10 @@ struct daemon {
 	uint64_t pf_warned_ns;   /* last warning about postfix_scores */
 	struct daemon_close close; /* ending banned sources' connections
 				    * (daemon_close.h) */
+	struct policy_server *policy; /* the policy service
+				       * (daemon_policy.h), NULL: off */
+	struct policy_server_stats policy_base; /* of earlier servers */
+	uint64_t policy_warned_ns; /* last warning about "accounts" */
 };
 
 /* Open the maps (pinned by the handshake module before), start the

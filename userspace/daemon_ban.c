@@ -18,7 +18,8 @@ void daemon_ban_prefix(const struct daemon *d, const struct addr_cidr *host,
 		       struct addr_cidr *out)
 {
 	*out = *host;
-	if (host->family != MXS_FAMILY_V6)
+	/* a prefix already (a held login's IPv6 /64) is banned as it is */
+	if (host->family != MXS_FAMILY_V6 || !addr_is_host(host))
 		return;
 	/* rotating through a /64 must not escape the ban */
 	out->prefixlen = (uint8_t)d->cfg.rate_prefix_v6;

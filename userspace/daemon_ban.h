@@ -28,7 +28,7 @@
 struct daemon;
 
 /* The prefix a ban of host covers (host for IPv4, its rate_prefix_v6
- * prefix for IPv6). */
+ * prefix for an IPv6 host; a prefix as it is). */
 void daemon_ban_prefix(const struct daemon *d, const struct addr_cidr *host,
 		       struct addr_cidr *out);
 
@@ -36,7 +36,8 @@ void daemon_ban_prefix(const struct daemon *d, const struct addr_cidr *host,
 bool daemon_ban_allowed(struct daemon *d, const struct addr_cidr *host,
 			uint64_t now_ns);
 
-/* Ban host in class_ for reason (MXS_REASON_RATE, MXS_REASON_POSTFIX),
+/* Ban host in class_ for reason (MXS_REASON_RATE, MXS_REASON_POSTFIX,
+ * MXS_REASON_ACCOUNT),
  * logging "what" and "detail" as above.  Returns 1 when a ban was
  * written (or would have been, in observe mode), 0 when the source was
  * left alone, -errno when the write failed (logged). */

@@ -165,6 +165,7 @@ int kmap_open(struct kmap *km, const char *pin_path)
 		{ MXS_MAP_DIR4_ANY, &km->dir4_any_fd },
 		{ MXS_MAP_DIR6_ANY, &km->dir6_any_fd },
 		{ MXS_MAP_POSTFIX_SCORES, &km->pf_scores_fd },
+		{ MXS_MAP_ACCOUNTS, &km->accounts_fd },
 	};
 	size_t len;
 	int err;
@@ -175,6 +176,7 @@ int kmap_open(struct kmap *km, const char *pin_path)
 	km->offences_fd = km->rate_syn_fd = km->rate_conn_fd = -1;
 	km->dir4_fd = km->dir6_fd = km->host4_fd = km->lock_fd = -1;
 	km->dir4_any_fd = km->dir6_any_fd = km->pf_scores_fd = -1;
+	km->accounts_fd = -1;
 	for (int l = 0; l < 2; l++)
 		for (int f = 0; f < 2; f++)
 			for (int k = 0; k < 2; k++)
@@ -214,7 +216,7 @@ void kmap_close(struct kmap *km)
 		       &km->cache_fd,  &km->daemon_fd, &km->offences_fd,
 		       &km->rate_syn_fd, &km->rate_conn_fd, &km->dir4_fd,
 		       &km->dir6_fd, &km->host4_fd, &km->dir4_any_fd,
-		       &km->dir6_any_fd, &km->pf_scores_fd };
+		       &km->dir6_any_fd, &km->pf_scores_fd, &km->accounts_fd };
 
 	kmap_dir_close(km);
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {

@@ -41,6 +41,7 @@ struct kmap {
 	int daemon_fd; /* daemon status */
 	int offences_fd;
 	int pf_scores_fd; /* postfix_scores (kmap_pfscore.c) */
+	int accounts_fd;  /* accounts (kmap_account.c) */
 	int rate_syn_fd;
 	int rate_conn_fd;
 	int dir4_fd, dir6_fd, host4_fd, dir4_any_fd, dir6_any_fd;
@@ -207,5 +208,22 @@ int kmap_pfscore_delete(struct kmap *km, const struct addr_cidr *cidr,
 			unsigned int class_);
 /* Delete the counts whose last event is before before_ns. */
 int kmap_pfscores_prune(struct kmap *km, uint64_t before_ns, size_t *removed);
+
+/* "accounts" (kmap_account.c): the policy service's state per SASL
+ * login.  A login must be 1..MXS_ACCOUNT_NAME_LEN - 1 bytes
+ * (-ENAMETOOLONG otherwise). */
+struct account_state;
+int kmap_account_get(struct kmap *km, const char *login,
+		     struct account_state *out);
+int kmap_account_put(struct kmap *km, const char *login,
+		     const struct account_state *st);
+int kmap_account_delete(struct kmap *km, const char *login);
+typedef int (*kmap_account_fn)(const char *login,
+			       const struct account_state *st, void *ctx);
+int kmap_accounts_walk(struct kmap *km, kmap_account_fn fn, void *ctx);
+/* Delete every entry idle() says can go; *removed counts them. */
+int kmap_accounts_prune(struct kmap *km,
+			bool (*idle)(const struct account_state *, void *),
+			void *ctx, size_t *removed);
 
 #endif /* MXS_KMAP_H */

@@ -22,6 +22,7 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "daemon_policy.h"
 #include "daemon_postfix.h"
 #include "handshake.h"
 #include "log.h"
@@ -274,6 +275,10 @@ static void mxscreend_loop(int epfd, int sigfd, int tfd, struct handshake *hs,
 			case PFLOG_EPOLL_TAG:
 				daemon_postfix_process(
 					d, (uint32_t)evs[i].data.u64);
+				break;
+			case POLICY_EPOLL_TAG:
+				daemon_policy_process(d, (uint32_t)evs[i].data.u64,
+						      evs[i].events);
 				break;
 			case DNSBL_EPOLL_TAG:
 				if (d->engine)

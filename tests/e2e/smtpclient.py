@@ -11,6 +11,12 @@ Modes:
   authfail  EHLO, then COUNT times AUTH PLAIN with a wrong password
   unknown   EHLO, MAIL, then COUNT recipients the server does not know
   good      EHLO, MAIL, one known recipient, QUIT; COUNT connections
+  submit    log in as PAYLOAD ("USER:PASSWORD") with AUTH PLAIN, then send
+            COUNT messages of RCPTS recipients each (RCPTS: the 7th
+            argument, default 1), to rcptN@remote.test; prints
+            "accepted=A deferred=D rejected=R" (recipients) and
+            "messages=M" (messages the server took), and, for the first
+            refusal, its reply ("first=450 4.7.1 ...")
   authfail-hold, unknown-hold
             as authfail and unknown, but then no QUIT: the client holds
             the session, as a bot waiting for its next try, until the
@@ -122,6 +128,41 @@ def main():
             print(hold(s))
             return 0
         cmd(s, f, "QUIT")
+    elif mode == "submit":
+        user, password = payload.split(":", 1)
+        rcpts = int(sys.argv[7]) if len(sys.argv) > 7 else 1
+        s, f = session(src, dst, port)
+        cred = base64.b64encode(f"\0{user}\0{password}".encode()).decode()
+        code, text = cmd(s, f, "AUTH PLAIN " + cred)
+        if code != 235:
+            raise RuntimeError(f"AUTH answered {text!r}")
+        counts = {"accepted": 0, "deferred": 0, "rejected": 0}
+        first, messages = "", 0
+        for m in range(count):
+            cmd(s, f, f"MAIL FROM:<{user}@mx.test>")
+            took = 0
+            for r in range(rcpts):
+                code, text = cmd(s, f, f"RCPT TO:<rcpt{m}-{r}@remote.test>")
+                kind = ("accepted" if code < 400 else
+                        "deferred" if code < 500 else "rejected")
+                counts[kind] += 1
+                took += code < 400
+                if code >= 400 and not first:
+                    first = text.replace("\n", " ")
+            if took:
+                code, text = cmd(s, f, "DATA")
+                if code == 354:
+                    s.sendall(b"Subject: test\r\n\r\nhello\r\n.\r\n")
+                    code, text = reply(f)
+                    messages += code < 400
+                    if code >= 400 and not first:
+                        first = text.replace("\n", " ")
+            else:
+                cmd(s, f, "RSET")
+        cmd(s, f, "QUIT")
+        print(" ".join(f"{k}={v}" for k, v in counts.items()) +
+              f" messages={messages}" + (f" first={first}" if first else ""))
+        return 0
     elif mode == "good":
         for _ in range(count):
             s, f = session(src, dst, port)

@@ -13,52 +13,17 @@
 # writes none.
 source "$(dirname "$0")/lib.sh"
 
-for tool in postfix postconf python3; do
-	command -v "$tool" >/dev/null || fail "$tool not found; run scripts/deps.sh"
-done
-
 e2e_init
 e2e_topology
-PF_DIR=$E2E_TMP/postfix
-CG=/sys/fs/cgroup/mxs-pf-$E2E_ID
-[ -d /sys/fs/cgroup/unified ] && CG=/sys/fs/cgroup/unified/mxs-pf-$E2E_ID
-mkdir -p "$PF_DIR/etc" "$PF_DIR/queue" "$PF_DIR/data"
-chown postfix "$PF_DIR/data"
-chmod 755 "$E2E_TMP" "$PF_DIR" "$PF_DIR/etc"
-
-pf_stop() {
-	[ -d "$CG" ] || return 0
-	postfix -c "$PF_DIR/etc" stop >/dev/null 2>&1 || true
-	echo 1 >"$CG/cgroup.kill" 2>/dev/null || true
-	wait_until 50 cg_empty || true
-	rmdir "$CG" 2>/dev/null || true
-}
-cg_empty() { ! grep -q . "$CG/cgroup.procs"; }
-# e2e_cleanup exits with the $? it finds: hand it the test's
-trap 'rc=$?; pf_stop; (exit "$rc") || e2e_cleanup; e2e_cleanup' EXIT
+source "$E2E_DIR/postfix.sh"
 
 bad4=${CLIENTS4[0]} http4=${CLIENTS4[1]} guess4=${CLIENTS4[2]}
 rcpt4=${CLIENTS4[3]} good4=${CLIENTS4[4]}
 
-cat >"$PF_DIR/etc/main.cf" <<CF
-# test_postfix.sh: a private Postfix instance (postfix -c $PF_DIR/etc)
-compatibility_level = 3.6
-queue_directory = $PF_DIR/queue
-data_directory = $PF_DIR/data
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = mx.test
-mydomain = test
-mydestination = mx.test
-local_recipient_maps = inline:{ postmaster=ok }
-inet_interfaces = $SERVER4, $SERVER6
-inet_protocols = all
-alias_maps =
-alias_database =
-mynetworks = 127.0.0.0/8
-smtpd_banner = \$myhostname ESMTP
-maillog_file = $PF_DIR/maillog
-maillog_file_prefixes = $PF_DIR
+{
+	echo "# test_postfix.sh: a private Postfix instance (postfix -c $PF_DIR/etc)"
+	pf_main_cf
+	cat <<CF
 postscreen_cache_map = btree:\$data_directory/postscreen_cache
 postscreen_greet_wait = 1s
 postscreen_greet_action = drop
@@ -70,6 +35,7 @@ smtpd_recipient_restrictions = reject_unauth_destination
 smtpd_sasl_type = dovecot
 smtpd_sasl_path = $PF_DIR/auth
 CF
+} >"$PF_DIR/etc/main.cf"
 cat >"$PF_DIR/etc/master.cf" <<CF
 smtp      inet  n       -       n       -       1       postscreen
 smtpd     pass  -       -       n       -       -       smtpd
@@ -77,32 +43,16 @@ smtpd     pass  -       -       n       -       -       smtpd
   -o syslog_name=postfix/submission
   -o smtpd_sasl_auth_enable=yes
   -o smtpd_tls_security_level=none
-postlog   unix-dgram n  -       n       -       1       postlogd
 dnsblog   unix  -       -       n       -       0       dnsblog
 tlsproxy  unix  -       -       n       -       0       tlsproxy
-anvil     unix  -       -       n       -       1       anvil
-proxymap  unix  -       -       n       -       -       proxymap
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-cleanup   unix  n       -       n       -       0       cleanup
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
 CF
+pf_master_cf_common >>"$PF_DIR/etc/master.cf"
 
 ip netns exec "$SRV_NS" python3 "$E2E_DIR/fakeauth.py" "$PF_DIR/auth" &
 E2E_PIDS+=($!)
 wait_until 50 test -S "$PF_DIR/auth" || fail "fakeauth.py did not start"
 
-pf_listening() {
-	ip netns exec "$SRV_NS" ss -Hltn "sport = :25" | grep -q LISTEN &&
-		ip netns exec "$SRV_NS" ss -Hltn "sport = :587" | grep -q LISTEN
-}
-mkdir -p "$CG"
-sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$CG" \
-	nsenter --net="/run/netns/$SRV_NS" postfix -c "$PF_DIR/etc" start \
-	>"$E2E_TMP/postfix-start.out" 2>&1 ||
-	fail "postfix did not start: $(cat "$E2E_TMP/postfix-start.out")"
-wait_until 100 pf_listening || fail "postfix does not listen: $(tail -5 "$PF_DIR/maillog" 2>&1)"
+pf_start 25 587
 pass "Postfix $(postconf -d -h mail_version) listens on 25 (postscreen) and 587"
 
 mxs attach mxs0 >/dev/null

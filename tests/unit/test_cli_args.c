@@ -79,6 +79,7 @@ static const char *const cmd_names[] = {
 	[CLI_CMD_PORTS] = "ports",     [CLI_CMD_ACTION] = "action",
 	[CLI_CMD_RATE] = "rate",       [CLI_CMD_HELP] = "help",
 	[CLI_CMD_VERSION] = "version", [CLI_CMD_EXPORT] = "export",
+	[CLI_CMD_ACCOUNT] = "account",
 };
 
 static void put(char *buf, size_t len, const char *fmt, ...)
@@ -154,6 +155,14 @@ static void describe(const struct cli_args *a, char *buf, size_t len)
 		    (unsigned long long)a->ttl_seconds);
 	if (a->classes != MXS_CLASSES_ALL)
 		put(buf, len, " class=%s", settings_classes_name(a->classes));
+	if (a->keep_connections)
+		put(buf, len, " keep-connections");
+	if (a->cmd == CLI_CMD_ACCOUNT)
+		put(buf, len, " op=%s%s%s",
+		    a->account_op == CLI_ACCOUNT_SHOW	   ? "show"
+		    : a->account_op == CLI_ACCOUNT_RELEASE ? "release"
+							   : "list",
+		    a->account ? " login=" : "", a->account ? a->account : "");
 	if (a->comment)
 		put(buf, len, " comment=\"%s\"", a->comment);
 	if (a->file)
@@ -251,6 +260,24 @@ static void test_commands(void **state)
 		{ "ports", { "ports", NULL }, OK, "cmd=ports" },
 		{ "action", { "action", NULL }, OK, "cmd=action" },
 		{ "export", { "export", NULL }, OK, "cmd=export" },
+		{ "account list", { "account", "list", NULL }, OK,
+		  "cmd=account op=list" },
+		{ "account show", { "account", "show", "alice@example.org", NULL },
+		  OK, "cmd=account op=show login=alice@example.org" },
+		{ "account release json", { "account", "release", "bob", "--json", NULL },
+		  OK, "cmd=account json op=release login=bob" },
+		{ "account nothing", { "account", NULL }, USAGE,
+		  "account: missing operand" },
+		{ "account show nobody", { "account", "show", NULL }, USAGE,
+		  "account: expected list, show LOGIN or release LOGIN" },
+		{ "account list extra", { "account", "list", "x", NULL }, USAGE,
+		  "account: expected list, show LOGIN or release LOGIN" },
+		{ "account empty login", { "account", "show", "", NULL }, USAGE,
+		  "account: a login of 1 to 255 bytes" },
+		{ "block keep", { "block", "192.0.2.1", "--keep-connections", NULL },
+		  OK, "cmd=block list=block cidr=192.0.2.1 keep-connections" },
+		{ "allow keep", { "allow", "192.0.2.1", "--keep-connections", NULL },
+		  USAGE, "--keep-connections" },
 		{ "help", { "help", NULL }, OK, "cmd=help" },
 		{ "version", { "version", NULL }, OK, "cmd=version" },
 		{ "unknown command", { "blok", "192.0.2.1", NULL }, USAGE,

@@ -45,7 +45,9 @@ static const char *const names[] = {
 	"xdp_mode",	 "detach_on_stop",
 	"postfix_log",	 "postfix_events",	  "postfix_threshold",
 	"postfix_window", "postfix_submission_services",
-	"postfix_daemon_directory",
+	"postfix_daemon_directory", "close_connections",
+	"policy_listen", "account_recipient_limit", "account_message_limit",
+	"account_client_limit", "account_hold_time",
 };
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -245,6 +247,19 @@ static void show(const struct config *c, const char *name, char *buf,
 					      c->submission_services[i]);
 	} else if (strcmp(name, "postfix_daemon_directory") == 0) {
 		snprintf(buf, len, "%s", c->postfix_dir);
+	} else if (strcmp(name, "close_connections") == 0) {
+		snprintf(buf, len, "%s", c->close_connections ? "yes" : "no");
+	} else if (strcmp(name, "policy_listen") == 0) {
+		config_listen_format(&c->policy_listen, buf, len);
+	} else if (strcmp(name, "account_recipient_limit") == 0) {
+		show_rate(&c->account_rcpt, buf, len);
+	} else if (strcmp(name, "account_message_limit") == 0) {
+		show_rate(&c->account_msg, buf, len);
+	} else if (strcmp(name, "account_client_limit") == 0) {
+		show_rate(&c->account_clients, buf, len);
+	} else if (strcmp(name, "account_hold_time") == 0) {
+		snprintf(buf, len, "%llu",
+			 (unsigned long long)c->account_hold_time);
 	} else {
 		snprintf(buf, len, "(no such setting %s)", name);
 	}
@@ -802,6 +817,36 @@ static const struct value_case value_cases[] = {
 	{ "xdp_mode = offload\n", "xdp_mode", NULL, "t.conf:1: xdp_mode: " },
 	{ "observe = no\n", "detach_on_stop", "no", "" },
 	{ "detach_on_stop = yes\n", "detach_on_stop", "yes", "" },
+	{ "close_connections = no\n", "close_connections", "no", "" },
+	{ "observe = no\n", "close_connections", "yes", "" },
+	{ "observe = no\n", "policy_listen", "", "" },
+	{ "policy_listen = inet:127.0.0.1:10031\n", "policy_listen",
+	  "inet:127.0.0.1:10031", "" },
+	{ "policy_listen = inet:[::1]:10031\n", "policy_listen",
+	  "inet:[::1]:10031", "" },
+	{ "policy_listen = unix:/var/spool/postfix/private/mxscreen\n",
+	  "policy_listen", "unix:/var/spool/postfix/private/mxscreen", "" },
+	{ "policy_listen = inet:localhost:10031\n", "policy_listen", "",
+	  "t.conf:1: policy_listen: bad address \"inet:localhost:10031\"" },
+	{ "policy_listen = inet:::1:10031\n", "policy_listen", "",
+	  "t.conf:1: policy_listen: bad address" },
+	{ "policy_listen = inet:127.0.0.1:0\n", "policy_listen", "",
+	  "t.conf:1: policy_listen: bad address" },
+	{ "policy_listen = inet:127.0.0.1:65536\n", "policy_listen", "",
+	  "t.conf:1: policy_listen: bad address" },
+	{ "policy_listen = unix:relative\n", "policy_listen", "",
+	  "t.conf:1: policy_listen: bad address" },
+	{ "policy_listen = 127.0.0.1:10031\n", "policy_listen", "",
+	  "t.conf:1: policy_listen: bad address" },
+	{ "observe = no\n", "account_recipient_limit",
+	  "1000/1d 86400000000 86313600000000", "" },
+	{ "account_message_limit = 0\n", "account_message_limit", "0 0 0", "" },
+	{ "account_client_limit = 15/1h\n", "account_client_limit",
+	  "15/1h 240000000000 3360000000000", "" },
+	{ "account_client_limit = 16/1h\n", "account_client_limit", "",
+	  "t.conf:1: account_client_limit: 16 networks is too many; expected at most 15" },
+	{ "account_hold_time = 2h\n", "account_hold_time", "7200", "" },
+	{ "account_hold_time = 10s\n", "account_hold_time", "", "t.conf:1: account_hold_time" },
 	/* postfix_log: files and/or journal, empty for off */
 	{ "postfix_log = /var/log/mail.log\n", "postfix_log",
 	  "/var/log/mail.log", "" },
