@@ -421,6 +421,18 @@ void account_release(struct account_state *st)
 	account_unhold(st);
 }
 
+void account_hold_restored(struct account_state *st, uint64_t now_ns,
+			   uint64_t until_ns)
+{
+	if (until_ns <= now_ns || account_held(st, now_ns))
+		return;
+	st->flags |= ACCOUNT_F_HELD;
+	st->held_ns = now_ns;
+	st->hold_until_ns = until_ns;
+	if (st->last_ns < now_ns)
+		st->last_ns = now_ns;
+}
+
 void account_counts(const struct account_state *st,
 		    const struct account_limits *lim, uint64_t now_ns,
 		    uint32_t *rcpts, uint32_t *msgs, uint32_t *clients)

@@ -197,6 +197,13 @@ bool account_held(const struct account_state *st, uint64_t now_ns);
  * everything. */
 void account_release(struct account_state *st);
 
+/* A hold read back from the state file after a reboot: held from now_ns
+ * until until_ns (both CLOCK_BOOTTIME), with no networks (the bans of its
+ * clients come back as block entries of their own).  Nothing when
+ * until_ns has passed or the account is held already. */
+void account_hold_restored(struct account_state *st, uint64_t now_ns,
+			   uint64_t until_ns);
+
 /* The recipients, messages and client networks in the current windows at
  * now_ns (0 for a limit that is off; while held, the networks that made
  * the hold), for `mxscreen account show`.  Any pointer may be NULL. */

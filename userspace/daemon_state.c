@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "account.h"
 #include "config.h"
 #include "daemon_state.h"
 #include "log.h"
@@ -44,7 +45,7 @@ struct save_ctx {
 	FILE *f;
 	uint64_t now_ns, now_unix_ns;
 	int list;
-	size_t entries, offences;
+	size_t entries, offences, holds;
 };
 
 static int save_record(struct save_ctx *s, const struct state_record *r)
@@ -58,16 +59,16 @@ static int save_record(struct save_ctx *s, const struct state_record *r)
 	return 0;
 }
 
-static int save_entry(const struct addr_cidr *cidr,
-		      const struct mxs_entry *e, void *ctx)
+static int save_entry(const struct addr_cidr *cidr, const struct mxs_entry *e,
+		      void *ctx)
 {
 	struct save_ctx *s = ctx;
 	struct state_record r = {
-		.kind = STATE_ENTRY,
-		.cidr = *cidr,
-		.list = (uint8_t)s->list,
-		.reason = e->reason,
-		.classes = e->classes,
+	    .kind = STATE_ENTRY,
+	    .cidr = *cidr,
+	    .list = (uint8_t)s->list,
+	    .reason = e->reason,
+	    .classes = e->classes,
 	};
 	int err;
 
@@ -90,11 +91,11 @@ static int save_offence(const struct addr_cidr *cidr,
 {
 	struct save_ctx *s = ctx;
 	struct state_record r = {
-		.kind = STATE_OFFENCE,
-		.cidr = *cidr,
-		.count = off->count,
-		.unix_s = state_unix_from_boot(off->last_ns, s->now_ns,
-					       s->now_unix_ns),
+	    .kind = STATE_OFFENCE,
+	    .cidr = *cidr,
+	    .count = off->count,
+	    .unix_s =
+		state_unix_from_boot(off->last_ns, s->now_ns, s->now_unix_ns),
 	};
 	int err;
 
@@ -128,17 +129,35 @@ static int save_open_temp(const char *path, char *tmp, size_t len, char *dir,
 	return fd < 0 ? -errno : fd;
 }
 
+/* A held login of the policy service: its hold, not its counts. */
+static int save_hold(const char *login, const struct account_state *st,
+		     void *ctx)
+{
+	struct save_ctx *s = ctx;
+	struct state_record r = {.kind = STATE_HOLD};
+
+	if (!account_held(st, s->now_ns))
+		return 0;
+	r.unix_s =
+	    state_unix_from_boot(st->hold_until_ns, s->now_ns, s->now_unix_ns);
+	snprintf(r.login, sizeof(r.login), "%s", login);
+	s->holds++;
+	return save_record(s, &r);
+}
+
 int daemon_state_save(struct kmap *km, const char *path)
 {
 	char tmp[CONFIG_PATH_LEN + 16], dir[CONFIG_PATH_LEN + 16], header[32];
-	struct save_ctx s = { 0 };
+	struct save_ctx s = {0};
 	const char *what;
 	int fd, dfd, err = 0;
 
 	fd = save_open_temp(path, tmp, sizeof(tmp), dir, sizeof(dir));
 	if (fd < 0) {
-		log_warn("cannot write the state file %s: cannot create a temporary "
-			 "file in %s: %s", path, dir, strerror(-fd));
+		log_warn(
+		    "cannot write the state file %s: cannot create a temporary "
+		    "file in %s: %s",
+		    path, dir, strerror(-fd));
 		return fd;
 	}
 	s.f = fdopen(fd, "w");
@@ -151,17 +170,23 @@ int daemon_state_save(struct kmap *km, const char *path)
 	daemon_state_clocks(&s.now_ns, &s.now_unix_ns);
 	state_format_header(header, sizeof(header));
 	what = "cannot write";
-	if (fprintf(s.f, "%s\n# written by mxscreend at %llu: LIST PREFIX REASON "
-		    "CLASSES EXPIRES, offence PREFIX COUNT LAST (unix seconds; "
-		    "expires 0 = never)\n", header,
+	if (fprintf(s.f,
+		    "%s\n# written by mxscreend at %llu: LIST PREFIX REASON "
+		    "CLASSES EXPIRES, offence PREFIX COUNT LAST, hold LOGIN "
+		    "UNTIL (unix "
+		    "seconds; expires 0 = never)\n",
+		    header,
 		    (unsigned long long)(s.now_unix_ns / NS_PER_S)) < 0) {
 		err = -EIO;
 		goto fail_close;
 	}
-	for (s.list = MXS_LIST_ALLOW; s.list <= MXS_LIST_BLOCK && !err; s.list++)
+	for (s.list = MXS_LIST_ALLOW; s.list <= MXS_LIST_BLOCK && !err;
+	     s.list++)
 		err = kmap_entries_walk(km, s.list, save_entry, &s);
 	if (!err)
 		err = kmap_offences_walk(km, save_offence, &s);
+	if (!err)
+		err = kmap_accounts_walk(km, save_hold, &s);
 	if (err) {
 		what = err == -EIO ? "cannot write" : "cannot read the maps";
 		goto fail_close;
@@ -190,8 +215,8 @@ int daemon_state_save(struct kmap *km, const char *path)
 	}
 	if (dfd >= 0)
 		close(dfd);
-	log_debug("saved %zu entries and %zu offences to %s", s.entries,
-		  s.offences, path);
+	log_debug("saved %zu entries, %zu offences and %zu held logins to %s",
+		  s.entries, s.offences, s.holds, path);
 	return 0;
 fail_close:
 	fclose(s.f);
@@ -216,7 +241,7 @@ struct restore_ctx {
 	uint64_t now_ns, now_unix_ns, ban_memory_s;
 	struct restore_item *items;
 	size_t n, cap;
-	size_t expired, kept, offences, forgotten, failed;
+	size_t expired, kept, offences, forgotten, failed, holds;
 	int first_err;
 };
 
@@ -242,15 +267,16 @@ static int restore_entry(struct restore_ctx *c, const struct state_record *r)
 	if (vec_reserve(&c->items, &c->cap, c->n, sizeof(*c->items)))
 		return -ENOMEM;
 	c->items[c->n++] = (struct restore_item){
-		.cidr = r->cidr,
-		.list = r->list,
-		.e = {
-			.expires_ns = r->unix_s ? state_boot_from_unix(
-							  r->unix_s, c->now_ns,
-							  c->now_unix_ns)
-						: 0,
-			.classes = r->classes,
-			.reason = r->reason,
+	    .cidr = r->cidr,
+	    .list = r->list,
+	    .e =
+		{
+		    .expires_ns =
+			r->unix_s ? state_boot_from_unix(r->unix_s, c->now_ns,
+							 c->now_unix_ns)
+				  : 0,
+		    .classes = r->classes,
+		    .reason = r->reason,
 		},
 	};
 	return 0;
@@ -258,7 +284,7 @@ static int restore_entry(struct restore_ctx *c, const struct state_record *r)
 
 static void restore_offence(struct restore_ctx *c, const struct state_record *r)
 {
-	struct mxs_offence off = { .count = r->count };
+	struct mxs_offence off = {.count = r->count};
 	int err;
 
 	if (r->unix_s + c->ban_memory_s <= c->now_unix_ns / NS_PER_S) {
@@ -272,12 +298,39 @@ static void restore_offence(struct restore_ctx *c, const struct state_record *r)
 	/* an offence from before this boot counts as at the boot: kept up
 	 * to ban_memory after it, a little longer than it would have been */
 	off.count = r->count;
-	off.last_ns = state_boot_from_unix(r->unix_s, c->now_ns, c->now_unix_ns);
+	off.last_ns =
+	    state_boot_from_unix(r->unix_s, c->now_ns, c->now_unix_ns);
 	err = kmap_offence_put(c->km, &r->cidr, &off);
 	if (err)
 		restore_failed(c, err);
 	else
 		c->offences++;
+}
+
+static void restore_hold(struct restore_ctx *c, const struct state_record *r)
+{
+	struct account_state st;
+	uint64_t until;
+	int err;
+
+	if (r->unix_s <= c->now_unix_ns / NS_PER_S) {
+		c->expired++;
+		return;
+	}
+	until = state_boot_from_unix(r->unix_s, c->now_ns, c->now_unix_ns);
+	err = kmap_account_get(c->km, r->login, &st);
+	if (err == -ENOENT)
+		memset(&st, 0, sizeof(st));
+	else if (err) {
+		restore_failed(c, err);
+		return;
+	}
+	account_hold_restored(&st, c->now_ns, until);
+	err = kmap_account_put(c->km, r->login, &st);
+	if (err)
+		restore_failed(c, err);
+	else
+		c->holds++;
 }
 
 static int restore_record(const struct state_record *r, void *ctx)
@@ -286,6 +339,10 @@ static int restore_record(const struct state_record *r, void *ctx)
 
 	if (r->kind == STATE_OFFENCE) {
 		restore_offence(c, r);
+		return 0;
+	}
+	if (r->kind == STATE_HOLD) {
+		restore_hold(c, r);
 		return 0;
 	}
 	return restore_entry(c, r);
@@ -332,7 +389,8 @@ static size_t restore_write(struct restore_ctx *c)
 	}
 	qsort(c->items, c->n, sizeof(*c->items), restore_cmp);
 	while (i < c->n) {
-		for (j = i; j < c->n && restore_cmp(&c->items[i], &c->items[j]) == 0;
+		for (j = i;
+		     j < c->n && restore_cmp(&c->items[i], &c->items[j]) == 0;
 		     j++)
 			run[j - i] = c->items[j].cidr;
 		err = kmap_entries_put_many(c->km, c->items[i].list, run, j - i,
@@ -344,9 +402,9 @@ static size_t restore_write(struct restore_ctx *c)
 			 * counted there) */
 			written -= done;
 			for (k = i; k < j; k++) {
-				err = kmap_entry_put(c->km, c->items[k].list,
-						     &c->items[k].cidr,
-						     &c->items[k].e, NULL, NULL);
+				err = kmap_entry_put(
+				    c->km, c->items[k].list, &c->items[k].cidr,
+				    &c->items[k].e, NULL, NULL);
 				if (err)
 					restore_failed(c, err);
 				else
@@ -362,9 +420,9 @@ static size_t restore_write(struct restore_ctx *c)
 void daemon_state_restore(struct kmap *km, const char *path,
 			  uint64_t ban_memory_s)
 {
-	struct restore_ctx c = { .km = km, .path = path,
-				 .ban_memory_s = ban_memory_s };
-	struct state_report rep = { 0 };
+	struct restore_ctx c = {
+	    .km = km, .path = path, .ban_memory_s = ban_memory_s};
+	struct state_report rep = {0};
 	size_t written;
 	FILE *f;
 	int err;
@@ -372,9 +430,11 @@ void daemon_state_restore(struct kmap *km, const char *path,
 	f = fopen(path, "re");
 	if (!f) {
 		if (errno == ENOENT)
-			log_info("no state file %s yet: nothing to restore", path);
+			log_info("no state file %s yet: nothing to restore",
+				 path);
 		else
-			log_warn("cannot read the state file %s: %s; nothing restored",
+			log_warn("cannot read the state file %s: %s; nothing "
+				 "restored",
 				 path, strerror(errno));
 		return;
 	}
@@ -387,16 +447,20 @@ void daemon_state_restore(struct kmap *km, const char *path,
 		return;
 	}
 	if (err)
-		log_warn("cannot read the state file %s to its end: %s; restoring "
-			 "what was read", path, strerror(-err));
+		log_warn(
+		    "cannot read the state file %s to its end: %s; restoring "
+		    "what was read",
+		    path, strerror(-err));
 	written = restore_write(&c);
 	free(c.items);
 	if (c.failed)
-		log_warn("%s: %zu entries or offences could not be written: %s%s",
-			 path, c.failed, strerror(-c.first_err),
-			 c.first_err == -ENOSPC ? " (map full)" : "");
-	log_info("restored %zu entries and %zu offences from %s (%zu expired, "
-		 "%zu offences forgotten, %zu already in the maps, %lu bad lines)",
-		 written, c.offences, path, c.expired, c.forgotten, c.kept,
-		 rep.bad);
+		log_warn(
+		    "%s: %zu entries or offences could not be written: %s%s",
+		    path, c.failed, strerror(-c.first_err),
+		    c.first_err == -ENOSPC ? " (map full)" : "");
+	log_info("restored %zu entries, %zu offences and %zu held logins from "
+		 "%s (%zu expired, %zu offences forgotten, %zu already in the "
+		 "maps, %lu bad lines)",
+		 written, c.offences, c.holds, path, c.expired, c.forgotten,
+		 c.kept, rep.bad);
 }

@@ -33,6 +33,41 @@ static const char *list_name(uint8_t list)
 	return list == MXS_LIST_ALLOW ? "allow" : "block";
 }
 
+/* "hold LOGIN UNTIL", the login percent-encoded so that it is one field
+ * of printable ASCII whatever bytes it has. */
+static int format_hold(const struct state_record *r, char *buf, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strnlen(r->login, STATE_LOGIN_MAX + 1), used;
+	int w;
+
+	if (n == 0 || n > STATE_LOGIN_MAX || r->unix_s == 0 ||
+	    r->unix_s > STATE_UNIX_MAX)
+		return -EINVAL;
+	w = snprintf(buf, len, "hold ");
+	if (w < 0 || (size_t)w >= len)
+		return -ENOSPC;
+	used = (size_t)w;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)r->login[i];
+
+		if (used + 4 > len)
+			return -ENOSPC;
+		if (c > ' ' && c < 0x7f && c != '%') {
+			buf[used++] = (char)c;
+		} else {
+			buf[used++] = '%';
+			buf[used++] = hex[c >> 4];
+			buf[used++] = hex[c & 15];
+		}
+	}
+	w = snprintf(buf + used, len - used, " %llu",
+		     (unsigned long long)r->unix_s);
+	if (w < 0 || (size_t)w >= len - used)
+		return -ENOSPC;
+	return 0;
+}
+
 int state_format_record(const struct state_record *r, char *buf, size_t len)
 {
 	char text[ADDR_CIDR_STRLEN];
@@ -43,8 +78,11 @@ int state_format_record(const struct state_record *r, char *buf, size_t len)
 	host = r->cidr;
 	host.prefixlen = r->cidr.family == MXS_FAMILY_V6 ? 128 : 32;
 	addr_format_cidr(&host, text, sizeof(text));
+	if (r->kind == STATE_HOLD)
+		return format_hold(r, buf, len);
 	if (r->kind == STATE_OFFENCE) {
-		if (r->count == 0 || r->unix_s == 0 || r->unix_s > STATE_UNIX_MAX)
+		if (r->count == 0 || r->unix_s == 0 ||
+		    r->unix_s > STATE_UNIX_MAX)
 			return -EINVAL;
 		w = snprintf(buf, len, "offence %s/%u %u %llu", text,
 			     r->cidr.prefixlen, r->count,
@@ -58,8 +96,8 @@ int state_format_record(const struct state_record *r, char *buf, size_t len)
 		    r->classes == 0 || (r->classes & ~MXS_CLASSES_ALL) ||
 		    r->unix_s > STATE_UNIX_MAX)
 			return -EINVAL;
-		w = snprintf(buf, len, "%s %s/%u %s %s %llu", list_name(r->list),
-			     text, r->cidr.prefixlen,
+		w = snprintf(buf, len, "%s %s/%u %s %s %llu",
+			     list_name(r->list), text, r->cidr.prefixlen,
 			     settings_reason_name(r->reason),
 			     settings_classes_name(r->classes),
 			     (unsigned long long)r->unix_s);
@@ -151,9 +189,10 @@ static int parse_entry(char **f, size_t n, struct state_record *r, char *err,
 	char q[QUOTE_MAX + 4];
 
 	if (n != 5) {
-		errbuf_set(err, errlen,
-			   "%s fields: expected LIST PREFIX REASON CLASSES EXPIRES",
-			   n < 5 ? "missing" : "too many");
+		errbuf_set(
+		    err, errlen,
+		    "%s fields: expected LIST PREFIX REASON CLASSES EXPIRES",
+		    n < 5 ? "missing" : "too many");
 		return -EINVAL;
 	}
 	r->kind = STATE_ENTRY;
@@ -170,7 +209,8 @@ static int parse_entry(char **f, size_t n, struct state_record *r, char *err,
 		r->reason = MXS_REASON_ACCOUNT;
 	} else {
 		errbuf_set(err, errlen,
-			   "bad reason \"%s\": expected dnsbl, rate, postfix or account",
+			   "bad reason \"%s\": expected dnsbl, rate, postfix "
+			   "or account",
 			   quote(f[2], q));
 		return -EINVAL;
 	}
@@ -184,8 +224,8 @@ static int parse_entry(char **f, size_t n, struct state_record *r, char *err,
 	return parse_time(f[4], "expiry", 0, &r->unix_s, err, errlen);
 }
 
-static int parse_offence(char **f, size_t n, struct state_record *r,
-			 char *err, size_t errlen)
+static int parse_offence(char **f, size_t n, struct state_record *r, char *err,
+			 size_t errlen)
 {
 	char q[QUOTE_MAX + 4];
 	uint64_t count;
@@ -209,6 +249,55 @@ static int parse_offence(char **f, size_t n, struct state_record *r,
 	r->count = (uint32_t)count;
 	return parse_time(f[3], "last offence time", 1, &r->unix_s, err,
 			  errlen);
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+static int parse_hold(char **f, size_t n, struct state_record *r, char *err,
+		      size_t errlen)
+{
+	char q[QUOTE_MAX + 4];
+	size_t out = 0;
+
+	if (n != 3) {
+		errbuf_set(err, errlen, "%s fields: expected hold LOGIN UNTIL",
+			   n < 3 ? "missing" : "too many");
+		return -EINVAL;
+	}
+	r->kind = STATE_HOLD;
+	for (const char *p = f[1]; *p; p++) {
+		int c = (unsigned char)*p;
+
+		if (c == '%') {
+			int hi = hex_digit(p[1]),
+			    lo = hi < 0 ? -1 : hex_digit(p[2]);
+
+			if (lo < 0 || (hi == 0 && lo == 0))
+				goto bad;
+			c = hi * 16 + lo;
+			p += 2;
+		}
+		if (out == STATE_LOGIN_MAX)
+			goto bad;
+		r->login[out++] = (char)c;
+	}
+	r->login[out] = '\0';
+	return parse_time(f[2], "hold end", 1, &r->unix_s, err, errlen);
+bad:
+	errbuf_set(err, errlen,
+		   "bad login \"%s\": expected 1 to %d bytes, percent-encoded "
+		   "(%%HH, never %%00)",
+		   quote(f[1], q), STATE_LOGIN_MAX);
+	return -EINVAL;
 }
 
 int state_parse_line(const char *line, struct state_record *r, char *err,
@@ -235,9 +324,13 @@ int state_parse_line(const char *line, struct state_record *r, char *err,
 	} else if (strcmp(f[0], "offence") == 0) {
 		if (parse_offence(f, n, r, err, errlen))
 			return -EINVAL;
+	} else if (strcmp(f[0], "hold") == 0) {
+		if (parse_hold(f, n, r, err, errlen))
+			return -EINVAL;
 	} else {
 		errbuf_set(err, errlen,
-			   "unknown record \"%s\": expected block, allow or offence",
+			   "unknown record \"%s\": expected block, allow, "
+			   "offence or hold",
 			   quote(f[0], q));
 		return -EINVAL;
 	}
@@ -255,13 +348,15 @@ static int parse_header(const char *line, char *err, size_t errlen)
 	if (strcmp(line, want) == 0)
 		return 1;
 	if (strncmp(line, STATE_MAGIC, m) == 0 && is_blank(line[m])) {
-		errbuf_set(err, errlen,
-			   "unsupported version \"%s\": expected \"%s\"; file ignored",
-			   quote(line, q), want);
+		errbuf_set(
+		    err, errlen,
+		    "unsupported version \"%s\": expected \"%s\"; file ignored",
+		    quote(line, q), want);
 		return -EPROTO;
 	}
 	errbuf_set(err, errlen,
-		   "missing header: expected \"%s\" as the first line; reading on as version %d",
+		   "missing header: expected \"%s\" as the first line; reading "
+		   "on as version %d",
 		   want, STATE_VERSION);
 	return 0;
 }
@@ -269,7 +364,7 @@ static int parse_header(const char *line, char *err, size_t errlen)
 int state_read(FILE *in, state_record_fn on_record, state_bad_fn on_bad,
 	       void *ctx, struct state_report *report)
 {
-	struct state_report rep = { 0 };
+	struct state_report rep = {0};
 	struct state_record r;
 	char *line = NULL, why[512];
 	size_t cap = 0, len;
@@ -292,7 +387,8 @@ int state_read(FILE *in, state_record_fn on_record, state_bad_fn on_bad,
 				   "truncated line (no newline at the end)");
 			got = -EINVAL;
 		} else if (memchr(line, '\0', len)) {
-			errbuf_set(why, sizeof(why), "line contains a NUL byte");
+			errbuf_set(why, sizeof(why),
+				   "line contains a NUL byte");
 			got = -EINVAL;
 		} else {
 			line[--len] = '\0';

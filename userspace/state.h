@@ -10,12 +10,17 @@
  *   allow 192.0.2.25/32 dnsbl all 1767225600
  *   block 2001:db8::/64 rate mx 1767225000
  *   offence 2001:db8::/64 3 1767224400
+ *   hold carol%40example.org 1767228000
  *
  * An entry line is LIST PREFIX REASON CLASSES EXPIRES: list block or
  * allow, reason dnsbl, rate, postfix or account (manual and list entries have their own
  * sources and are never saved), classes mx, submission or all, EXPIRES in
  * wall-clock unix seconds (0 = never).  An offence line is PREFIX COUNT
- * LAST (LAST in unix seconds).  Fields are separated by blanks.  Kernel
+ * LAST (LAST in unix seconds).  A hold line is LOGIN UNTIL: a login the
+ * policy service holds (account.h), percent-encoded (every byte outside
+ * '!'..'~', and '%', as %HH), held until UNTIL (unix seconds); its counts
+ * are not kept, the bans of its clients are entry lines.  Fields are
+ * separated by blanks.  Kernel
  * maps keep CLOCK_BOOTTIME, which restarts at every boot, so the file
  * holds wall-clock times and the conversions below map between the two.
  *
@@ -36,9 +41,11 @@
 
 #define STATE_MAGIC "mxscreen-state"
 #define STATE_VERSION 1
-/* Longest line the writer produces is about 90 bytes; anything much
- * longer is not a state line. */
-#define STATE_LINE_MAX 256
+/* Longest line the writer produces: a hold of a 255-byte login, every
+ * byte encoded (about 790 bytes); anything longer is not a state line. */
+#define STATE_LINE_MAX 1024
+/* A hold's login: 1..STATE_LOGIN_MAX bytes once decoded, no NUL. */
+#define STATE_LOGIN_MAX 255
 /* 9999-12-31T23:59:59Z: bounds every time in the file. */
 #define STATE_UNIX_MAX 253402300799ull
 /* Offence counts beyond this are not plausible (and the ban doubles). */
@@ -47,6 +54,7 @@
 enum state_kind {
 	STATE_ENTRY = 0,   /* a block or allow entry */
 	STATE_OFFENCE = 1, /* a rate offence memory */
+	STATE_HOLD = 2,    /* a login the policy service holds */
 };
 
 struct state_record {
@@ -56,7 +64,9 @@ struct state_record {
 	uint8_t reason;  /* entry: MXS_REASON_DNSBL or MXS_REASON_RATE */
 	uint8_t classes; /* entry: MXS_CLASS_BIT mask, never 0 */
 	uint32_t count;  /* offence: 1..STATE_COUNT_MAX */
-	uint64_t unix_s; /* entry: expiry (0 = never); offence: last */
+	uint64_t unix_s; /* entry: expiry (0 = never); offence: last;
+			  * hold: its end */
+	char login[STATE_LOGIN_MAX + 1]; /* hold: decoded, NUL-terminated */
 };
 
 /* The first line, without newline: "mxscreen-state 1". */

@@ -148,13 +148,16 @@ hammer_at=$(expires_at block "$hammer" rate)
 now=$(date +%s)
 printf 'block 198.51.100.99/32 dnsbl mx %d\noffence 198.51.100.98/32 4 %d\n' \
 	$((now - 5)) $((now - 7200)) >>"$state"
+# and a login the policy service held (its name has a blank, so it is
+# percent-encoded), one whose hold is over
+printf 'hold carol%%20x %d\nhold gone %d\n' $((now + 3600)) $((now - 5)) >>"$state"
 
 # "Reboot": the maps are gone, the screener is attached afresh.
 mxs detach --all --purge >/dev/null
 mxs attach mxs0 >/dev/null
 assert_eq "$(mxs list block --json | jq length)" 0 "block entries after the purge"
 start_daemon "$E2E_TMP/run2.log"
-grep -q "restored 4 entries and 1 offences from $state (1 expired, 1 offences forgotten, 0 already in the maps, 0 bad lines)" "$DAEMON_LOG" ||
+grep -q "restored 4 entries, 1 offences and 1 held logins from $state (2 expired, 1 offences forgotten, 0 already in the maps, 0 bad lines)" "$DAEMON_LOG" ||
 	fail "no restore summary: $(cat "$DAEMON_LOG")"
 pass "restore summary logged"
 
@@ -169,6 +172,15 @@ expect timeout "$bot" 25 "listed source after the reboot"
 expect timeout "$bot6" 25 "listed IPv6 source after the reboot"
 expect timeout "$hammer" 25 "banned source after the reboot"
 expect banner "$friend" 25 "allowed source after the reboot"
+held=$(mxs account show "carol x" --json)
+assert_eq "$(jq .held <<<"$held")" true "the held login after the reboot"
+[ "$(jq .held_for_s <<<"$held")" -gt 3500 ] || fail "its hold: $held"
+pass "its hold ends in $(jq .held_for_s <<<"$held") s"
+mxs account show gone >/dev/null 2>&1 && fail "an expired hold was restored"
+# and the next save keeps it
+held_saved() { grep -q "^hold carol%20x " "$state"; }
+wait_until 50 held_saved || fail "hold not saved again: $(cat "$state")"
+pass "the hold is in the state file again: $(grep '^hold ' "$state")"
 
 # A restart without a reboot: the maps are newer than the file.
 kill -TERM "$DAEMON_PID"
@@ -204,7 +216,7 @@ grep -q "$state:4: bad prefix" "$DAEMON_LOG" || fail "no message for line 4: $(c
 grep -q "$state:$((lines + 1)): truncated line" "$DAEMON_LOG" ||
 	fail "no message for the truncated line $((lines + 1)): $(cat "$DAEMON_LOG")"
 pass "bad lines reported with file:line"
-grep -q "restored $((good - 1)) entries and 1 offences from $state (0 expired, 0 offences forgotten, 0 already in the maps, 3 bad lines)" "$DAEMON_LOG" ||
+grep -q "restored $((good - 1)) entries, 1 offences and 1 held logins from $state (0 expired, 0 offences forgotten, 0 already in the maps, 3 bad lines)" "$DAEMON_LOG" ||
 	fail "good lines not all restored: $(cat "$DAEMON_LOG")"
 assert_eq "$(daemon_json .running)" true "daemon running with a corrupt state file"
 assert_eq "$(entry block 198.51.100.50 dnsbl expires_in)" "" "truncated line's entry"

@@ -41,6 +41,12 @@ static void test_parse_good(void **unused)
 		{ "mapped v4", "block ::ffff:198.51.100.7/128 dnsbl mx 9",
 		  "block 198.51.100.7/32 dnsbl mx 9" },
 		{ "max time", "block 192.0.2.1/32 dnsbl mx 253402300799", NULL },
+		{ "hold", "hold carol@example.org 1767228000", NULL },
+		{ "hold encoded", "hold carol%20x%25%C3%A9 5", NULL },
+		{ "hold lower hex", "hold a%2fb%3d 1", "hold a/b= 1" },
+		{ "hold 255 bytes",
+		  "hold aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa 7",
+		  NULL },
 	};
 
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
@@ -101,8 +107,15 @@ static void test_parse_bad(void **unused)
 		{ "offence time 0", "offence 192.0.2.1/32 2 0", "bad last offence time" },
 		{ "offence cut", "offence 192.0.2.1/32 2", "missing fields" },
 		{ "unprintable", "\x01\xff garbage", "unknown record \"??\"" },
-		{ "long", "block 192.0.2.1/32 dnsbl mx 5                                                                                                                                                                                                                                                            ",
-		  "line too long" },
+		{ "hold cut", "hold carol", "missing fields: expected hold LOGIN UNTIL" },
+		{ "hold extra", "hold carol 5 6", "too many fields" },
+		{ "hold time 0", "hold carol 0", "bad hold end" },
+		{ "hold NUL", "hold a%00b 5", "bad login \"a%00b\"" },
+		{ "hold bad hex", "hold a%G1 5", "bad login" },
+		{ "hold cut escape", "hold a%4 5", "bad login" },
+		{ "hold 256 bytes",
+		  "hold aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa 7",
+		  "expected 1 to 255 bytes" },
 	};
 
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
@@ -114,6 +127,24 @@ static void test_parse_bad(void **unused)
 			  -EINVAL);
 		CHECK_CONTAINS(cases[i].name, "error", err, cases[i].err);
 	}
+	CHECK_DONE();
+}
+
+/* A line over STATE_LINE_MAX is refused as such, whatever it holds. */
+static void test_parse_long(void **unused)
+{
+	char line[STATE_LINE_MAX + 2], err[512] = "";
+	struct state_record r;
+
+	memset(line, ' ', sizeof(line) - 1);
+	memcpy(line, "block 192.0.2.1/32 dnsbl mx 5", 29);
+	line[sizeof(line) - 1] = '\0';
+	CHECK_INT("long", "rc", state_parse_line(line, &r, err, sizeof(err)),
+		  -EINVAL);
+	CHECK_CONTAINS("long", "error", err, "line too long");
+	line[STATE_LINE_MAX] = '\0';
+	CHECK_INT("longest", "rc", state_parse_line(line, &r, err, sizeof(err)),
+		  1);
 	CHECK_DONE();
 }
 
@@ -140,6 +171,13 @@ static void test_format_bad(void **unused)
 		{ "offence count 0", { .kind = STATE_OFFENCE, .unix_s = 5,
 				       .cidr = { .family = MXS_FAMILY_V4, .prefixlen = 32 } },
 		  STATE_LINE_MAX, -EINVAL },
+		{ "hold no login", { .kind = STATE_HOLD, .unix_s = 5 },
+		  STATE_LINE_MAX, -EINVAL },
+		{ "hold time 0", { .kind = STATE_HOLD, .login = "carol" },
+		  STATE_LINE_MAX, -EINVAL },
+		{ "hold small buffer", { .kind = STATE_HOLD, .unix_s = 5,
+					 .login = "carol" },
+		  10, -ENOSPC },
 		{ "small buffer", { .kind = STATE_OFFENCE, .unix_s = 5, .count = 1,
 				    .cidr = { .family = MXS_FAMILY_V4, .prefixlen = 32 } },
 		  10, -ENOSPC },
@@ -210,7 +248,7 @@ static void test_read(void **unused)
 		  IN("mxscreen-state 1\nblock 192.0.2.1/32 dnsbl mx 5\n%%garbage%%\nblock 192.0.2.2/32 rate mx 6\nblock 192.0.2.3/32 dnsbl mx 17672"),
 		  0, 2, 2,
 		  "block 192.0.2.1/32 dnsbl mx 5|block 192.0.2.2/32 rate mx 6|",
-		  "3: unknown record \"%%garbage%%\": expected block, allow or offence|5: truncated line (no newline at the end)|" },
+		  "3: unknown record \"%%garbage%%\": expected block, allow, offence or hold|5: truncated line (no newline at the end)|" },
 		{ "NUL byte",
 		  IN("mxscreen-state 1\nblock 192.0.2.1/32\0 dnsbl mx 5\nallow 192.0.2.9/32 dnsbl all 7\n"),
 		  0, 1, 1, "allow 192.0.2.9/32 dnsbl all 7|", "2: line contains a NUL byte|" },
@@ -294,6 +332,7 @@ int main(void)
 		cmocka_unit_test(test_parse_good),
 		cmocka_unit_test(test_parse_skip),
 		cmocka_unit_test(test_parse_bad),
+		cmocka_unit_test(test_parse_long),
 		cmocka_unit_test(test_format_bad),
 		cmocka_unit_test(test_read),
 		cmocka_unit_test(test_clocks),
