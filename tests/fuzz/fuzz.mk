@@ -23,7 +23,7 @@ FUZZ_BUILD = $(BUILD)/fuzz
 FUZZ_SECONDS ?= 300
 FUZZ_ARGS ?=
 FUZZ_TARGETS ?= addr duration settings dnsbl_sites state listfile config \
-		cli_args dns_answer xdp pflog_parse
+		cli_args dns_answer xdp pflog_parse policy_proto
 
 # Each target links the module it fuzzes and what that module needs (the
 # unit test's list, so both follow the module), plus FUZZ_SRCS_x and
@@ -38,6 +38,7 @@ FUZZ_MODS_listfile = $(call fuzz_mods,listfile)
 FUZZ_MODS_config = $(call fuzz_mods,config)
 FUZZ_MODS_cli_args = $(call fuzz_mods,cli_args)
 FUZZ_MODS_pflog_parse = $(call fuzz_mods,pflog_parse)
+FUZZ_MODS_policy_proto = $(call fuzz_mods,policy_proto)
 FUZZ_MODS_dns_answer = $(call fuzz_mods,dnsbl)
 FUZZ_LIBS_dns_answer = $(CARES_LIBS)
 # The real XDP object (the skeleton), its writer (kmap) and the BPF tests'
