@@ -14,6 +14,13 @@
 #   make bench-pflog     mxscreend following a Postfix log written at 100,000
 #                        lines/s, rotated halfway: lines read, daemon CPU:
 #                        build/bench/pflog.json
+#   make bench-policy    mxscreend's Postfix policy service (policy_listen)
+#                        asked as 50 smtpd processes ask it for 1,000
+#                        logins: closed-loop answers/s, latency at 20,000
+#                        requests/s offered, daemon CPU, against an echo
+#                        server on the same loopback: build/bench/policy.json
+#   BENCH_POLICY_RATE=20000 BENCH_POLICY_SECONDS=10 BENCH_POLICY_CONNS=50
+#   BENCH_POLICY_ACCOUNTS=1000
 #   BENCH_DNSBL_RATES="1000 2000 5000 8000 10000"  offered new sources/s per step
 #   BENCH_DNSBL_SECONDS=5                   seconds per step
 #   make bench-mail      a botnet floods real Postfix/postscreen, without and
@@ -94,6 +101,23 @@ BENCH_PFLOG_SECONDS ?= 10
 bench-pflog: $(BUILD)/mxscreen $(BUILD)/mxscreend $(BUILD)/tests/xdp_pass.bpf.o
 	$(Q)MXSCREEN=$(BUILD)/mxscreen XDP_PASS_OBJ=$(BUILD)/tests/xdp_pass.bpf.o \
 		bench/pflog.sh $(BENCH_BUILD) $(BENCH_PFLOG_RATE) $(BENCH_PFLOG_SECONDS)
+
+# The policy service: policygen (plain C, no libraries; also its own echo
+# server, the floor) against mxscreend's policy_listen, closed loop and at
+# BENCH_POLICY_RATE requests/s, BENCH_POLICY_SECONDS a run.
+BENCH_POLICYGEN = $(BENCH_BUILD)/policygen
+BENCH_POLICY_RATE ?= 20000
+BENCH_POLICY_SECONDS ?= 10
+BENCH_POLICY_CONNS ?= 50
+BENCH_POLICY_ACCOUNTS ?= 1000
+.PHONY: bench-policy
+bench-policy: $(BUILD)/mxscreen $(BUILD)/mxscreend $(BUILD)/tests/xdp_pass.bpf.o \
+		$(BENCH_POLICYGEN)
+	$(Q)$(BPFFS_READY)
+	$(Q)MXSCREEN=$(BUILD)/mxscreen XDP_PASS_OBJ=$(BUILD)/tests/xdp_pass.bpf.o \
+		POLICYGEN=$(BENCH_POLICYGEN) bench/policy.sh $(BENCH_BUILD) \
+		$(BENCH_POLICY_RATE) $(BENCH_POLICY_SECONDS) $(BENCH_POLICY_CONNS) \
+		$(BENCH_POLICY_ACCOUNTS)
 
 # In sequence: no part may share the CPUs with another's timing runs.
 bench: $(BENCH_XDP) $(BUILD)/mxscreen $(BENCH_DNSBL_DEPS)

@@ -169,6 +169,10 @@ grep -q '^mxscreen_policy_requests_total [1-9]' <<<"$prom" &&
 	fail "Prometheus: $(grep policy <<<"$prom")"
 pass "Prometheus: $(grep '^mxscreen_policy_\(requests\|holds\)_total' <<<"$prom" | tr '\n' ' ')"
 
+# fail2ban's filter finds the six ban lines of the held login's clients,
+# and not the lines about logins (which name no address to ban)
+assert_eq "$(fail2ban_matches "$E2E_TMP/mxscreend.log")" 6 "ACCOUNT ban lines fail2ban's filter parses"
+
 # --- a dead daemon: Postfix's default_action lets mail flow -------------------
 kill -9 "$DAEMON_PID"
 wait "$DAEMON_PID" 2>/dev/null || true
