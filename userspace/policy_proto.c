@@ -12,7 +12,6 @@
  * does not depend on how reads split them.
  */
 #include <errno.h>
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 

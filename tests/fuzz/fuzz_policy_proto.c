@@ -93,8 +93,7 @@ static void log_reset(struct log *l)
 	memset(l, 0, sizeof(*l));
 }
 
-/* ---- the model --------------------------------------------------------------
- */
+/* ---- the model ----------------------------------------------------------- */
 
 /* The names kept, by field, and the count's. */
 static int model_field(const uint8_t *name, size_t len)
@@ -196,8 +195,7 @@ static int model(const uint8_t *d, size_t size, struct log *out,
 	return 0;
 }
 
-/* ---- the parser -------------------------------------------------------------
- */
+/* ---- the parser ---------------------------------------------------------- */
 
 static int on_request(const struct policy_request *r, void *ctx)
 {
@@ -326,8 +324,7 @@ static void check_stream(const uint8_t *in, size_t len, uint64_t seed)
 	log_reset(&want);
 }
 
-/* ---- the answer and the input
- * ------------------------------------------------ */
+/* ---- the answer and the input -------------------------------------------- */
 
 /* The input up to a NUL as the action, in a buffer of blen bytes. */
 static void check_answer(const char *action, size_t blen)
