@@ -40,7 +40,9 @@ struct daemon;
 int daemon_policy_start(struct daemon *d);
 
 /* After a reload: a new listener when policy_listen changed (the old one
- * stays when the new one fails); new limits apply at the next request. */
+ * is closed first, as the new one may want its address: when the new one
+ * fails, the service is off until the next reload and Postfix applies its
+ * default_action); new limits apply at the next request. */
 void daemon_policy_reload(struct daemon *d, const struct config_listen *old);
 
 void daemon_policy_stop(struct daemon *d);

@@ -4,8 +4,9 @@
  * to the state file and loading them back (see daemon_state.h; the line
  * format is state.c's).
  *
- * Only what the daemon itself decided is saved: entries of reason dnsbl
- * or rate, and offences.  Manual entries and list files have their own
+ * Only what the daemon itself decided is saved: entries of reason dnsbl,
+ * rate, postfix or account, offences, and the policy service's held
+ * logins (their holds, not their counts).  Manual entries and list files have their own
  * sources of truth.  Times go through the wall clock, since CLOCK_BOOTTIME
  * starts again at every boot.  An entry the maps already hold, of any
  * reason, is never overwritten: the maps are newer than any file.

@@ -11,7 +11,8 @@
  * consumers can weight the reasons differently in dnsbl_sites:
  *
  *   127.0.0.2 manual   127.0.0.3 rate   127.0.0.4 dnsbl
- *   127.0.0.5 list     127.0.0.6 file
+ *   127.0.0.5 list     127.0.0.6 file   127.0.0.8 postfix
+ *   127.0.0.9 account
  *
  * and 127.0.1.X for the same reason X when the entry applies to the
  * submission ports only (a consumer filtering on 127.0.0.X never refuses

@@ -10,7 +10,7 @@
  *   allow 192.0.2.25/32 dnsbl all 1767225600
  *   block 2001:db8::/64 rate mx 1767225000
  *   offence 2001:db8::/64 3 1767224400
- *   hold carol%40example.org 1767228000
+ *   hold carol%20smith 1767228000
  *
  * An entry line is LIST PREFIX REASON CLASSES EXPIRES: list block or
  * allow, reason dnsbl, rate, postfix or account (manual and list entries have their own

@@ -28,6 +28,14 @@ def main():
         s.settimeout(5)
         try:
             s.connect((dst, int(port)))
+        except (ConnectionResetError, BrokenPipeError):
+            # the handshake completed (a refused SYN is ECONNREFUSED) and
+            # the connection was reset before connect() returned: a ban
+            # that ended it at once
+            log.write(f"open {src} {port}\n")
+            log.write(f"ended {src} {port} ECONNRESET {time.time():.3f}\n")
+            s.close()
+            continue
         except OSError as e:
             log.write(f"failed {src} {port} {e.errno}\n")
             s.close()

@@ -61,7 +61,8 @@ hold() {
 	wait_until 50 held_count_is $((HELD + want)) || fail "connections not open: $(cat "$HOLDC_LOG")"
 	HELD=$((HELD + want))
 }
-# (a connection the server ended before connect() returned counts too)
+# (a connection the server ended before connect() returned is logged as
+# open, then ended)
 held_count_is() { [ "$(grep -c '^open \|^failed ' "$HOLDC_LOG")" -ge "$1" ]; }
 
 # Whether the client saw SRC's connection to PORT end (and how).

@@ -47,7 +47,7 @@ CF
 pf_master_cf_common >>"$PF_DIR/etc/master.cf"
 
 ip netns exec "$SRV_NS" python3 "$E2E_DIR/fakeauth.py" "$PF_DIR/auth" \
-	bob:bobpw,alice:alicepw,carol:carolpw &
+	bob:bobpw,alice:alicepw,carol:carolpw,dave:davepw &
 E2E_PIDS+=($!)
 wait_until 50 test -S "$PF_DIR/auth" || fail "fakeauth.py did not start"
 pf_start 25 587
@@ -168,6 +168,20 @@ grep -q '^mxscreen_policy_requests_total [1-9]' <<<"$prom" &&
 	grep -q '^mxscreen_policy_holds_total 1$' <<<"$prom" ||
 	fail "Prometheus: $(grep policy <<<"$prom")"
 pass "Prometheus: $(grep '^mxscreen_policy_\(requests\|holds\)_total' <<<"$prom" | tr '\n' ' ')"
+
+# --- observe mode (a reload): counted and logged, never deferred -----------
+echo "observe = yes" >>"$conf"
+kill -HUP "$DAEMON_PID"
+reloaded() { grep -q "reloaded $conf" "$E2E_TMP/mxscreend.log"; }
+wait_until 50 reloaded || fail "no reload: $(tail -3 "$E2E_TMP/mxscreend.log")"
+out=$(submit "$bob" dave 1 25)
+assert_eq "$(field accepted "$out") $(field deferred "$out")" "25 0" \
+	"dave's 25 recipients in observe mode: accepted, deferred"
+grep -q "ACCOUNT dave over recipients 20/1h from \[$bob\] (observe: not enforced)" \
+	"$E2E_TMP/mxscreend.log" || fail "observe line: $(grep dave "$E2E_TMP/mxscreend.log")"
+pass "observe mode logs what it would have done: $(grep -o "ACCOUNT dave.*" "$E2E_TMP/mxscreend.log")"
+sed -i '/^observe = yes$/d' "$conf"
+kill -HUP "$DAEMON_PID"
 
 # fail2ban's filter finds the six ban lines of the held login's clients,
 # and not the lines about logins (which name no address to ban)
