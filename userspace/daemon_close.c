@@ -34,6 +34,8 @@ void daemon_close_start(struct daemon *d)
 	char why[300];
 	int err;
 
+	/* struct daemon is not zeroed by its owner: every field here is */
+	*c = (struct daemon_close){ 0 };
 	d->status.close_mechanism = MXS_CLOSE_OFF;
 	if (!daemon_close_wanted(d))
 		return;

@@ -297,7 +297,7 @@ int main(int argc, char **argv)
 {
 	struct mxscreend_args args;
 	struct handshake *hs = NULL;
-	struct daemon d;
+	struct daemon d = { 0 }; /* every subsystem starts from zero */
 	struct config cfg;
 	uint64_t cookie = 0;
 	int rc, epfd = -1, sigfd = -1, tfd = -1;
