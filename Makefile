@@ -37,11 +37,11 @@ WARNINGS = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -I$(BUILD)/bpf \
-	  $(shell $(PKG_CONFIG) --cflags libxdp libbpf)
+	  $(shell $(PKG_CONFIG) --cflags libxdp libbpf 2>/dev/null)
 # EXTRA_CFLAGS: added to every compile and link (make test-asan uses it;
 # CFLAGS on the command line would replace the flags above).
 CFLAGS += $(EXTRA_CFLAGS)
-LDLIBS = $(shell $(PKG_CONFIG) --libs libxdp libbpf) -lelf -lz
+LDLIBS = $(shell $(PKG_CONFIG) --libs libxdp libbpf 2>/dev/null) -lelf -lz
 
 BPF_CFLAGS = -O2 -g -target bpf -D__TARGET_ARCH_$(BPF_ARCH) \
 	     -Wall -Werror -I/usr/include/$(ARCH_TRIPLET)
@@ -76,7 +76,7 @@ MXSCREEND_MODULES = kmap kmap_dir handshake dnsbl daemon daemon_state mxscreend 
 		    metrics daemon_iface
 MXSCREEND_OBJS = $(call obj,$(PURE_MODULES) $(MXSCREEND_MODULES)) \
 		 $(BUILD)/obj/loader/loader.o
-CARES_LIBS = $(shell $(PKG_CONFIG) --libs libcares)
+CARES_LIBS = $(shell $(PKG_CONFIG) --libs libcares 2>/dev/null)
 # Its static lists: mynetworks, allowlist_files, blocklist_files.
 MXSCREEND_MODULES += listsync
 # The fleet export (docs/fleet.md): export.c writes the text and is pure,
@@ -100,7 +100,7 @@ MXSCREEND_MODULES += sockclose sockdiag daemon_close
 PURE_MODULES += policy_proto account
 CLI_MODULES += kmap_account cli_account
 MXSCREEND_MODULES += kmap_account policy_server daemon_policy
-SYSTEMD_LIBS = $(shell $(PKG_CONFIG) --libs libsystemd)
+SYSTEMD_LIBS = $(shell $(PKG_CONFIG) --libs libsystemd 2>/dev/null)
 
 .PHONY: all clean test test-unit test-bpf test-journal test-man test-install test-e2e \
 	test-asan test-valgrind lint demo demo-run bench install deps
@@ -167,7 +167,7 @@ UNIT_DEPS_metrics = stats json settings duration errbuf addr
 # dnsbl: the test calls its pure reply parser only; the engine links along
 UNIT_DEPS_dnsbl = $(sort config inflight log $(UNIT_DEPS_config))
 UNIT_LIBS_dnsbl = $(CARES_LIBS)
-CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
+CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 $(BUILD)/tests/unit/test_%: tests/unit/test_%.c tests/unit/check.h \
 		$(BUILD)/obj/userspace/%.o
