@@ -207,7 +207,7 @@ $(BUILD)/tests/bpf/test_xdp: tests/bpf/test_xdp.c tests/bpf/packets.c \
 # connections in a network namespace of its own.
 HANDSHAKE_TEST_OBJS = $(call obj,handshake kmap kmap_dir log settings duration stats json addr \
 			errbuf) $(BUILD)/obj/loader/loader.o
-$(BUILD)/tests/bpf/test_handshake: tests/bpf/test_handshake.c \
+$(BUILD)/tests/bpf/test_handshake: tests/bpf/test_handshake.c tests/bpf/lo.h \
 		tests/unit/check.h $(HANDSHAKE_TEST_OBJS) $(BPF_SKEL) $(BPF_HDRS)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
@@ -217,7 +217,7 @@ $(BUILD)/tests/bpf/test_handshake: tests/bpf/test_handshake.c \
 # Which connections a ban ends, with real sockets, through both
 # mechanisms (the iterator and sock_diag).
 SOCKCLOSE_TEST_OBJS = $(call obj,sockclose sockdiag) $(XDP_TEST_OBJS)
-$(BUILD)/tests/bpf/test_sockclose: tests/bpf/test_sockclose.c \
+$(BUILD)/tests/bpf/test_sockclose: tests/bpf/test_sockclose.c tests/bpf/lo.h \
 		tests/unit/check.h $(SOCKCLOSE_TEST_OBJS) $(CLOSE_SKEL) $(BPF_HDRS)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)

@@ -57,6 +57,7 @@
 #include "../../userspace/log.h"
 #include "../../userspace/settings.h"
 #include "../unit/check.h"
+#include "lo.h"
 
 #define WAIT_TRIES 50 /* bounded waits: at most WAIT_TRIES x WAIT_MS */
 #define WAIT_MS 100
@@ -802,25 +803,6 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 	return vfprintf(stderr, fmt, ap);
 }
 
-static int lo_up(void)
-{
-	struct ifreq ifr = {.ifr_name = "lo"};
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int err = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
-		ifr.ifr_flags |= IFF_UP;
-		if (ioctl(fd, SIOCSIFFLAGS, &ifr))
-			err = -errno;
-	} else {
-		err = -errno;
-	}
-	close(fd);
-	return err;
-}
-
 static int suite_teardown(void **state)
 {
 	for (int i = 0; i < NR_LISTENERS; i++) {
@@ -879,7 +861,7 @@ static int suite_setup(void **state)
 			strerror(errno));
 		return -1;
 	}
-	err = lo_up();
+	err = test_lo_up();
 	if (err) {
 		fprintf(stderr, "cannot bring lo up: %s\n", strerror(-err));
 		return -1;

@@ -37,6 +37,7 @@
 #include <bpf/libbpf.h>
 
 #include "../unit/check.h"
+#include "lo.h"
 #include "../../userspace/addr.h"
 #include "../../userspace/sockclose.h"
 
@@ -131,25 +132,6 @@ static const struct close_case cases[] = {
 	0,
     },
 };
-
-static int lo_up(void)
-{
-	struct ifreq ifr = {.ifr_name = "lo"};
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int err = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
-		ifr.ifr_flags |= IFF_UP;
-		if (ioctl(fd, SIOCSIFFLAGS, &ifr))
-			err = -errno;
-	} else {
-		err = -errno;
-	}
-	close(fd);
-	return err;
-}
 
 static int listen_on(int family, int port)
 {
@@ -396,7 +378,7 @@ static int suite_setup(void **state)
 			strerror(errno));
 		return -1;
 	}
-	err = lo_up();
+	err = test_lo_up();
 	if (err) {
 		fprintf(stderr, "cannot bring lo up: %s\n", strerror(-err));
 		return -1;

@@ -274,6 +274,18 @@ e2e_start_mxscreend() {
 		fail "mxscreend did not come up: $(cat "$DAEMON_LOG")"
 }
 
+# e2e_run_mxscreend CONFIG_FILE: as e2e_start_mxscreend, for a daemon with
+# no DNSBL zones to probe (at its default log level): returns once it
+# runs; appends to $E2E_TMP/mxscreend.log.
+e2e_run_mxscreend() {
+	nsenter --net="/run/netns/$SRV_NS" "$MXSCREEND" -f -c "$1" --pin-path "$PIN" \
+		>>"$E2E_TMP/mxscreend.log" 2>&1 &
+	E2E_PIDS+=($!)
+	DAEMON_PID=$!
+	wait_until 50 daemon_json '.running == true' ||
+		fail "no daemon: $(cat "$E2E_TMP/mxscreend.log")"
+}
+
 # Conditions for wait_until.
 verdict_is() { [ "$(dnsbl_verdict "$1")" = "$2" ]; }
 counter_grew() { [ "$(($(counter "$1") - $2))" -ge "$3" ]; }

@@ -64,14 +64,7 @@ account_hold_time = 1h
 rate_limit_mx = 0
 state_file =
 CONF
-start_daemon() {
-	nsenter --net="/run/netns/$SRV_NS" "$MXSCREEND" -f -c "$conf" --pin-path "$PIN" \
-		>>"$E2E_TMP/mxscreend.log" 2>&1 &
-	E2E_PIDS+=($!)
-	DAEMON_PID=$!
-	wait_until 50 daemon_json '.running == true' ||
-		fail "no daemon: $(cat "$E2E_TMP/mxscreend.log")"
-}
+start_daemon() { e2e_run_mxscreend "$conf"; }
 start_daemon
 grep -q "policy service: listening on $POLICY" "$E2E_TMP/mxscreend.log" ||
 	fail "no listening line: $(cat "$E2E_TMP/mxscreend.log")"
