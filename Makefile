@@ -52,7 +52,7 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 # --- userspace modules -------------------------------------------------------
 # Pure modules (no kernel access): unit tested one by one.
 PURE_MODULES = errbuf addr duration listfile settings json stats log \
-	       dnsbl_sites config inflight state
+	       dnsbl_sites config config_format inflight state
 # Modules of the CLI that touch the kernel or glue things together.
 CLI_MODULES = kmap kmap_dir cli cli_args cli_lists cli_attach cli_info cli_daemon \
 	      metrics
@@ -156,6 +156,7 @@ UNIT_DEPS_duration = errbuf
 UNIT_DEPS_settings = duration errbuf
 UNIT_DEPS_dnsbl_sites = errbuf
 UNIT_DEPS_config = dnsbl_sites duration settings addr errbuf pflog_parse
+UNIT_DEPS_config_format = $(UNIT_DEPS_config) config listfile
 UNIT_DEPS_pflog_parse = addr errbuf
 UNIT_DEPS_listfile = addr errbuf
 UNIT_DEPS_stats = json

@@ -25,6 +25,7 @@
 #include "account.h"
 #include "addr.h"
 #include "config.h"
+#include "config_settings.h"
 #include "duration.h"
 #include "errbuf.h"
 #include "export.h"
@@ -68,89 +69,10 @@ _Static_assert(THRESHOLD_MIN > ALLOWLIST_MAX,
 #define MSG_LEN 1024
 #define ERR_LEN 512
 
-enum kind {
-	KIND_INT,      /* int, signed decimal within [min, max] */
-	KIND_UINT32,   /* uint32_t, decimal within [min, max] */
-	KIND_DURATION, /* uint64_t seconds within [min, max] */
-	KIND_BOOL,     /* bool, yes or no */
-	KIND_SITES,    /* struct dnsbl_sites */
-	KIND_SERVERS,  /* nr_dns_servers and dns_server[] */
-	KIND_CLASSES,  /* uint8_t MXS_CLASS_BIT mask */
-	KIND_RATE,     /* struct mxs_rate, N/DURATION or 0 */
-	KIND_PREFIX_V6, /* uint32_t IPv6 prefix length, 48..128 */
-	KIND_PATH,     /* char[CONFIG_PATH_LEN], absolute, or empty for none */
-	KIND_NETS,     /* nr_mynetworks and mynetworks[] */
-	KIND_LIST_FILES, /* unsigned int count, then config_list_file[] */
-	KIND_REASONS,  /* uint8_t bit per enum mxs_reason */
-	KIND_IFACES,   /* nr_interfaces and interfaces[] */
-	KIND_MODE,     /* uint8_t enum settings_mode */
-	KIND_NAME,     /* char[CONFIG_NAME_LEN], a host name, or empty */
-	KIND_PF_LOGS,  /* nr_postfix_logs, postfix_log[], postfix_journal */
-	KIND_PF_EVENTS, /* uint32_t postfix_weight[] */
-	KIND_SERVICES, /* nr_submission_services, submission_services[] */
-	KIND_LISTEN,   /* struct config_listen */
-};
-
-struct setting {
-	const char *name;
-	enum kind kind;
-	size_t offset; /* of the field in struct config */
-	int64_t min, max;
-};
-
-/* The settings, in the order "expected one of" lists them. */
-enum {
-	S_SITES,
-	S_THRESHOLD,
-	S_ALLOWLIST,
-	S_MIN_TTL,
-	S_MAX_TTL,
-	S_TIMEOUT,
-	S_SERVERS,
-	S_CLASSES,
-	S_IN_FLIGHT,
-	S_PER_SECOND,
-	S_OBSERVE,
-	S_RATE_MX,
-	S_RATE_SUBMISSION,
-	S_RATE_PREFIX_V6,
-	S_BAN_CONNECTIONS,
-	S_BAN_WINDOW,
-	S_BAN_TIME,
-	S_BAN_TIME_MAX,
-	S_BAN_MEMORY,
-	S_STATE_FILE,
-	S_STATE_INTERVAL,
-	S_MYNETWORKS,
-	S_BLOCKLIST_FILES,
-	S_ALLOWLIST_FILES,
-	S_EXPORT_FILE,
-	S_EXPORT_INTERVAL,
-	S_EXPORT_REASONS,
-	S_EXPORT_NAME,
-	S_PROMETHEUS_FILE,
-	S_PROMETHEUS_INTERVAL,
-	S_INTERFACES,
-	S_XDP_MODE,
-	S_DETACH_ON_STOP,
-	S_POSTFIX_LOG,
-	S_POSTFIX_EVENTS,
-	S_POSTFIX_THRESHOLD,
-	S_POSTFIX_WINDOW,
-	S_POSTFIX_SERVICES,
-	S_POSTFIX_DIR,
-	S_CLOSE_CONNECTIONS,
-	S_POLICY_LISTEN,
-	S_ACCOUNT_RCPT,
-	S_ACCOUNT_MSG,
-	S_ACCOUNT_CLIENTS,
-	S_ACCOUNT_HOLD,
-	NR_SETTINGS
-};
-
 #define FIELD(f) offsetof(struct config, f)
 
-static const struct setting settings[NR_SETTINGS] = {
+/* The one definition of the table (config_settings.h). */
+const struct setting config_settings[NR_SETTINGS] = {
 	[S_SITES] = { "dnsbl_sites", KIND_SITES, FIELD(sites), 0, 0 },
 	[S_THRESHOLD] = { "dnsbl_threshold", KIND_INT, FIELD(threshold),
 			  THRESHOLD_MIN, SCORE_MAX },
@@ -1113,8 +1035,8 @@ static int find_setting(const char *name, size_t len)
 	size_t i;
 
 	for (i = 0; i < NR_SETTINGS; i++)
-		if (strlen(settings[i].name) == len &&
-		    memcmp(settings[i].name, name, len) == 0)
+		if (strlen(config_settings[i].name) == len &&
+		    memcmp(config_settings[i].name, name, len) == 0)
 			return (int)i;
 	return -1;
 }
@@ -1180,7 +1102,7 @@ static const char *suggest(const char *name, size_t len)
 		lower[i] = c;
 	}
 	for (i = 0; i < NR_SETTINGS; i++) {
-		const char *k = settings[i].name;
+		const char *k = config_settings[i].name;
 
 		klen = strlen(k);
 		/* the distance is at least the difference in length: skip
@@ -1197,7 +1119,7 @@ static const char *suggest(const char *name, size_t len)
 	if (best)
 		return best;
 	for (i = 0; i < NR_SETTINGS; i++) {
-		const char *k = settings[i].name;
+		const char *k = config_settings[i].name;
 
 		klen = strlen(k);
 		if (len >= 4 && (ends_with_word(k, klen, lower, len) ||
@@ -1291,7 +1213,7 @@ static void report_unknown(struct parser *p, unsigned long line,
 	all[0] = '\0';
 	for (i = 0; i < NR_SETTINGS && pos < sizeof(all); i++)
 		pos += (size_t)snprintf(all + pos, sizeof(all) - pos, "%s%s",
-					i ? ", " : "", settings[i].name);
+					i ? ", " : "", config_settings[i].name);
 	report(p, line, "unknown setting \"%s\"; expected one of %s",
 	       quote(name, len, q), all);
 }
@@ -1333,11 +1255,11 @@ static void parse_line(struct parser *p, char *text, unsigned long line)
 		return;
 	}
 	err[0] = '\0';
-	rc = parse_value(&settings[i], v, &p->cfg, err, sizeof(err));
+	rc = parse_value(&config_settings[i], v, &p->cfg, err, sizeof(err));
 	p->line[i] = line;
 	p->bad[i] = rc != 0;
 	if (rc)
-		report(p, line, "%s: %s", settings[i].name, err);
+		report(p, line, "%s: %s", config_settings[i].name, err);
 }
 
 /* Seconds as duration_format() has them when that is exact ("1h30m"),
@@ -1355,14 +1277,16 @@ static void format_exact(uint64_t seconds, char *buf, size_t len)
 static void check_not_longer(struct parser *p, int a, int b)
 {
 	char lo[DURATION_STRLEN], hi[DURATION_STRLEN];
-	const char *na = settings[a].name, *nb = settings[b].name;
+	const struct setting *sa = &config_settings[a];
+	const struct setting *sb = &config_settings[b];
+	const char *na = sa->name, *nb = sb->name;
 	uint64_t va, vb;
 	unsigned long line;
 
 	if (p->bad[a] || p->bad[b])
 		return;
-	memcpy(&va, (const char *)&p->cfg + settings[a].offset, sizeof(va));
-	memcpy(&vb, (const char *)&p->cfg + settings[b].offset, sizeof(vb));
+	memcpy(&va, (const char *)&p->cfg + sa->offset, sizeof(va));
+	memcpy(&vb, (const char *)&p->cfg + sb->offset, sizeof(vb));
 	if (va <= vb)
 		return;
 	line = p->line[a] > p->line[b] ? p->line[a] : p->line[b];
@@ -1507,6 +1431,9 @@ int config_parse_stream(FILE *in, const char *name, struct config *out,
 	}
 	flush(p);
 	cross_check(p);
+	/* an explicit state_file, even the default text or empty, is the
+	 * admin's: config_apply_pin_path() leaves it alone */
+	p->cfg.state_file_set = p->line[S_STATE_FILE] != 0;
 	if (p->errors)
 		rc = -EINVAL;
 	else
@@ -1538,6 +1465,61 @@ int config_parse_file(const char *path, struct config *out,
 	rc = config_parse_stream(f, path, out, on_error, ctx);
 	fclose(f);
 	return rc;
+}
+
+/* Whether c is written as it is in a state file name. */
+static bool state_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
+int config_apply_pin_path(struct config *cfg, const char *pin_path,
+			  char *err, size_t errlen)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t plen = strlen(CONFIG_STATE_PIN_PREFIX), len, pos, i;
+	char name[CONFIG_PATH_LEN];
+
+	if (cfg->state_file_set)
+		return 0;
+	if (!pin_path)
+		pin_path = MXS_PIN_PATH_DEFAULT;
+	/* "/sys/fs/bpf/mxscreen/" is the same directory as the default */
+	len = strlen(pin_path);
+	while (len > 1 && pin_path[len - 1] == '/')
+		len--;
+	if (len == strlen(MXS_PIN_PATH_DEFAULT) &&
+	    memcmp(pin_path, MXS_PIN_PATH_DEFAULT, len) == 0) {
+		snprintf(cfg->state_file, sizeof(cfg->state_file), "%s",
+			 CONFIG_DEFAULT_STATE_FILE);
+		return 0;
+	}
+	i = len > plen && memcmp(pin_path, CONFIG_STATE_PIN_PREFIX, plen) == 0 ?
+		    plen :
+		    0;
+	pos = (size_t)snprintf(name, sizeof(name), "%s.",
+			       CONFIG_DEFAULT_STATE_FILE);
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)pin_path[i];
+
+		if (pos + (state_name_char((char)c) ? 1 : 3) >= sizeof(name)) {
+			errbuf_set(err, errlen,
+				"the default state file for pin path \"%.*s\" would be longer than %d bytes; set state_file (an absolute file name, or nothing for none)",
+				(int)len, pin_path, CONFIG_PATH_LEN - 1);
+			return -ENAMETOOLONG;
+		}
+		if (state_name_char((char)c)) {
+			name[pos++] = (char)c;
+		} else {
+			name[pos++] = '%';
+			name[pos++] = hex[c >> 4];
+			name[pos++] = hex[c & 0xf];
+		}
+	}
+	name[pos] = '\0';
+	memcpy(cfg->state_file, name, pos + 1);
+	return 0;
 }
 
 void config_format_servers(const struct config *cfg, char *buf, size_t len)

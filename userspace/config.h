@@ -27,8 +27,9 @@
  *     ban up to ban_time_max [1d]; offences are forgotten after
  *     ban_memory [1d];
  *   kept across restarts (state.h):
- *     state_file [/var/lib/mxscreen/state; empty = none], written every
- *     state_interval [1m] and at shutdown;
+ *     state_file [/var/lib/mxscreen/state for the default pin path, else
+ *     one per pin path: config_apply_pin_path(); empty = none], written
+ *     every state_interval [1m] and at shutdown;
  *   static lists, entries of reason "file" (listsync.h):
  *     mynetworks [none] (always allowed), blocklist_files [none],
  *     allowlist_files [none]; re-read on SIGHUP and when they change;
@@ -149,6 +150,9 @@ struct config {
 	uint64_t ban_memory;              /* ban_memory (1d), 1s..365d */
 	char state_file[CONFIG_PATH_LEN]; /* state_file (/var/lib/mxscreen/
 					   * state), absolute; "" = none */
+	bool state_file_set;              /* state_file was in the file (even
+					   * as its default text, or empty):
+					   * config_apply_pin_path() keeps it */
 	uint64_t state_interval;          /* state_interval (1m), 1s..1d */
 	unsigned int nr_mynetworks;       /* mynetworks (none) */
 	struct addr_cidr mynetworks[CONFIG_MAX_MYNETWORKS];
@@ -208,6 +212,24 @@ int config_parse_stream(FILE *in, const char *name, struct config *out,
  * "FILE: cannot open: REASON" and returns -errno. */
 int config_parse_file(const char *path, struct config *out,
 		      config_error_fn on_error, void *ctx);
+
+/* The state file name for a pin path other than MXS_PIN_PATH_DEFAULT:
+ * CONFIG_DEFAULT_STATE_FILE "." then the pin path without its leading
+ * "/sys/fs/bpf/" (and trailing "/"), every byte but [A-Za-z0-9._-] as %XX
+ * (upper-case hex): "/sys/fs/bpf/mxs-test-1" -> ".../state.mxs-test-1",
+ * "/sys/fs/bpf/a/b" -> ".../state.a%2Fb", "/srv/pins/x" ->
+ * ".../state.%2Fsrv%2Fpins%2Fx"; MXS_PIN_PATH_DEFAULT keeps
+ * CONFIG_DEFAULT_STATE_FILE.  So that two daemons on two pin paths never
+ * share a state file by accident. */
+#define CONFIG_STATE_PIN_PREFIX "/sys/fs/bpf/"
+
+/* Give state_file its default for the daemon's pin path (NULL: the
+ * default pin path), unless the file set it (state_file_set).  Call it
+ * after every parse, before the configuration is used.  Returns 0, or
+ * -ENAMETOOLONG with a message in err when the name would not fit in
+ * CONFIG_PATH_LEN (cfg untouched: the admin sets state_file). */
+int config_apply_pin_path(struct config *cfg, const char *pin_path,
+			  char *err, size_t errlen);
 
 /* The GCRA parameters of ban_connections per ban_window, for
  * struct mxs_config.conn_rate (all zero when ban_connections is 0). */

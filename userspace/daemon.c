@@ -579,6 +579,7 @@ void daemon_reload(struct daemon *d)
 {
 	struct config_listen old_listen;
 	struct config cfg;
+	char err[512];
 	bool sites_changed;
 	size_t removed;
 
@@ -590,6 +591,12 @@ void daemon_reload(struct daemon *d)
 	if (config_parse_file(d->config_path, &cfg, daemon_config_error, NULL)) {
 		log_error("%s: not reloaded; the running configuration is kept",
 			  d->config_path);
+		return;
+	}
+	/* state_file's default, as at start: the one of this pin path */
+	if (config_apply_pin_path(&cfg, d->km.pin_path, err, sizeof(err))) {
+		log_error("%s: %s; not reloaded, the running configuration is "
+			  "kept", d->config_path, err);
 		return;
 	}
 	sites_changed = !dnsbl_sites_equal(&cfg.sites, &d->cfg.sites);

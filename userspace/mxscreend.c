@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "config_format.h"
 #include "daemon.h"
 #include "daemon_policy.h"
 #include "daemon_postfix.h"
@@ -41,18 +42,22 @@ struct mxscreend_args {
 	const char *config_path; /* -c; NULL: the default path if it exists */
 	const char *pin_path;
 	bool foreground;
+	bool check; /* -n: check and print the configuration, then exit */
 	int verbose;
 };
 
 static void mxscreend_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: mxscreend [-c FILE] [-f] [-v] [--pin-path DIR]\n\n"
+		"Usage: mxscreend [-c FILE] [-f] [-v] [--pin-path DIR]\n"
+		"       mxscreend -n [-c FILE] [--pin-path DIR]\n\n"
 		"Look up every new SMTP client in the configured DNSBLs and write\n"
 		"the verdicts into mxscreen's kernel maps.\n\n"
 		"  -c FILE         configuration (default %s; built-in defaults\n"
 		"                  when that file does not exist)\n"
 		"  -f              stay in the foreground, log to stderr\n"
+		"  -n              check the configuration, print every\n"
+		"                  setting it gives, and exit (1 on problems)\n"
 		"  -v              log every verdict, including clean ones\n"
 		"  --pin-path DIR  maps pinned under DIR (default %s, or $%s)\n",
 		CONFIG_DEFAULT_PATH, MXS_PIN_PATH_DEFAULT, MXS_PIN_PATH_ENV);
@@ -64,6 +69,7 @@ static int mxscreend_parse_args(int argc, char **argv, struct mxscreend_args *a)
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "foreground", no_argument, NULL, 'f' },
+		{ "check-config", no_argument, NULL, 'n' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "pin-path", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
@@ -75,13 +81,17 @@ static int mxscreend_parse_args(int argc, char **argv, struct mxscreend_args *a)
 
 	memset(a, 0, sizeof(*a));
 	a->pin_path = env && *env ? env : MXS_PIN_PATH_DEFAULT;
-	while ((opt = getopt_long(argc, argv, "c:fvh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:fnvh", longopts, NULL)) !=
+	       -1) {
 		switch (opt) {
 		case 'c':
 			a->config_path = optarg;
 			break;
 		case 'f':
 			a->foreground = true;
+			break;
+		case 'n':
+			a->check = true;
 			break;
 		case 'v':
 			a->verbose++;
@@ -117,22 +127,89 @@ static void mxscreend_config_error(const char *message, void *ctx)
 	log_error("%s", message);
 }
 
+/* The configuration a start runs with, for the start itself and for -n
+ * alike: the file of -c, else the default file when it exists (then
+ * a->config_path is set to it), else the built-in defaults; then
+ * state_file's default for the pin path.  Every problem goes to on_error.
+ * Returns 0, -EINVAL for problems in the configuration, or another
+ * negative errno when the file cannot be read. */
+static int mxscreend_read_config(struct mxscreend_args *a, struct config *cfg,
+				 config_error_fn on_error, void *ctx)
+{
+	char err[512], msg[1024];
+	int rc;
+
+	config_defaults(cfg);
+	if (!a->config_path && access(CONFIG_DEFAULT_PATH, F_OK) == 0)
+		a->config_path = CONFIG_DEFAULT_PATH;
+	if (a->config_path) {
+		rc = config_parse_file(a->config_path, cfg, on_error, ctx);
+		if (rc)
+			return rc;
+	}
+	if (config_apply_pin_path(cfg, a->pin_path, err, sizeof(err))) {
+		snprintf(msg, sizeof(msg), "%s: %s",
+			 a->config_path ? a->config_path
+					: CONFIG_DEFAULT_PATH " (absent)",
+			 err);
+		on_error(msg, ctx);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* The configuration to start with; fatal problems return -1. */
 static int mxscreend_load_config(struct mxscreend_args *a, struct config *cfg)
 {
-	config_defaults(cfg);
-	if (!a->config_path) {
-		if (access(CONFIG_DEFAULT_PATH, F_OK) != 0) {
-			log_info("no %s: running on built-in defaults",
-				 CONFIG_DEFAULT_PATH);
-			return 0;
-		}
-		a->config_path = CONFIG_DEFAULT_PATH;
-	}
-	if (config_parse_file(a->config_path, cfg, mxscreend_config_error,
-			      NULL)) {
-		log_error("%s: fix the problems above; not started", a->config_path);
+	if (mxscreend_read_config(a, cfg, mxscreend_config_error, NULL)) {
+		log_error("%s: fix the problems above; not started",
+			  a->config_path ? a->config_path
+					 : CONFIG_DEFAULT_PATH);
 		return -1;
+	}
+	if (!a->config_path)
+		log_info("no %s: running on built-in defaults",
+			 CONFIG_DEFAULT_PATH);
+	return 0;
+}
+
+/* -n: every problem as the parser words it ("FILE:LINE: ..."), counted. */
+static void mxscreend_check_error(const char *message, void *ctx)
+{
+	unsigned int *problems = ctx;
+
+	(*problems)++;
+	fprintf(stderr, "%s\n", message);
+}
+
+/* -n: read the configuration as a start would, print what it gives.
+ * Nothing else: no maps, no sockets, no files written, no privileges.
+ * Returns the exit status. */
+static int mxscreend_check_config(struct mxscreend_args *a)
+{
+	unsigned int problems = 0;
+	struct config cfg;
+	int rc;
+
+	rc = mxscreend_read_config(a, &cfg, mxscreend_check_error, &problems);
+	if (rc == -EINVAL) {
+		fprintf(stderr,
+			"mxscreend: %s: %u problem%s; fix %s and run mxscreend -n again (until then a running mxscreend keeps its configuration on reload, and a new one does not start)\n",
+			a->config_path ? a->config_path : CONFIG_DEFAULT_PATH,
+			problems, problems == 1 ? "" : "s",
+			problems == 1 ? "it" : "them");
+		return 1;
+	}
+	if (rc)
+		return 1; /* cannot open or read: said above */
+	if (!a->config_path)
+		fprintf(stderr, "mxscreend: no %s: the built-in defaults\n",
+			CONFIG_DEFAULT_PATH);
+	if (config_print(stdout, &cfg) || fflush(stdout)) {
+		fprintf(stderr,
+			"mxscreend: cannot write the settings to standard output: %s\n",
+			strerror(errno));
+		return 1;
 	}
 	return 0;
 }
@@ -306,6 +383,8 @@ int main(int argc, char **argv)
 	rc = mxscreend_parse_args(argc, argv, &args);
 	if (rc >= 0)
 		return rc;
+	if (args.check)
+		return mxscreend_check_config(&args);
 	if (args.verbose)
 		log_set_level(LOG_LEVEL_DEBUG);
 	loader_setup_logging(args.verbose > 1 ? args.verbose : 0);

@@ -5,7 +5,8 @@
  * lines of any length); duplicates; unknown names and suggestions; every
  * problem reported with its line; *out untouched on error; defaults for
  * what the file leaves out; DNS server normalisation; rate limits and
- * rate bans with their GCRA parameters and the ban_time cross-check.
+ * rate bans with their GCRA parameters and the ban_time cross-check;
+ * state_file's default per pin path (config_apply_pin_path()).
  * Files are read from memory with fmemopen().
  */
 #include <arpa/inet.h>
@@ -1631,6 +1632,85 @@ static void test_format_servers(void **state)
 	CHECK_DONE();
 }
 
+/* ---- state_file's default per pin path ---------------------------------- */
+
+#define STATE CONFIG_DEFAULT_STATE_FILE
+/* "/var/lib/mxscreen/state." leaves 231 bytes of CONFIG_PATH_LEN */
+#define A10 "aaaaaaaaaa"
+#define A100 A10 A10 A10 A10 A10 A10 A10 A10 A10 A10
+#define A228 A100 A100 A10 A10 "aaaaaaaa"
+
+static void test_pin_path(void **state)
+{
+	static const struct {
+		const char *name;
+		const char *in;  /* the file */
+		const char *pin; /* NULL: the default pin path */
+		int rc;
+		const char *want;     /* state_file afterwards */
+		const char *want_err; /* part of the message, when rc */
+	} cases[] = {
+		{ "default pin path", "", MXS_PIN_PATH_DEFAULT, 0, STATE, "" },
+		{ "no pin path", "", NULL, 0, STATE, "" },
+		{ "default, trailing /", "", "/sys/fs/bpf/mxscreen//", 0, STATE,
+		  "" },
+		{ "test pin path", "", "/sys/fs/bpf/mxs-test-1", 0,
+		  STATE ".mxs-test-1", "" },
+		{ "trailing / dropped", "", "/sys/fs/bpf/mxs-test-1/", 0,
+		  STATE ".mxs-test-1", "" },
+		{ "nested", "", "/sys/fs/bpf/a/b", 0, STATE ".a%2Fb", "" },
+		{ "outside /sys/fs/bpf", "", "/srv/pins/x", 0,
+		  STATE ".%2Fsrv%2Fpins%2Fx", "" },
+		{ "the bpffs root", "", "/sys/fs/bpf/", 0,
+		  STATE ".%2Fsys%2Ffs%2Fbpf", "" },
+		{ "a prefix of the default", "", "/sys/fs/bpf/mxscreen2", 0,
+		  STATE ".mxscreen2", "" },
+		{ "other bytes", "", "/sys/fs/bpf/A z~%\xc3\xa9._-9", 0,
+		  STATE ".A%20z%7E%25%C3%A9._-9", "" },
+		{ "explicit default text kept",
+		  "state_file = /var/lib/mxscreen/state\n",
+		  "/sys/fs/bpf/mxs-test-1", 0, STATE, "" },
+		{ "explicit empty kept", "state_file =\n",
+		  "/sys/fs/bpf/mxs-test-1", 0, "", "" },
+		{ "explicit path kept", "state_file = /srv/state\n",
+		  "/srv/pins/x", 0, "/srv/state", "" },
+		{ "longest that fits", "", "/sys/fs/bpf/" A228 "aaa", 0,
+		  STATE "." A228 "aaa", "" },
+		{ "one byte too long", "", "/sys/fs/bpf/" A228 "aaaa",
+		  -ENAMETOOLONG, STATE,
+		  "would be longer than 255 bytes; set state_file" },
+		{ "an escape that fits", "", "/sys/fs/bpf/" A228 "~", 0,
+		  STATE "." A228 "%7E", "" },
+		{ "an escape too long", "", "/sys/fs/bpf/" A228 "a~",
+		  -ENAMETOOLONG, STATE, "set state_file" },
+		{ "too long, but set", "state_file = /srv/state\n",
+		  "/sys/fs/bpf/" A228 A228, 0, "/srv/state", "" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		const char *name = cases[i].name;
+		struct config cfg;
+		struct errors e;
+		char err[512] = "";
+		int rc;
+
+		rc = parse(cases[i].in, 0, &cfg, &e);
+		CHECK_INT(name, "parse rc", rc, 0);
+		CHECK_INT(name, "state_file_set", cfg.state_file_set,
+			  cases[i].in[0] != '\0');
+		rc = config_apply_pin_path(&cfg, cases[i].pin, err,
+					   sizeof(err));
+		CHECK_INT(name, "rc", rc, cases[i].rc);
+		CHECK_STR(name, "state_file", cfg.state_file, cases[i].want);
+		if (cases[i].rc)
+			CHECK_CONTAINS(name, "message", err, cases[i].want_err);
+		else
+			CHECK_STR(name, "message", err, "");
+	}
+	CHECK_DONE();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1645,6 +1725,7 @@ int main(void)
 		cmocka_unit_test(test_read_error),
 		cmocka_unit_test(test_parse_file),
 		cmocka_unit_test(test_format_servers),
+		cmocka_unit_test(test_pin_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
