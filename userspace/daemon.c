@@ -361,7 +361,8 @@ void daemon_tick(struct daemon *d)
 	if (d->cfg.state_file[0] && !d->cfg.observe &&
 	    now - d->last_state_ns >= d->cfg.state_interval * NS_PER_S) {
 		d->last_state_ns = now;
-		daemon_state_save(&d->km, d->cfg.state_file);
+		daemon_state_save(&d->km, d->cfg.state_file,
+				  d->km.pin_path);
 	}
 	/* the fleet's copy of this host's bans (docs/fleet.md) */
 	daemon_export_tick(&d->export, &d->km, &d->cfg, now, false);
@@ -519,7 +520,7 @@ int daemon_start(struct daemon *d, const struct config *cfg,
 		log_info("observe mode: state file %s not restored",
 			 d->cfg.state_file);
 	else if (d->cfg.state_file[0] && fresh_maps)
-		daemon_state_restore(&d->km, d->cfg.state_file,
+		daemon_state_restore(&d->km, d->cfg.state_file, d->km.pin_path,
 				     d->cfg.ban_memory);
 	else if (d->cfg.state_file[0])
 		log_info("the maps hold a previous run's verdicts: state file "
@@ -641,7 +642,8 @@ void daemon_stop(struct daemon *d)
 	listsync_free(d->lists);
 	d->lists = NULL;
 	if (d->cfg.state_file[0] && !d->cfg.observe &&
-	    daemon_state_save(&d->km, d->cfg.state_file) == 0)
+	    daemon_state_save(&d->km, d->cfg.state_file,
+				  d->km.pin_path) == 0)
 		log_info("saved the verdicts to %s", d->cfg.state_file);
 	daemon_export_tick(&d->export, &d->km, &d->cfg, kmap_now_ns(), true);
 	/* pid 0: the CLI reports the daemon as stopped, not as hung */

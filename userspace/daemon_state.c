@@ -6,10 +6,10 @@
  *
  * Only what the daemon itself decided is saved: entries of reason dnsbl,
  * rate, postfix or account, offences, and the policy service's held
- * logins (their holds, not their counts).  Manual entries and list files have their own
- * sources of truth.  Times go through the wall clock, since CLOCK_BOOTTIME
- * starts again at every boot.  An entry the maps already hold, of any
- * reason, is never overwritten: the maps are newer than any file.
+ * logins (their holds, not their counts).  Manual entries and list files have
+ * their own sources of truth.  Times go through the wall clock, since
+ * CLOCK_BOOTTIME starts again at every boot.  An entry the maps already hold,
+ * of any reason, is never overwritten: the maps are newer than any file.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -146,13 +146,72 @@ static int save_hold(const char *login, const struct account_state *st,
 	return save_record(s, &r);
 }
 
-int daemon_state_save(struct kmap *km, const char *path)
+/* Stops state_read() at the instance line. */
+static int owner_record(const struct state_record *r, void *ctx)
+{
+	char *owner = ctx;
+
+	if (r->kind != STATE_INSTANCE)
+		return 0;
+	memcpy(owner, r->pin_path, sizeof(r->pin_path));
+	return 1;
+}
+
+int daemon_state_owner(const char *path, char *owner, size_t len)
+{
+	char found[STATE_PIN_PATH_MAX + 1] = "";
+	FILE *f = fopen(path, "re");
+	int err;
+
+	if (!f)
+		return errno == ENOENT ? 0 : -errno;
+	err = state_read(f, owner_record, NULL, found, NULL);
+	fclose(f);
+	if (err < 0)
+		return err;
+	snprintf(owner, len, "%s", found);
+	return found[0] ? 1 : 0;
+}
+
+/* A file another instance wrote is left alone: warned about once per
+ * owner, since saving repeats every state_interval. */
+static bool save_is_foreign(const char *path, const char *pin_path)
+{
+	static char warned[STATE_PIN_PATH_MAX + 1];
+	char owner[STATE_PIN_PATH_MAX + 1];
+
+	if (daemon_state_owner(path, owner, sizeof(owner)) != 1 ||
+	    strcmp(owner, pin_path) == 0)
+		return false;
+	if (strcmp(warned, owner) != 0) {
+		log_warn("not writing the state file %s: it belongs to the "
+			 "mxscreend whose maps are pinned under %s, not this "
+			 "one (%s); give each instance its own state_file "
+			 "(remove the file if that instance is gone)",
+			 path, owner, pin_path);
+		snprintf(warned, sizeof(warned), "%s", owner);
+	}
+	return true;
+}
+
+int daemon_state_save(struct kmap *km, const char *path, const char *pin_path)
 {
 	char tmp[CONFIG_PATH_LEN + 16], dir[CONFIG_PATH_LEN + 16], header[32];
+	char instance[STATE_LINE_MAX];
+	struct state_record me = {.kind = STATE_INSTANCE};
 	struct save_ctx s = {0};
 	const char *what;
 	int fd, dfd, err = 0;
 
+	snprintf(me.pin_path, sizeof(me.pin_path), "%s", pin_path);
+	if (state_format_record(&me, instance, sizeof(instance))) {
+		log_warn("cannot write the state file %s: the pin path %s "
+			 "cannot be recorded (longer than %d bytes?)",
+			 path, pin_path, STATE_PIN_PATH_MAX);
+		return -ENAMETOOLONG;
+	}
+	if (save_is_foreign(path, pin_path))
+		return -EEXIST;
 	fd = save_open_temp(path, tmp, sizeof(tmp), dir, sizeof(dir));
 	if (fd < 0) {
 		log_warn(
@@ -172,11 +231,10 @@ int daemon_state_save(struct kmap *km, const char *path)
 	state_format_header(header, sizeof(header));
 	what = "cannot write";
 	if (fprintf(s.f,
-		    "%s\n# written by mxscreend at %llu: LIST PREFIX REASON "
-		    "CLASSES EXPIRES, offence PREFIX COUNT LAST, hold LOGIN "
-		    "UNTIL (unix "
-		    "seconds; expires 0 = never)\n",
-		    header,
+		    "%s\n%s\n# written by mxscreend at %llu: LIST PREFIX "
+		    "REASON CLASSES EXPIRES, offence PREFIX COUNT LAST, hold "
+		    "LOGIN UNTIL (unix seconds; expires 0 = never)\n",
+		    header, instance,
 		    (unsigned long long)(s.now_unix_ns / NS_PER_S)) < 0) {
 		err = -EIO;
 		goto fail_close;
@@ -239,6 +297,8 @@ struct restore_item {
 struct restore_ctx {
 	struct kmap *km;
 	const char *path;
+	const char *pin_path;
+	char owner[STATE_PIN_PATH_MAX + 1]; /* another instance's, if found */
 	uint64_t now_ns, now_unix_ns, ban_memory_s;
 	struct restore_item *items;
 	size_t n, cap;
@@ -338,6 +398,12 @@ static int restore_record(const struct state_record *r, void *ctx)
 {
 	struct restore_ctx *c = ctx;
 
+	if (r->kind == STATE_INSTANCE) {
+		if (strcmp(r->pin_path, c->pin_path) == 0)
+			return 0;
+		memcpy(c->owner, r->pin_path, sizeof(c->owner));
+		return -EXDEV;
+	}
 	if (r->kind == STATE_OFFENCE) {
 		restore_offence(c, r);
 		return 0;
@@ -419,10 +485,12 @@ static size_t restore_write(struct restore_ctx *c)
 }
 
 void daemon_state_restore(struct kmap *km, const char *path,
-			  uint64_t ban_memory_s)
+			  const char *pin_path, uint64_t ban_memory_s)
 {
-	struct restore_ctx c = {
-	    .km = km, .path = path, .ban_memory_s = ban_memory_s};
+	struct restore_ctx c = {.km = km,
+				.path = path,
+				.pin_path = pin_path,
+				.ban_memory_s = ban_memory_s};
 	struct state_report rep = {0};
 	size_t written;
 	FILE *f;
@@ -445,6 +513,17 @@ void daemon_state_restore(struct kmap *km, const char *path,
 	if (err == -EPROTO) {
 		free(c.items);
 		log_warn("%s: not restored (written by another version)", path);
+		return;
+	}
+	if (err == -EXDEV) {
+		/* another instance's verdicts and offences are not ours to
+		 * enforce: a test run beside the real one must not ban what
+		 * the real one banned, nor escalate its offences */
+		free(c.items);
+		log_warn("%s: not restored: it belongs to the mxscreend whose "
+			 "maps are pinned under %s, not this one (%s); give "
+			 "each instance its own state_file",
+			 path, c.owner, pin_path);
 		return;
 	}
 	if (err)

@@ -33,11 +33,34 @@ static const char *list_name(uint8_t list)
 	return list == MXS_LIST_ALLOW ? "allow" : "block";
 }
 
-/* "hold LOGIN UNTIL", the login percent-encoded so that it is one field
- * of printable ASCII whatever bytes it has. */
-static int format_hold(const struct state_record *r, char *buf, size_t len)
+/* Append text (n bytes) percent-encoded, so that it is one field of
+ * printable ASCII whatever bytes it has: every byte outside '!'..'~',
+ * and '%', as %HH. */
+static int encode_field(const char *text, size_t n, char *buf, size_t len,
+			size_t *used)
 {
 	static const char hex[] = "0123456789ABCDEF";
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if (*used + 4 > len)
+			return -ENOSPC;
+		if (c > ' ' && c < 0x7f && c != '%') {
+			buf[(*used)++] = (char)c;
+		} else {
+			buf[(*used)++] = '%';
+			buf[(*used)++] = hex[c >> 4];
+			buf[(*used)++] = hex[c & 15];
+		}
+	}
+	buf[*used] = '\0';
+	return 0;
+}
+
+/* "hold LOGIN UNTIL" */
+static int format_hold(const struct state_record *r, char *buf, size_t len)
+{
 	size_t n = strnlen(r->login, STATE_LOGIN_MAX + 1), used;
 	int w;
 
@@ -48,24 +71,28 @@ static int format_hold(const struct state_record *r, char *buf, size_t len)
 	if (w < 0 || (size_t)w >= len)
 		return -ENOSPC;
 	used = (size_t)w;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)r->login[i];
-
-		if (used + 4 > len)
-			return -ENOSPC;
-		if (c > ' ' && c < 0x7f && c != '%') {
-			buf[used++] = (char)c;
-		} else {
-			buf[used++] = '%';
-			buf[used++] = hex[c >> 4];
-			buf[used++] = hex[c & 15];
-		}
-	}
+	if (encode_field(r->login, n, buf, len, &used))
+		return -ENOSPC;
 	w = snprintf(buf + used, len - used, " %llu",
 		     (unsigned long long)r->unix_s);
 	if (w < 0 || (size_t)w >= len - used)
 		return -ENOSPC;
 	return 0;
+}
+
+/* "instance PIN_PATH": an absolute path */
+static int format_instance(const struct state_record *r, char *buf, size_t len)
+{
+	size_t n = strnlen(r->pin_path, STATE_PIN_PATH_MAX + 1), used;
+	int w;
+
+	if (n == 0 || n > STATE_PIN_PATH_MAX || r->pin_path[0] != '/')
+		return -EINVAL;
+	w = snprintf(buf, len, "instance ");
+	if (w < 0 || (size_t)w >= len)
+		return -ENOSPC;
+	used = (size_t)w;
+	return encode_field(r->pin_path, n, buf, len, &used);
 }
 
 int state_format_record(const struct state_record *r, char *buf, size_t len)
@@ -80,6 +107,8 @@ int state_format_record(const struct state_record *r, char *buf, size_t len)
 	addr_format_cidr(&host, text, sizeof(text));
 	if (r->kind == STATE_HOLD)
 		return format_hold(r, buf, len);
+	if (r->kind == STATE_INSTANCE)
+		return format_instance(r, buf, len);
 	if (r->kind == STATE_OFFENCE) {
 		if (r->count == 0 || r->unix_s == 0 ||
 		    r->unix_s > STATE_UNIX_MAX)
@@ -262,19 +291,13 @@ static int hex_digit(char c)
 	return -1;
 }
 
-static int parse_hold(char **f, size_t n, struct state_record *r, char *err,
-		      size_t errlen)
+/* Decode a percent-encoded field into out (1..max bytes, NUL added);
+ * -EINVAL for a bad escape, %00, or too many bytes. */
+static int decode_field(const char *text, char *out, size_t max)
 {
-	char q[QUOTE_MAX + 4];
-	size_t out = 0;
+	size_t n = 0;
 
-	if (n != 3) {
-		errbuf_set(err, errlen, "%s fields: expected hold LOGIN UNTIL",
-			   n < 3 ? "missing" : "too many");
-		return -EINVAL;
-	}
-	r->kind = STATE_HOLD;
-	for (const char *p = f[1]; *p; p++) {
+	for (const char *p = text; *p; p++) {
 		int c = (unsigned char)*p;
 
 		if (c == '%') {
@@ -282,22 +305,59 @@ static int parse_hold(char **f, size_t n, struct state_record *r, char *err,
 			    lo = hi < 0 ? -1 : hex_digit(p[2]);
 
 			if (lo < 0 || (hi == 0 && lo == 0))
-				goto bad;
+				return -EINVAL;
 			c = hi * 16 + lo;
 			p += 2;
 		}
-		if (out == STATE_LOGIN_MAX)
-			goto bad;
-		r->login[out++] = (char)c;
+		if (n == max)
+			return -EINVAL;
+		out[n++] = (char)c;
 	}
-	r->login[out] = '\0';
+	out[n] = '\0';
+	return n ? 0 : -EINVAL;
+}
+
+static int parse_hold(char **f, size_t n, struct state_record *r, char *err,
+		      size_t errlen)
+{
+	char q[QUOTE_MAX + 4];
+
+	if (n != 3) {
+		errbuf_set(err, errlen, "%s fields: expected hold LOGIN UNTIL",
+			   n < 3 ? "missing" : "too many");
+		return -EINVAL;
+	}
+	r->kind = STATE_HOLD;
+	if (decode_field(f[1], r->login, STATE_LOGIN_MAX)) {
+		errbuf_set(err, errlen,
+			   "bad login \"%s\": expected 1 to %d bytes, "
+			   "percent-encoded (%%HH, never %%00)",
+			   quote(f[1], q), STATE_LOGIN_MAX);
+		return -EINVAL;
+	}
 	return parse_time(f[2], "hold end", 1, &r->unix_s, err, errlen);
-bad:
-	errbuf_set(err, errlen,
-		   "bad login \"%s\": expected 1 to %d bytes, percent-encoded "
-		   "(%%HH, never %%00)",
-		   quote(f[1], q), STATE_LOGIN_MAX);
-	return -EINVAL;
+}
+
+static int parse_instance(char **f, size_t n, struct state_record *r, char *err,
+			  size_t errlen)
+{
+	char q[QUOTE_MAX + 4];
+
+	if (n != 2) {
+		errbuf_set(err, errlen, "%s fields: expected instance PIN_PATH",
+			   n < 2 ? "missing" : "too many");
+		return -EINVAL;
+	}
+	r->kind = STATE_INSTANCE;
+	if (decode_field(f[1], r->pin_path, STATE_PIN_PATH_MAX) ||
+	    r->pin_path[0] != '/') {
+		errbuf_set(err, errlen,
+			   "bad pin path \"%s\": expected an absolute path of "
+			   "at most %d bytes, percent-encoded",
+			   quote(f[1], q), STATE_PIN_PATH_MAX);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 int state_parse_line(const char *line, struct state_record *r, char *err,
@@ -327,10 +387,13 @@ int state_parse_line(const char *line, struct state_record *r, char *err,
 	} else if (strcmp(f[0], "hold") == 0) {
 		if (parse_hold(f, n, r, err, errlen))
 			return -EINVAL;
+	} else if (strcmp(f[0], "instance") == 0) {
+		if (parse_instance(f, n, r, err, errlen))
+			return -EINVAL;
 	} else {
 		errbuf_set(err, errlen,
 			   "unknown record \"%s\": expected block, allow, "
-			   "offence or hold",
+			   "offence, hold or instance",
 			   quote(f[0], q));
 		return -EINVAL;
 	}

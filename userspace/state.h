@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * state.h - the text format of mxscreend's state file: the dynamic
- * verdicts (dnsbl, rate, postfix and account entries) and the offence memory, kept
- * across restarts and reboots.
+ * verdicts (dnsbl, rate, postfix and account entries) and the offence memory,
+ * kept across restarts and reboots.
  *
  *   mxscreen-state 1
+ *   instance /sys/fs/bpf/mxscreen
  *   # comment lines and blank lines are ignored
  *   block 198.51.100.7/32 dnsbl mx 1767225600
  *   allow 192.0.2.25/32 dnsbl all 1767225600
@@ -13,13 +14,17 @@
  *   hold carol%20smith 1767228000
  *
  * An entry line is LIST PREFIX REASON CLASSES EXPIRES: list block or
- * allow, reason dnsbl, rate, postfix or account (manual and list entries have their own
- * sources and are never saved), classes mx, submission or all, EXPIRES in
- * wall-clock unix seconds (0 = never).  An offence line is PREFIX COUNT
- * LAST (LAST in unix seconds).  A hold line is LOGIN UNTIL: a login the
+ * allow, reason dnsbl, rate, postfix or account (manual and list entries have
+ * their own sources and are never saved), classes mx, submission or all,
+ * EXPIRES in wall-clock unix seconds (0 = never).  An offence line is PREFIX
+ * COUNT LAST (LAST in unix seconds).  A hold line is LOGIN UNTIL: a login the
  * policy service holds (account.h), percent-encoded (every byte outside
  * '!'..'~', and '%', as %HH), held until UNTIL (unix seconds); its counts
- * are not kept, the bans of its clients are entry lines.  Fields are
+ * are not kept, the bans of its clients are entry lines.  The instance
+ * line names the pin path of the daemon that wrote the file (encoded as
+ * a login is): a daemon with other maps neither restores nor overwrites
+ * it (daemon_state.h); files without one (written before it existed)
+ * belong to whoever reads them.  Fields are
  * separated by blanks.  Kernel
  * maps keep CLOCK_BOOTTIME, which restarts at every boot, so the file
  * holds wall-clock times and the conversions below map between the two.
@@ -48,25 +53,29 @@
 #define STATE_LOGIN_MAX 255
 /* 9999-12-31T23:59:59Z: bounds every time in the file. */
 #define STATE_UNIX_MAX 253402300799ull
+/* The instance line's pin path: 1..STATE_PIN_PATH_MAX bytes, absolute. */
+#define STATE_PIN_PATH_MAX 255
 /* Offence counts beyond this are not plausible (and the ban doubles). */
 #define STATE_COUNT_MAX 1000000u
 
 enum state_kind {
-	STATE_ENTRY = 0,   /* a block or allow entry */
-	STATE_OFFENCE = 1, /* a rate offence memory */
-	STATE_HOLD = 2,    /* a login the policy service holds */
+	STATE_ENTRY = 0,    /* a block or allow entry */
+	STATE_OFFENCE = 1,  /* a rate offence memory */
+	STATE_HOLD = 2,	    /* a login the policy service holds */
+	STATE_INSTANCE = 3, /* the pin path of the daemon that wrote it */
 };
 
 struct state_record {
 	enum state_kind kind;
 	struct addr_cidr cidr;
-	uint8_t list;    /* entry: MXS_LIST_ALLOW or MXS_LIST_BLOCK */
-	uint8_t reason;  /* entry: MXS_REASON_DNSBL or MXS_REASON_RATE */
+	uint8_t list;	 /* entry: MXS_LIST_ALLOW or MXS_LIST_BLOCK */
+	uint8_t reason;	 /* entry: MXS_REASON_DNSBL or MXS_REASON_RATE */
 	uint8_t classes; /* entry: MXS_CLASS_BIT mask, never 0 */
-	uint32_t count;  /* offence: 1..STATE_COUNT_MAX */
+	uint32_t count;	 /* offence: 1..STATE_COUNT_MAX */
 	uint64_t unix_s; /* entry: expiry (0 = never); offence: last;
 			  * hold: its end */
 	char login[STATE_LOGIN_MAX + 1]; /* hold: decoded, NUL-terminated */
+	char pin_path[STATE_PIN_PATH_MAX + 1]; /* instance: decoded */
 };
 
 /* The first line, without newline: "mxscreen-state 1". */
@@ -90,8 +99,7 @@ int state_parse_line(const char *line, struct state_record *r, char *err,
  * missing header is reported and the lines are read as version 1.
  * Returns 0, the callback's value, or -errno on a read error. */
 typedef int (*state_record_fn)(const struct state_record *r, void *ctx);
-typedef void (*state_bad_fn)(unsigned long lineno, const char *why,
-			     void *ctx);
+typedef void (*state_bad_fn)(unsigned long lineno, const char *why, void *ctx);
 struct state_report {
 	unsigned long lines, records, bad;
 };

@@ -17,6 +17,8 @@
 # the environment; make test-e2e and make demo set both.
 
 set -euo pipefail
+# ip, nft and ethtool live in sbin, which a PATH from su (without -) lacks
+PATH=$PATH:/usr/sbin:/sbin
 
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${MXSCREEN:?set MXSCREEN to the mxscreen binary}"
@@ -37,6 +39,7 @@ PROBE_TIMEOUT=${PROBE_TIMEOUT:-1}
 
 E2E_FAILED=0
 E2E_PIDS=()
+E2E_CLEANUP_FILES=()
 
 e2e_init() {
 	# Short id: interface and namespace names stay well under 15 chars.
@@ -68,7 +71,9 @@ e2e_cleanup() {
 	fi
 	ip netns del "$SRV_NS" 2>/dev/null || true
 	ip netns del "$CLI_NS" 2>/dev/null || true
-	rm -rf "$PIN" "$E2E_TMP"
+	# $PIN-*: a test's second instance (its interfaces went with the
+	# namespace); E2E_CLEANUP_FILES: what a test wrote outside $E2E_TMP
+	rm -rf "$PIN" "$PIN"-* "$E2E_TMP" "${E2E_CLEANUP_FILES[@]}"
 	exit "$rc"
 }
 

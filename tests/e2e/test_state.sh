@@ -222,3 +222,58 @@ assert_eq "$(daemon_json .running)" true "daemon running with a corrupt state fi
 assert_eq "$(entry block 198.51.100.50 dnsbl expires_in)" "" "truncated line's entry"
 expect timeout "$bot" 25 "listed source, restored from the corrupt file"
 expect timeout "$hammer" 25 "banned source, restored from the corrupt file"
+
+# Two instances (a test run beside the real one, another --pin-path)
+# never share verdicts by accident.  The second one's maps: a veth pair
+# of its own in the server namespace (this kernel has no dummy driver).
+PIN2=$PIN-second
+ip -n "$SRV_NS" link add mxs9 type veth peer name mxs9p
+ip -n "$SRV_NS" link set mxs9 up
+nsenter --net="/run/netns/$SRV_NS" "$MXSCREEN" --pin-path "$PIN2" \
+	attach mxs9 --mode skb >/dev/null
+mxs2() {
+	nsenter --net="/run/netns/$SRV_NS" "$MXSCREEN" --pin-path "$PIN2" "$@"
+}
+# start_second CONFIG LOG: the second instance, up when its status says so
+start_second() {
+	nsenter --net="/run/netns/$SRV_NS" "$MXSCREEND" -f -v -c "$1" \
+		--pin-path "$PIN2" >>"$2" 2>&1 &
+	E2E_PIDS+=($!)
+	SECOND_PID=$!
+	second_up() { mxs2 status --json | jq -e .daemon.running >/dev/null; }
+	wait_until 100 second_up || fail "second mxscreend did not come up: $(cat "$2")"
+}
+stop_second() {
+	kill -TERM "$SECOND_PID"
+	wait "$SECOND_PID" 2>/dev/null || true
+}
+owner_line() { sed -n 2p "$1"; }
+
+# 1. The same state_file given to both: the second neither restores the
+# first one's verdicts nor overwrites its file.
+assert_eq "$(owner_line "$state")" "instance $PIN" "the state file names its instance"
+before=$(grep -c '^block \|^allow \|^offence ' "$state")
+start_second "$conf" "$E2E_TMP/second1.log"
+grep -q "$state: not restored: it belongs to the mxscreend whose maps are pinned under $PIN, not this one ($PIN2)" \
+	"$E2E_TMP/second1.log" || fail "no refusal to restore: $(cat "$E2E_TMP/second1.log")"
+pass "the second instance does not restore the first one's file"
+assert_eq "$(mxs2 list block --json | jq length)" 0 "block entries of the second instance"
+refused_write() { grep -q "not writing the state file $state: it belongs to" "$E2E_TMP/second1.log"; }
+wait_until 50 refused_write || fail "no refusal to write: $(cat "$E2E_TMP/second1.log")"
+stop_second
+assert_eq "$(grep -c "not writing the state file" "$E2E_TMP/second1.log")" 1 \
+	"warnings about the foreign file (saves every second, and at stop)"
+assert_eq "$(owner_line "$state")" "instance $PIN" "the first instance still owns its file"
+assert_eq "$(grep -c '^block \|^allow \|^offence ' "$state")" "$before" "its verdicts in the file"
+
+# 2. No state_file line: each pin path gets its own default file.
+default_state=/var/lib/mxscreen/state.${PIN2#/sys/fs/bpf/}
+E2E_CLEANUP_FILES+=("$default_state")
+main_before=$(stat -c %Y:%s /var/lib/mxscreen/state 2>/dev/null || echo none)
+grep -v '^state_file' "$conf" >"$E2E_TMP/default.conf"
+start_second "$E2E_TMP/default.conf" "$E2E_TMP/second2.log"
+stop_second
+[ -f "$default_state" ] || fail "no state file $default_state: $(cat "$E2E_TMP/second2.log")"
+assert_eq "$(owner_line "$default_state")" "instance $PIN2" "the second instance's own state file"
+assert_eq "$(stat -c %Y:%s /var/lib/mxscreen/state 2>/dev/null || echo none)" "$main_before" \
+	"the default instance's state file"
