@@ -17,6 +17,10 @@ MANDIR ?= $(PREFIX)/share/man
 DOCDIR ?= $(PREFIX)/share/doc/mxscreen
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 
+# The one place the version is written; debian/changelog must agree
+# (the package test checks).
+VERSION = 0.1.0
+
 CC ?= gcc
 CLANG ?= clang
 BPFTOOL ?= bpftool
@@ -36,7 +40,8 @@ BPF_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 WARNINGS = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -I$(BUILD)/bpf \
+CFLAGS += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -DMXSCREEN_VERSION='"$(VERSION)"' \
+	  -I$(BUILD)/bpf \
 	  $(shell $(PKG_CONFIG) --cflags libxdp libbpf 2>/dev/null)
 # EXTRA_CFLAGS: added to every compile and link (make test-asan uses it;
 # CFLAGS on the command line would replace the flags above).
@@ -103,7 +108,7 @@ MXSCREEND_MODULES += kmap_account policy_server daemon_policy
 SYSTEMD_LIBS = $(shell $(PKG_CONFIG) --libs libsystemd 2>/dev/null)
 
 .PHONY: all clean test test-unit test-bpf test-journal test-man test-install test-e2e \
-	test-asan test-valgrind lint demo demo-run bench install deps
+	test-asan test-valgrind lint demo demo-run bench install deps deb test-deb
 .DELETE_ON_ERROR:
 # Keep intermediate objects (sanitizer builds) between runs.
 .SECONDARY:
@@ -133,7 +138,7 @@ $(CLOSE_SKEL): $(CLOSE_OBJ)
 $(BUILD)/obj/%.o: %.c $(BPF_SKEL) $(CLOSE_SKEL) $(wildcard userspace/*.h loader/*.h) $(BPF_HDRS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/san/%.o: %.c $(BPF_SKEL) $(CLOSE_SKEL) $(wildcard userspace/*.h loader/*.h) $(BPF_HDRS)
 	$(call msg,CC-SAN,$@)
@@ -142,11 +147,12 @@ $(BUILD)/san/%.o: %.c $(BPF_SKEL) $(CLOSE_SKEL) $(wildcard userspace/*.h loader/
 
 $(BUILD)/mxscreen: $(CLI_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/mxscreend: $(MXSCREEND_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) $(CARES_LIBS) $(SYSTEMD_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CARES_LIBS) \
+		$(SYSTEMD_LIBS)
 
 # --- tests -------------------------------------------------------------------
 # Each unit test links only its module plus the modules that module needs.
@@ -230,7 +236,7 @@ deps:
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory lint test-unit test-fuzz test-bpf \
-		test-journal test-man test-install test-e2e test-asan \
+		test-journal test-man test-install test-deb test-e2e test-asan \
 		test-valgrind
 
 # cppcheck and clang-tidy (.clang-tidy) over userspace/ and loader/.
@@ -379,6 +385,29 @@ install: all
 		$(DESTDIR)$(DOCDIR)/examples/
 	install -m 0644 scripts/systemd/mxscreend.service \
 		scripts/systemd/mxscreen@.service $(DESTDIR)$(UNITDIR)/
+
+# --- Debian package ------------------------------------------------------------
+# make deb: build/deb/mxscreen_VERSION_ARCH.deb, built from a copy of the
+# tree (dpkg-buildpackage writes into the parent directory, and must not
+# see build/ or .git).
+DEB_DIR = $(BUILD)/deb
+deb:
+	$(Q)rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/mxscreen-$(VERSION)
+	$(Q)tar -c --exclude=./$(BUILD) --exclude=./.git --exclude=./debian/build . | \
+		tar -x -C $(DEB_DIR)/mxscreen-$(VERSION)
+	$(Q)cd $(DEB_DIR)/mxscreen-$(VERSION) && \
+		dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
+		{ tail -40 ../build.log; echo "make deb failed: $(DEB_DIR)/build.log"; exit 1; }
+	$(Q)rm -rf $(DEB_DIR)/mxscreen-$(VERSION)
+	$(Q)ls $(DEB_DIR)/*.deb
+
+# The package built, checked by lintian, installed into a fresh Debian 12
+# root, removed and purged (tests/deb/test_package.sh).  Needs dpkg-dev,
+# debhelper, lintian and mmdebstrap (deps.sh) and Debian's mirror.
+test-deb:
+	$(Q)if ! command -v dpkg-buildpackage >/dev/null; then \
+		echo "== package test: SKIP (dpkg-dev not installed; scripts/deps.sh installs it)"; \
+	else $(MAKE) --no-print-directory deb && tests/deb/test_package.sh $(DEB_DIR); fi
 
 clean:
 	rm -rf $(BUILD)

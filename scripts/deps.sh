@@ -23,7 +23,10 @@ set -eu
 # fuzzing (make fuzz): libFuzzer and clang's sanitizer runtimes, which
 # clang-14 only recommends;
 # hardening checks: valgrind (the daemon under memcheck), cppcheck and
-# clang-tidy (make lint).
+# clang-tidy (make lint);
+# the Debian package (make deb, make test-deb): dpkg-dev and debhelper
+# build it, lintian checks it, mmdebstrap makes the fresh Debian 12 root
+# it is installed into.
 PACKAGES="
 make gcc clang llvm pkg-config libclang-rt-14-dev
 libbpf-dev libxdp-dev libelf-dev zlib1g-dev libc-ares-dev libcmocka-dev
@@ -31,6 +34,7 @@ libsystemd-dev postfix swaks
 bpftool xdp-tools iproute2 procps util-linux coreutils
 jq python3 man-db groff-base rbldnsd bind9-dnsutils fail2ban systemd
 python3-prometheus-client valgrind cppcheck clang-tidy
+dpkg-dev debhelper lintian mmdebstrap
 "
 
 # `deps.sh bench`: also what `make bench-mail` needs: a real Postfix (3.7,
