@@ -217,6 +217,7 @@ static void daemon_on_rate_event(struct daemon *d, const struct mxs_event *ev)
 void daemon_on_event(struct daemon *d, const struct mxs_event *ev)
 {
 	struct mxs_dnsbl_result cached;
+	struct addr_cidr host;
 
 	d->status.events++;
 	if (ev->kind == MXS_EVENT_RATE) {
@@ -229,6 +230,12 @@ void daemon_on_event(struct daemon *d, const struct mxs_event *ev)
 	 * after it queued the event */
 	if (kmap_cache_get(&d->km, &ev->src, &cached) == 0 &&
 	    cached.expires_ns > kmap_now_ns())
+		return;
+	/* An allowed source is never looked up: no verdict could refuse
+	 * it, and in observe mode (where mynetworks are not written) a
+	 * BLOCK line would name a sender that is never refused. */
+	daemon_source_cidr(&ev->src, &host);
+	if (!daemon_ban_allowed(d, &host, kmap_now_ns()))
 		return;
 	if (log_get_level() >= LOG_LEVEL_DEBUG) {
 		char who[INET6_ADDRSTRLEN];
@@ -581,7 +588,7 @@ void daemon_reload(struct daemon *d)
 	struct config_listen old_listen;
 	struct config cfg;
 	char err[512];
-	bool sites_changed;
+	bool sites_changed, observe_ended;
 	size_t removed;
 
 	if (!d->config_path) {
@@ -601,6 +608,10 @@ void daemon_reload(struct daemon *d)
 		return;
 	}
 	sites_changed = !dnsbl_sites_equal(&cfg.sites, &d->cfg.sites);
+	/* Verdicts cached in observe mode were never written, and a cached
+	 * one keeps its sender from being looked up again: dropped, the
+	 * next connection of each sender gets its verdict written. */
+	observe_ended = d->cfg.observe && !cfg.observe;
 	old_listen = d->cfg.policy_listen;
 	daemon_iface_reload(&d->km, &d->cfg, &cfg);
 	d->cfg = cfg;
@@ -613,7 +624,7 @@ void daemon_reload(struct daemon *d)
 			 "lists stay as they are");
 	else
 		daemon_sync_lists(d);
-	if (sites_changed) {
+	if (sites_changed || observe_ended) {
 		d->generation++;
 		kmap_cache_flush(&d->km, &removed);
 	}
@@ -625,9 +636,13 @@ void daemon_reload(struct daemon *d)
 			  "no lookups until the next reload", d->config_path);
 		return;
 	}
-	log_info("reloaded %s: %u DNSBL sites%s", d->config_path,
+	log_info("reloaded %s: %u DNSBL sites%s%s", d->config_path,
 		 d->cfg.sites.nr_sites,
-		 sites_changed ? " (changed: cached results dropped)" : "");
+		 sites_changed ? " (changed: cached results dropped)" : "",
+		 observe_ended && !sites_changed
+			 ? " (observe mode ended: cached results dropped, "
+			   "verdicts are written from now on)"
+			 : "");
 	daemon_tick(d);
 }
 
