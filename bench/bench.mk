@@ -162,7 +162,18 @@ BENCH_MAIL_DEPS = $(BUILD)/mxscreen $(BUILD)/mxscreend \
 	$(BUILD)/tests/xdp_pass.bpf.o $(BENCH_LOADGEN)
 
 bench-mail: $(BENCH_MAIL_DEPS)
-	$(Q)scripts/deps.sh bench
 	$(Q)MXSCREEN=$(BUILD)/mxscreen MXSCREEND=$(BUILD)/mxscreend \
 		XDP_PASS_OBJ=$(BUILD)/tests/xdp_pass.bpf.o LOADGEN=$(BENCH_LOADGEN) \
 		bench/mail.sh $(BENCH_BUILD)
+
+# Every bench installs what it needs first (deps.sh bench: Postfix,
+# nftables, ethtool, gnuplot, perf beside the build and test packages),
+# and finds the tools in sbin even from a shell whose PATH lacks it (su
+# without -: ethtool is /sbin/ethtool, nft /usr/sbin/nft).
+BENCH_TARGETS = bench bench-xdp bench-load bench-dnsbl bench-lists bench-pflog \
+	bench-policy bench-pps bench-mail
+.PHONY: bench-deps
+$(BENCH_TARGETS): | bench-deps
+bench-deps:
+	$(Q)scripts/deps.sh bench
+export PATH := $(PATH):/usr/sbin:/sbin

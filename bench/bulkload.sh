@@ -20,6 +20,8 @@
 # path (EXIT, INT, TERM).  /sys/fs/bpf is mounted if it is not, and left
 # mounted: other users of the machine may have pins there.
 set -eu
+# ethtool, nft and ip live in sbin, which a PATH from su (without -) lacks
+PATH=$PATH:/usr/sbin:/sbin
 
 MXSCREEN=${1:?usage: bulkload.sh MXSCREEN OUTDIR}
 OUTDIR=${2:?usage: bulkload.sh MXSCREEN OUTDIR}
@@ -64,7 +66,7 @@ cleanup() {
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces, BPF)"
 [ -x "$MXSCREEN" ] || die "$MXSCREEN: no such program; run make first"
 for tool in ip nsenter bpftool awk jq; do
-	command -v "$tool" >/dev/null || die "$tool not found; run scripts/deps.sh"
+	command -v "$tool" >/dev/null || die "$tool not found; run scripts/deps.sh bench"
 done
 if [ -e "$PIN" ]; then
 	die "$PIN exists (an earlier run?); remove it with: $MXSCREEN --pin-path $PIN detach --all --purge"

@@ -83,7 +83,7 @@ say() { echo "dnsbl: $*" >&2; }
 
 [ "$(id -u)" = 0 ] || fail "needs root (network namespaces, BPF)"
 for tool in ip nsenter bpftool jq awk rbldnsd; do
-	command -v "$tool" >/dev/null || fail "$tool not found; run scripts/deps.sh"
+	command -v "$tool" >/dev/null || fail "$tool not found; run scripts/deps.sh bench"
 done
 [ -x "$MXSCREEND" ] || fail "$MXSCREEND: no such program; run make first"
 if ! [[ $SECONDS_PER_STEP =~ ^[1-9][0-9]?$ ]] || [ "$SECONDS_PER_STEP" -gt 60 ]; then

@@ -44,6 +44,8 @@
 # socket), the XDP program and the pins go on every exit path (EXIT, INT,
 # TERM).  /sys/fs/bpf is mounted if it is not, and left mounted.
 set -eu
+# ethtool, nft and ip live in sbin, which a PATH from su (without -) lacks
+PATH=$PATH:/usr/sbin:/sbin
 
 OUTDIR=${1:?usage: pps.sh OUTDIR}
 MXSCREEN=$(realpath "${MXSCREEN:?set MXSCREEN to build/mxscreen}")
