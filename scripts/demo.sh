@@ -114,6 +114,9 @@ ban_window = 60s
 ban_time = 10m
 CONF
 sed 's/^/  /' "$E2E_TMP/mxscreen.conf"
+echo "$ mxscreend -n -c mxscreen.conf    # check it first: the effective settings"
+"$MXSCREEND" -n -c "$E2E_TMP/mxscreen.conf" --pin-path "$PIN" | grep -E "^(dnsbl_sites|dnsbl_threshold|dnsbl_min_ttl|ban_)" | sed 's/^/  /'
+echo "  ... ($("$MXSCREEND" -n -c "$E2E_TMP/mxscreen.conf" --pin-path "$PIN" | wc -l) settings, the defaults included)"
 echo "$ mxscreend -f -c mxscreen.conf"
 e2e_start_mxscreend "$E2E_TMP/mxscreen.conf"
 echo "  ... only completed handshakes are looked up, so the first connection gets in:"
