@@ -57,7 +57,7 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 # --- userspace modules -------------------------------------------------------
 # Pure modules (no kernel access): unit tested one by one.
 PURE_MODULES = errbuf addr duration listfile settings json stats log \
-	       dnsbl_sites config config_format inflight state
+	       dnsbl_sites config config_format inflight state boottime
 # Modules of the CLI that touch the kernel or glue things together.
 CLI_MODULES = kmap kmap_dir cli cli_args cli_lists cli_attach cli_info cli_daemon \
 	      metrics

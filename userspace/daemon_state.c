@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "account.h"
+#include "boottime.h"
 #include "config.h"
 #include "daemon_state.h"
 #include "log.h"
@@ -79,8 +80,8 @@ static int save_entry(const struct addr_cidr *cidr, const struct mxs_entry *e,
 	if (e->expires_ns && e->expires_ns <= s->now_ns)
 		return 0; /* expired: the sweep removes it */
 	if (e->expires_ns)
-		r.unix_s = state_unix_from_boot(e->expires_ns, s->now_ns,
-						s->now_unix_ns);
+		r.unix_s =
+		    boottime_to_unix(e->expires_ns, s->now_ns, s->now_unix_ns);
 	err = save_record(s, &r);
 	if (!err)
 		s->entries++;
@@ -95,8 +96,7 @@ static int save_offence(const struct addr_cidr *cidr,
 	    .kind = STATE_OFFENCE,
 	    .cidr = *cidr,
 	    .count = off->count,
-	    .unix_s =
-		state_unix_from_boot(off->last_ns, s->now_ns, s->now_unix_ns),
+	    .unix_s = boottime_to_unix(off->last_ns, s->now_ns, s->now_unix_ns),
 	};
 	int err;
 
@@ -140,7 +140,7 @@ static int save_hold(const char *login, const struct account_state *st,
 	if (!account_held(st, s->now_ns))
 		return 0;
 	r.unix_s =
-	    state_unix_from_boot(st->hold_until_ns, s->now_ns, s->now_unix_ns);
+	    boottime_to_unix(st->hold_until_ns, s->now_ns, s->now_unix_ns);
 	snprintf(r.login, sizeof(r.login), "%s", login);
 	s->holds++;
 	return save_record(s, &r);
@@ -332,10 +332,10 @@ static int restore_entry(struct restore_ctx *c, const struct state_record *r)
 	    .list = r->list,
 	    .e =
 		{
-		    .expires_ns =
-			r->unix_s ? state_boot_from_unix(r->unix_s, c->now_ns,
-							 c->now_unix_ns)
-				  : 0,
+		    .expires_ns = r->unix_s
+				      ? boottime_from_unix(r->unix_s, c->now_ns,
+							   c->now_unix_ns)
+				      : 0,
 		    .classes = r->classes,
 		    .reason = r->reason,
 		},
@@ -359,8 +359,7 @@ static void restore_offence(struct restore_ctx *c, const struct state_record *r)
 	/* an offence from before this boot counts as at the boot: kept up
 	 * to ban_memory after it, a little longer than it would have been */
 	off.count = r->count;
-	off.last_ns =
-	    state_boot_from_unix(r->unix_s, c->now_ns, c->now_unix_ns);
+	off.last_ns = boottime_from_unix(r->unix_s, c->now_ns, c->now_unix_ns);
 	err = kmap_offence_put(c->km, &r->cidr, &off);
 	if (err)
 		restore_failed(c, err);
@@ -378,7 +377,7 @@ static void restore_hold(struct restore_ctx *c, const struct state_record *r)
 		c->expired++;
 		return;
 	}
-	until = state_boot_from_unix(r->unix_s, c->now_ns, c->now_unix_ns);
+	until = boottime_from_unix(r->unix_s, c->now_ns, c->now_unix_ns);
 	err = kmap_account_get(c->km, r->login, &st);
 	if (err == -ENOENT)
 		memset(&st, 0, sizeof(st));

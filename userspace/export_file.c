@@ -4,7 +4,7 @@
  * and writing the fleet export file (see export_file.h; the text is
  * export.c's).
  *
- * Expiry times go through the wall clock (state.h's conversion), since
+ * Expiry times go through the wall clock (boottime.h), since
  * the file is read on other hosts, whose CLOCK_BOOTTIME means nothing
  * here.
  */
@@ -18,10 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "boottime.h"
 #include "config.h"
 #include "errbuf.h"
 #include "export_file.h"
-#include "state.h"
 #include "vec.h"
 
 #define NS_PER_S 1000000000ull
@@ -55,9 +55,9 @@ static int collect_entry(const struct addr_cidr *cidr,
 		.reason = e->reason,
 		.classes = (uint8_t)(e->classes & MXS_CLASSES_ALL),
 		.expires_unix = e->expires_ns
-					? state_unix_from_boot(e->expires_ns,
-							       c->now_ns,
-							       c->now_unix_ns)
+					? boottime_to_unix(e->expires_ns,
+							   c->now_ns,
+							   c->now_unix_ns)
 					: 0,
 	};
 	return 0;

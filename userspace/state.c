@@ -14,11 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "duration.h"
 #include "errbuf.h"
 #include "settings.h"
 
-#define NS_PER_S 1000000000ull
 #define QUOTE_MAX 40
 /* An entry line has 5 fields, an offence line 4; one more is caught. */
 #define MAX_FIELDS 6
@@ -493,34 +491,4 @@ out:
 	if (report)
 		*report = rep;
 	return rc;
-}
-
-uint64_t state_unix_from_boot(uint64_t t_ns, uint64_t now_ns,
-			      uint64_t now_unix_ns)
-{
-	uint64_t wall;
-
-	if (t_ns >= now_ns) {
-		wall = now_unix_ns + (t_ns - now_ns);
-	} else {
-		if (now_ns - t_ns >= now_unix_ns)
-			return 1;
-		wall = now_unix_ns - (now_ns - t_ns);
-	}
-	wall = (wall + NS_PER_S / 2) / NS_PER_S;
-	return wall ? wall : 1;
-}
-
-uint64_t state_boot_from_unix(uint64_t t_unix, uint64_t now_ns,
-			      uint64_t now_unix_ns)
-{
-	uint64_t now_s = now_unix_ns / NS_PER_S, d;
-
-	/* far ahead: clamped before the ns arithmetic can overflow */
-	if (t_unix > now_s && t_unix - now_s > DURATION_MAX_SECONDS)
-		return now_ns + DURATION_MAX_SECONDS * NS_PER_S;
-	if (t_unix * NS_PER_S >= now_unix_ns)
-		return now_ns + (t_unix * NS_PER_S - now_unix_ns);
-	d = now_unix_ns - t_unix * NS_PER_S;
-	return d < now_ns ? now_ns - d : 1; /* before this boot: at it */
 }

@@ -27,7 +27,7 @@
  * belong to whoever reads them.  Fields are
  * separated by blanks.  Kernel
  * maps keep CLOCK_BOOTTIME, which restarts at every boot, so the file
- * holds wall-clock times and the conversions below map between the two.
+ * holds wall-clock times and boottime.h's conversions map between the two.
  *
  * Contract: the parsers are strict (every field bounded, no trailing
  * text) and never print; they fill an error buffer and the reader passes
@@ -105,21 +105,5 @@ struct state_report {
 };
 int state_read(FILE *in, state_record_fn on_record, state_bad_fn on_bad,
 	       void *ctx, struct state_report *report);
-
-/*
- * Clock conversions.  now_ns is CLOCK_BOOTTIME and now_unix_ns the wall
- * clock (CLOCK_REALTIME), both in ns and read at (nearly) the same moment;
- * the ns keep a restored entry within a fraction of a second of its old
- * expiry.  state_unix_from_boot: a boot-time instant (past or future) in
- * unix seconds, rounded to the nearest, at least 1.
- * state_boot_from_unix: the reverse; an instant before this boot is
- * clamped to 1 (the earliest boot time) and one more than
- * DURATION_MAX_SECONDS ahead to that, so nothing overflows.  Neither
- * gives 0: the caller handles "never" itself.
- */
-uint64_t state_unix_from_boot(uint64_t t_ns, uint64_t now_ns,
-			      uint64_t now_unix_ns);
-uint64_t state_boot_from_unix(uint64_t t_unix, uint64_t now_ns,
-			      uint64_t now_unix_ns);
 
 #endif /* MXS_STATE_H */

@@ -33,7 +33,8 @@ FUZZ_MODS_addr = $(call fuzz_mods,addr)
 FUZZ_MODS_duration = $(call fuzz_mods,duration)
 FUZZ_MODS_settings = $(call fuzz_mods,settings)
 FUZZ_MODS_dnsbl_sites = $(call fuzz_mods,dnsbl_sites)
-FUZZ_MODS_state = $(call fuzz_mods,state)
+# and the clock conversions the state file's times go through
+FUZZ_MODS_state = $(call fuzz_mods,state) boottime
 FUZZ_MODS_listfile = $(call fuzz_mods,listfile)
 FUZZ_MODS_config = $(call fuzz_mods,config)
 FUZZ_MODS_cli_args = $(call fuzz_mods,cli_args)

@@ -2,7 +2,8 @@
 /*
  * fuzz_state.c - mxscreend's state file reader: the input as a whole file
  * through state_read(), every line of it through state_parse_line(), and
- * the clock conversions on numbers from the input.
+ * the clock conversions the file's times go through (boottime.h) on
+ * numbers from the input.
  *
  * Invariants:
  *  - state_read() returns 0, -EPROTO (another version) or a callback's
@@ -20,7 +21,7 @@
  *  - state_parse_line() returns 1, 0 or -EINVAL, with a message for
  *    -EINVAL;
  *  - a callback's non-zero return stops the read and is returned;
- *  - state_boot_from_unix() and state_unix_from_boot(), with now_ns from 1
+ *  - boottime_from_unix() and boottime_to_unix(), with now_ns from 1
  *    (a boot clock is never 0) to 2^62 and now_unix_ns below 2^63, never give 0, never overflow (the
  *    results match 128-bit arithmetic unless clamped), and a boot-time
  *    instant within DURATION_MAX_SECONDS of now survives the trip through
@@ -28,6 +29,7 @@
  */
 #include <errno.h>
 
+#include "../../userspace/boottime.h"
 #include "../../userspace/duration.h"
 #include "../../userspace/state.h"
 #include "fuzz.h"
@@ -171,7 +173,7 @@ static void check_clocks(const uint8_t *data, size_t size)
 	now_unix_ns = v[1] >> 1;
 	t_unix = v[2] % (STATE_UNIX_MAX + 1);
 
-	r = state_boot_from_unix(t_unix, now_ns, now_unix_ns);
+	r = boottime_from_unix(t_unix, now_ns, now_unix_ns);
 	cap = now_ns + DURATION_MAX_SECONDS * NS_PER_S;
 	FUZZ_CHECK(r >= 1 && r <= cap,
 		   "boot_from_unix(%llu, %llu, %llu) = %llu",
@@ -191,7 +193,7 @@ static void check_clocks(const uint8_t *data, size_t size)
 	t_ns = now_ns + t_ns < DURATION_MAX_SECONDS * NS_PER_S
 		       ? 0
 		       : now_ns + t_ns - DURATION_MAX_SECONDS * NS_PER_S;
-	u = state_unix_from_boot(t_ns, now_ns, now_unix_ns);
+	u = boottime_to_unix(t_ns, now_ns, now_unix_ns);
 	FUZZ_CHECK(u >= 1, "unix_from_boot: 0");
 	want = ((__int128)now_unix_ns + t_ns - now_ns + NS_PER_S / 2) /
 	       NS_PER_S;
@@ -204,7 +206,7 @@ static void check_clocks(const uint8_t *data, size_t size)
 	if ((__int128)now_unix_ns + t_ns - now_ns > (__int128)NS_PER_S) {
 		__int128 d;
 
-		r = state_boot_from_unix(u, now_ns, now_unix_ns);
+		r = boottime_from_unix(u, now_ns, now_unix_ns);
 		d = (__int128)r - t_ns;
 		FUZZ_CHECK(d >= -(__int128)NS_PER_S / 2 &&
 				   d <= (__int128)NS_PER_S / 2,

@@ -2,7 +2,7 @@
 /*
  * test_state.c - unit tests of state.c: every kind of line, good and bad,
  * read back the way it was written; whole files from memory (header,
- * versions, truncated last line, NUL bytes); the clock conversions.
+ * versions, truncated last line, NUL bytes).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -15,11 +15,8 @@
 
 #include <cmocka.h>
 
-#include "../../userspace/duration.h"
 #include "../../userspace/state.h"
 #include "check.h"
-
-#define NS 1000000000ull
 
 /* A good line parses and formats back to want (NULL: to itself). */
 static void test_parse_good(void **unused)
@@ -300,46 +297,6 @@ static void test_read(void **unused)
 	CHECK_DONE();
 }
 
-static void test_clocks(void **unused)
-{
-	/* t is ns (boot) for to_unix, seconds (unix) for to_boot; the
-	 * wall clock is in ns: 1000 s and a bit. */
-	static const struct {
-		const char *name;
-		uint64_t t, now_ns, now_unix_ns, want;
-	} to_unix[] = {
-		{ "future", 100 * NS, 40 * NS, 1000 * NS, 1060 },
-		{ "now", 40 * NS, 40 * NS, 1000 * NS, 1000 },
-		{ "rounds up", 41 * NS + NS / 2, 40 * NS, 1000 * NS, 1002 },
-		{ "rounds down", 41 * NS + NS / 2 - 1, 40 * NS, 1000 * NS, 1001 },
-		{ "wall ns count", 41 * NS, 40 * NS, 1000 * NS + NS / 2, 1002 },
-		{ "past", 10 * NS, 40 * NS, 1000 * NS, 970 },
-		{ "before 1970", 10 * NS, 4000 * NS, 1000 * NS, 1 },
-	}, to_boot[] = {
-		{ "future", 1060, 40 * NS, 1000 * NS, 100 * NS },
-		{ "future, wall ns", 1060, 40 * NS, 1000 * NS + NS / 4,
-		  100 * NS - NS / 4 },
-		{ "now", 1000, 40 * NS, 1000 * NS, 40 * NS },
-		{ "past", 970, 40 * NS, 1000 * NS, 10 * NS },
-		{ "before boot", 900, 40 * NS, 1000 * NS, 1 },
-		{ "at boot", 960, 40 * NS, 1000 * NS, 1 },
-		{ "far future", STATE_UNIX_MAX, 40 * NS, 1000 * NS,
-		  40 * NS + DURATION_MAX_SECONDS * NS },
-	};
-
-	for (size_t i = 0; i < ARRAY_LEN(to_unix); i++)
-		CHECK_UINT(to_unix[i].name, "unix",
-			   state_unix_from_boot(to_unix[i].t, to_unix[i].now_ns,
-						to_unix[i].now_unix_ns),
-			   to_unix[i].want);
-	for (size_t i = 0; i < ARRAY_LEN(to_boot); i++)
-		CHECK_UINT(to_boot[i].name, "boot",
-			   state_boot_from_unix(to_boot[i].t, to_boot[i].now_ns,
-						to_boot[i].now_unix_ns),
-			   to_boot[i].want);
-	CHECK_DONE();
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,7 +306,6 @@ int main(void)
 		cmocka_unit_test(test_parse_long),
 		cmocka_unit_test(test_format_bad),
 		cmocka_unit_test(test_read),
-		cmocka_unit_test(test_clocks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
