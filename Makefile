@@ -89,10 +89,10 @@ MXSCREEND_MODULES += listsync
 PURE_MODULES += export
 CLI_MODULES += export_file cli_export
 MXSCREEND_MODULES += export_file daemon_export
-# Postfix's own verdicts (daemon_postfix.h): the line parser and the
-# window counts are pure; the reader follows files and the journal
-# (libsystemd's sd-journal); bans share daemon_ban.c with rate bans.
-PURE_MODULES += pflog_parse pfscore
+# Postfix's own verdicts (daemon_postfix.h): the events' names, the line
+# parser and the window counts are pure; the reader follows files and the
+# journal (libsystemd's sd-journal); bans share daemon_ban.c with rate bans.
+PURE_MODULES += pflog_event pflog_parse pfscore
 CLI_MODULES += kmap_pfscore
 MXSCREEND_MODULES += kmap_pfscore pflog_file pflog_journal pflog daemon_ban \
 		     daemon_postfix
@@ -161,9 +161,9 @@ UNIT_DEPS_addr = errbuf
 UNIT_DEPS_duration = errbuf
 UNIT_DEPS_settings = duration errbuf
 UNIT_DEPS_dnsbl_sites = errbuf
-UNIT_DEPS_config = dnsbl_sites duration settings addr errbuf pflog_parse
+UNIT_DEPS_config = dnsbl_sites duration settings addr errbuf pflog_event
 UNIT_DEPS_config_format = $(UNIT_DEPS_config) config listfile
-UNIT_DEPS_pflog_parse = addr errbuf
+UNIT_DEPS_pflog_parse = pflog_event addr errbuf
 UNIT_DEPS_listfile = addr errbuf
 UNIT_DEPS_stats = json
 UNIT_DEPS_cli_args = addr duration settings errbuf export
@@ -293,7 +293,7 @@ test-bpf: $(BPF_TESTS)
 # The journal reader against a real systemd-journald, started by the test
 # in a private mount namespace.
 JOURNAL_READER = $(BUILD)/tests/journal/journal_reader
-JOURNAL_READER_OBJS = $(call obj,pflog_journal pflog_parse addr errbuf)
+JOURNAL_READER_OBJS = $(call obj,pflog_journal pflog_parse pflog_event addr errbuf)
 $(JOURNAL_READER): tests/journal/journal_reader.c $(JOURNAL_READER_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)

@@ -19,7 +19,7 @@
 #include "json.h"
 #include "listfile.h"
 #include "log.h"
-#include "pflog_parse.h"
+#include "pflog_event.h"
 #include "pfscore.h"
 #include "settings.h"
 #include "sockclose.h"

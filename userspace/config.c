@@ -29,7 +29,7 @@
 #include "duration.h"
 #include "errbuf.h"
 #include "export.h"
-#include "pflog_parse.h"
+#include "pflog_event.h"
 #include "settings.h"
 
 #include <errno.h>

@@ -106,7 +106,7 @@ struct config_listen {
 #define CONFIG_IFNAME_LEN 16
 #define CONFIG_MAX_POSTFIX_LOGS 8
 #define CONFIG_MAX_SERVICES 8
-/* postfix_events: one weight per enum pflog_event (pflog_parse.h) */
+/* postfix_events: one weight per enum pflog_event (pflog_event.h) */
 #define CONFIG_PF_EVENTS 12
 #define CONFIG_DEFAULT_POSTFIX_DIR "/usr/lib/postfix/sbin"
 

@@ -6,7 +6,7 @@
  * One formatter per kind of the settings table (config_settings.h), each
  * the inverse of config.c's parser for that kind, built on the formatters
  * of the modules that parse the values: duration, settings, addr,
- * listfile, pflog_parse, config's own for policy_listen and dns_servers.
+ * listfile, pflog_event, config's own for policy_listen and dns_servers.
  * A value is written item by item straight to the stream, so that long
  * lists (256 networks) need no buffer and nothing is ever cut.
  */
@@ -24,7 +24,7 @@
 #include "dnsbl_sites.h"
 #include "duration.h"
 #include "listfile.h"
-#include "pflog_parse.h"
+#include "pflog_event.h"
 #include "settings.h"
 
 /* One "name = value" line: items after " = ", separated by ", ". */

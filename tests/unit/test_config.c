@@ -24,7 +24,7 @@
 #include <cmocka.h>
 
 #include "../../userspace/config.h"
-#include "../../userspace/pflog_parse.h"
+#include "../../userspace/pflog_event.h"
 #include "../../userspace/settings.h"
 #include "check.h"
 

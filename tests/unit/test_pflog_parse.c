@@ -414,22 +414,6 @@ static void test_messages(void **state)
 	CHECK_DONE();
 }
 
-static void test_names(void **state)
-{
-	(void)state;
-	assert_null(pflog_event_name(PFLOG_NONE));
-	assert_null(pflog_event_name(PFLOG_NR_EVENTS));
-	for (int e = PFLOG_NONE + 1; e < PFLOG_NR_EVENTS; e++) {
-		const char *n = pflog_event_name((enum pflog_event)e);
-
-		assert_non_null(n);
-		assert_int_equal(pflog_event_by_name(n, strlen(n)), e);
-	}
-	assert_int_equal(pflog_event_by_name("pregreet*5", 8), PFLOG_PREGREET);
-	assert_int_equal(pflog_event_by_name("pregree", 7), PFLOG_NONE);
-	assert_int_equal(pflog_event_by_name("", 0), PFLOG_NONE);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -438,7 +422,6 @@ int main(void)
 		cmocka_unit_test(test_long_lines),
 		cmocka_unit_test(test_junk),
 		cmocka_unit_test(test_messages),
-		cmocka_unit_test(test_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
