@@ -78,7 +78,7 @@ CLI_OBJS = $(call obj,$(PURE_MODULES) $(CLI_MODULES)) \
 
 # mxscreend: the DNSBL daemon.  c-ares does its DNS.
 MXSCREEND_MODULES = kmap kmap_dir handshake dnsbl daemon daemon_state mxscreend \
-		    metrics daemon_iface
+		    metrics metrics_file daemon_iface
 MXSCREEND_OBJS = $(call obj,$(PURE_MODULES) $(MXSCREEND_MODULES)) \
 		 $(BUILD)/obj/loader/loader.o
 CARES_LIBS = $(shell $(PKG_CONFIG) --libs libcares 2>/dev/null)
@@ -169,8 +169,10 @@ UNIT_DEPS_stats = json
 UNIT_DEPS_cli_args = addr duration settings errbuf export
 UNIT_DEPS_state = addr settings duration errbuf
 UNIT_DEPS_export = addr settings duration errbuf
-# metrics: the kmap calls and log_msg are stubbed by the test
+# metrics: the kmap calls are stubbed by the test
 UNIT_DEPS_metrics = stats json settings duration errbuf addr
+# metrics_file: metrics_write and log_msg are stubbed by the test
+UNIT_DEPS_metrics_file =
 # dnsbl: the test calls its pure reply parser only; the engine links along
 UNIT_DEPS_dnsbl = $(sort config inflight log $(UNIT_DEPS_config))
 UNIT_LIBS_dnsbl = $(CARES_LIBS)

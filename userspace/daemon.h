@@ -22,7 +22,7 @@
 #include "policy_server.h"
 #include "dnsbl.h"
 #include "kmap.h"
-#include "metrics.h"
+#include "metrics_file.h"
 #include "pflog.h"
 
 struct listsync;

@@ -12,8 +12,8 @@
  * zone and site (a zone's index in dnsbl_sites), never an address: the
  * number of series is fixed by the configuration, not by the traffic.
  * Every metric family is one block (# HELP, # TYPE, its samples), as the
- * text format requires.  Reading functions return 0 or a negative errno
- * and log nothing; metrics_file_write() logs (see there).
+ * text format requires.  Functions return 0 or a negative errno and log
+ * nothing; the daemon's file is metrics_file.h's.
  */
 #ifndef MXS_METRICS_H
 #define MXS_METRICS_H
@@ -22,7 +22,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "config.h"
 #include "kmap.h"
 
 /* A block entry applies to mx, submission or both ("all"): index
@@ -66,24 +65,5 @@ void metrics_print(FILE *out, const struct metrics_sample *s);
 /* metrics_collect() then metrics_print(); nothing is printed when the
  * maps cannot be read. */
 int metrics_write(struct kmap *km, FILE *out);
-
-/* What metrics_file_write() remembers between calls, so that a failure
- * is logged once and not at every interval. */
-struct metrics_file {
-	int last_err;        /* 0, or the -errno last logged */
-	char last_path[CONFIG_PATH_LEN]; /* the file it was for */
-};
-
-/*
- * Replace path with the current exposition, atomically: a temporary file
- * beside it (path.XXXXXX, which a node-exporter textfile collector
- * ignores, since it reads *.prom), mode 0644, fflush and fsync, rename
- * over path.  A reader sees the old file or the new one, never a part.
- * A failure is logged as a warning with what to do, once per distinct
- * error and path; the first success after a failure is logged too.
- * Returns 0 or -errno.
- */
-int metrics_file_write(struct metrics_file *mf, struct kmap *km,
-		       const char *path);
 
 #endif /* MXS_METRICS_H */

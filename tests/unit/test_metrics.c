@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * test_metrics.c - unit tests of metrics.c without a kernel: the kmap
- * calls it makes and log_msg() are stubbed here over a small fake set of
- * maps.  Checks the daemon-up rule, how live entries are counted (expired,
- * allow, class masks, families), that a read error prints nothing, the
- * shape of the exposition (one HELP/TYPE block per family, counters end
- * in _total, no per-address label), and the file: replaced whole, mode
- * 0644, no temporary left, a failure logged once per distinct error.
+ * calls it makes are stubbed here over a small fake set of maps.  Checks
+ * the daemon-up rule, how live entries are counted (expired, allow, class
+ * masks, families), that a read error prints nothing, and the shape of
+ * the exposition (one HELP/TYPE block per family, counters end in _total,
+ * no per-address label).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -16,13 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
-#include "../../userspace/log.h"
 #include "../../userspace/metrics.h"
 #include "check.h"
 
@@ -44,22 +39,6 @@ static struct {
 	uint64_t packets;
 	int walk_err; /* returned by kmap_entries_walk */
 } fake;
-
-static char logged[4096];
-static int nr_logged;
-
-void log_msg(enum log_level level, const char *fmt, ...)
-{
-	size_t used = strlen(logged);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(logged + used, sizeof(logged) - used, fmt, ap);
-	va_end(ap);
-	used = strlen(logged);
-	snprintf(logged + used, sizeof(logged) - used, "\n");
-	nr_logged++;
-}
 
 uint64_t kmap_now_ns(void)
 {
@@ -121,8 +100,6 @@ static void fake_reset(void)
 {
 	memset(&fake, 0, sizeof(fake));
 	fake.now = 1000 * NS;
-	logged[0] = '\0';
-	nr_logged = 0;
 }
 
 static void fake_add(int list, uint8_t family, uint64_t expires_ns,
@@ -335,74 +312,6 @@ static void test_print(void **state)
 	CHECK_DONE();
 }
 
-static void test_file(void **state)
-{
-	char dir[] = "/tmp/test_metrics.XXXXXX", path[64], bad[96];
-	struct metrics_file mf = { 0 };
-	struct stat st;
-	char *want, *got;
-	size_t len = 0;
-	FILE *f;
-	DIR *d;
-	struct dirent *de;
-	int files = 0;
-
-	fake_reset();
-	fake.packets = 11;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/mxscreen.prom", dir);
-	umask(077); /* the file is 0644 all the same */
-	CHECK_INT("write", "rc", metrics_file_write(&mf, NULL, path), 0);
-	CHECK_INT("write", "lines logged", nr_logged, 0);
-	assert_int_equal(stat(path, &st), 0);
-	CHECK_UINT("write", "mode", st.st_mode & 07777, 0644);
-	want = exposition();
-	f = fopen(path, "r");
-	assert_non_null(f);
-	got = calloc(1, strlen(want) + 2);
-	assert_non_null(got);
-	len = fread(got, 1, strlen(want) + 1, f);
-	fclose(f);
-	CHECK_UINT("write", "bytes", len, strlen(want));
-	CHECK_STR("write", "content", got, want);
-	/* written again over the old one; no temporary file stays */
-	fake.packets = 12;
-	CHECK_INT("rewrite", "rc", metrics_file_write(&mf, NULL, path), 0);
-	d = opendir(dir);
-	assert_non_null(d);
-	while ((de = readdir(d)))
-		files += de->d_name[0] != '.';
-	closedir(d);
-	CHECK_INT("rewrite", "files in the directory", files, 1);
-
-	/* a missing directory: logged once, with what to do, however often
-	 * it fails; then a new error is logged again, and a success */
-	snprintf(bad, sizeof(bad), "%s/missing/mxscreen.prom", dir);
-	for (int i = 0; i < 3; i++)
-		CHECK_INT("missing dir", "rc",
-			  metrics_file_write(&mf, NULL, bad), -ENOENT);
-	CHECK_INT("missing dir", "lines logged", nr_logged, 1);
-	CHECK_CONTAINS("missing dir", "message", logged,
-		       "cannot write the Prometheus file");
-	CHECK_CONTAINS("missing dir", "message", logged, "create the directory");
-	fake.walk_err = -EPERM;
-	CHECK_INT("maps unreadable", "rc", metrics_file_write(&mf, NULL, path),
-		  -EPERM);
-	CHECK_INT("maps unreadable", "lines logged", nr_logged, 2);
-	CHECK_CONTAINS("maps unreadable", "message", logged,
-		       "cannot read the maps");
-	fake.walk_err = 0;
-	CHECK_INT("recovered", "rc", metrics_file_write(&mf, NULL, path), 0);
-	CHECK_INT("recovered", "lines logged", nr_logged, 3);
-	CHECK_CONTAINS("recovered", "message", logged, "again");
-
-	unlink(path);
-	rmdir(dir);
-	free(want);
-	free(got);
-	CHECK_DONE();
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -410,7 +319,6 @@ int main(void)
 		cmocka_unit_test(test_collect_live),
 		cmocka_unit_test(test_collect_error),
 		cmocka_unit_test(test_print),
-		cmocka_unit_test(test_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
