@@ -21,6 +21,8 @@
 
 _Static_assert(CONFIG_NAME_LEN <= EXPORT_NAME_LEN,
 	       "every export_name fits in the export's name");
+_Static_assert(CONFIG_PATH_LEN <= EXPORT_PATH_LEN,
+	       "every export_file fits in export_save()'s buffers");
 
 void daemon_export_init(struct daemon_export *x)
 {

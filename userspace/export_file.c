@@ -19,7 +19,6 @@
 #include <unistd.h>
 
 #include "boottime.h"
-#include "config.h"
 #include "errbuf.h"
 #include "export_file.h"
 #include "vec.h"
@@ -100,7 +99,7 @@ void export_host_name(char *buf, size_t len)
 int export_save(const char *path, const struct export_info *info,
 		const struct export_set *set, char *err, size_t errlen)
 {
-	char tmp[CONFIG_PATH_LEN + 16], copy[CONFIG_PATH_LEN + 16];
+	char tmp[EXPORT_PATH_LEN + 16], copy[EXPORT_PATH_LEN + 16];
 	const char *dir;
 	FILE *f = NULL;
 	int fd, dfd, rc;

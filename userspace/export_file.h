@@ -33,6 +33,12 @@ void export_set_free(struct export_set *set);
  * (export_name_sanitize()).  buf holds EXPORT_NAME_LEN. */
 void export_host_name(char *buf, size_t len);
 
+/* The paths export_save() is sized for, NUL included: the daemon's
+ * export_file is at most this long (daemon_export.c checks); a longer
+ * one, from mxscreen export --output, fails with -ENAMETOOLONG once it
+ * and the temporary file's suffix no longer fit. */
+#define EXPORT_PATH_LEN 256
+
 /* Write the file atomically and readable by all (rbldnsd runs as its own
  * user, and the data is published in DNS anyway): a temporary file in
  * path's directory, fsync, rename over path, fsync the directory.
