@@ -40,8 +40,9 @@ BPF_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 WARNINGS = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS ?= -O2 -g
+# -Iuserspace: a header of another userspace folder is "lib/kmap.h".
 CFLAGS += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -DMXSCREEN_VERSION='"$(VERSION)"' \
-	  -I$(BUILD)/bpf \
+	  -I$(BUILD)/bpf -Iuserspace \
 	  $(shell $(PKG_CONFIG) --cflags libxdp libbpf 2>/dev/null)
 # EXTRA_CFLAGS: added to every compile and link (make test-asan uses it;
 # CFLAGS on the command line would replace the flags above).
@@ -55,12 +56,16 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -fno-omit-frame-pointer
 
 # --- userspace modules -------------------------------------------------------
-# Pure modules (no kernel access): unit tested one by one.
-PURE_MODULES = errbuf addr duration listfile settings json stats log \
-	       dnsbl_sites config config_format inflight state boottime
-# Modules of the CLI that touch the kernel or glue things together.
-CLI_MODULES = kmap kmap_dir cli cli_args cli_lists cli_attach cli_info cli_daemon \
-	      metrics
+# A module NAME is userspace/FOLDER/NAME.c (README, "Layout"): lib/ holds
+# what both programs link, mxscreen/ the CLI's own modules, mxscreend/ the
+# daemon's own.  Each program links lib/ and its folder, nothing else.
+USERSPACE_DIRS = lib mxscreen mxscreend
+# Both programs: parsing and printing (pure, unit tested one by one), the
+# maps (kmap), the Prometheus exposition.
+LIB_MODULES = errbuf addr duration listfile settings json stats log boottime \
+	      kmap kmap_dir metrics
+# The CLI's own.
+CLI_MODULES = cli cli_args cli_lists cli_attach cli_info cli_daemon
 
 BPF_OBJ = $(BUILD)/bpf/mxscreen.bpf.o
 BPF_SKEL = $(BUILD)/bpf/mxscreen.skel.h
@@ -70,41 +75,48 @@ CLOSE_OBJ = $(BUILD)/bpf/sockclose.bpf.o
 CLOSE_SKEL = $(BUILD)/bpf/sockclose.skel.h
 BPF_HDRS = $(wildcard bpf/*.h)
 
-obj = $(patsubst %,$(BUILD)/obj/userspace/%.o,$(1))
-san_obj = $(patsubst %,$(BUILD)/san/userspace/%.o,$(1))
+# The source of each module named in $(1), in whichever folder it is.
+mod_src = $(foreach m,$(1),\
+	$(or $(wildcard $(USERSPACE_DIRS:%=userspace/%/$(m).c)),\
+	     $(error no module $(m) in userspace/{$(USERSPACE_DIRS)})))
+# Their objects: build/obj/userspace/FOLDER/NAME.o.
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(call mod_src,$(1)))
+san_obj = $(patsubst %.c,$(BUILD)/san/%.o,$(call mod_src,$(1)))
 
-CLI_OBJS = $(call obj,$(PURE_MODULES) $(CLI_MODULES)) \
+CLI_OBJS = $(call obj,$(LIB_MODULES) $(CLI_MODULES)) \
 	   $(BUILD)/obj/loader/loader.o
 
-# mxscreend: the DNSBL daemon.  c-ares does its DNS.
-MXSCREEND_MODULES = kmap kmap_dir handshake dnsbl daemon daemon_state mxscreend \
-		    metrics metrics_file daemon_iface
-MXSCREEND_OBJS = $(call obj,$(PURE_MODULES) $(MXSCREEND_MODULES)) \
+# mxscreend: the DNSBL daemon.  c-ares does its DNS.  Its configuration
+# (config_format: the effective settings of mxscreend -n), the DNSBL
+# engine and its zones, the state file.
+MXSCREEND_MODULES = config config_format dnsbl_sites inflight state handshake \
+		    dnsbl daemon daemon_state mxscreend metrics_file \
+		    daemon_iface
+MXSCREEND_OBJS = $(call obj,$(LIB_MODULES) $(MXSCREEND_MODULES)) \
 		 $(BUILD)/obj/loader/loader.o
 CARES_LIBS = $(shell $(PKG_CONFIG) --libs libcares 2>/dev/null)
 # Its static lists: mynetworks, allowlist_files, blocklist_files.
 MXSCREEND_MODULES += listsync
 # The fleet export (docs/fleet.md): export.c writes the text and is pure,
 # export_file.c walks the maps and writes the file.
-PURE_MODULES += export
-CLI_MODULES += export_file cli_export
-MXSCREEND_MODULES += export_file daemon_export
+LIB_MODULES += export export_file
+CLI_MODULES += cli_export
+MXSCREEND_MODULES += daemon_export
 # Postfix's own verdicts (daemon_postfix.h): the events' names, the line
 # parser and the window counts are pure; the reader follows files and the
 # journal (libsystemd's sd-journal); bans share daemon_ban.c with rate bans.
-PURE_MODULES += pflog_event pflog_parse pfscore
-CLI_MODULES += kmap_pfscore
-MXSCREEND_MODULES += kmap_pfscore pflog_file pflog_journal pflog daemon_ban \
+LIB_MODULES += pflog_event pfscore kmap_pfscore
+MXSCREEND_MODULES += pflog_parse pflog_file pflog_journal pflog daemon_ban \
 		     daemon_postfix
 # Ending banned sources' connections (sockclose.h): the BPF iterator or
 # sock_diag, for the CLI's block and the daemon's bans.
-CLI_MODULES += sockclose sockdiag
-MXSCREEND_MODULES += sockclose sockdiag daemon_close
+LIB_MODULES += sockclose sockdiag
+MXSCREEND_MODULES += daemon_close
 # The policy service (daemon_policy.h): the protocol and the per-login
 # windows are pure; the server owns the sockets; accounts live in a map.
-PURE_MODULES += policy_proto account
-CLI_MODULES += kmap_account cli_account
-MXSCREEND_MODULES += kmap_account policy_server daemon_policy
+LIB_MODULES += account kmap_account
+CLI_MODULES += cli_account
+MXSCREEND_MODULES += policy_proto policy_server daemon_policy
 SYSTEMD_LIBS = $(shell $(PKG_CONFIG) --libs libsystemd 2>/dev/null)
 
 .PHONY: all clean test test-unit test-bpf test-journal test-man test-install test-e2e \
@@ -135,12 +147,14 @@ $(CLOSE_SKEL): $(CLOSE_OBJ)
 	$(Q)$(BPFTOOL) gen skeleton $< name sockclose_bpf > $@
 
 # --- userspace ---------------------------------------------------------------
-$(BUILD)/obj/%.o: %.c $(BPF_SKEL) $(CLOSE_SKEL) $(wildcard userspace/*.h loader/*.h) $(BPF_HDRS)
+USERSPACE_HDRS = $(wildcard $(USERSPACE_DIRS:%=userspace/%/*.h) loader/*.h)
+
+$(BUILD)/obj/%.o: %.c $(BPF_SKEL) $(CLOSE_SKEL) $(USERSPACE_HDRS) $(BPF_HDRS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/san/%.o: %.c $(BPF_SKEL) $(CLOSE_SKEL) $(wildcard userspace/*.h loader/*.h) $(BPF_HDRS)
+$(BUILD)/san/%.o: %.c $(BPF_SKEL) $(CLOSE_SKEL) $(USERSPACE_HDRS) $(BPF_HDRS)
 	$(call msg,CC-SAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -c $< -o $@
@@ -178,25 +192,24 @@ UNIT_DEPS_dnsbl = $(sort config inflight log $(UNIT_DEPS_config))
 UNIT_LIBS_dnsbl = $(CARES_LIBS)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
-$(BUILD)/tests/unit/test_%: tests/unit/test_%.c tests/unit/check.h \
-		$(BUILD)/obj/userspace/%.o
+$(BUILD)/tests/unit/test_%: tests/unit/test_%.c tests/unit/check.h
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(call obj,$* $(UNIT_DEPS_$*)) $(CMOCKA_LIBS) \
 		$(UNIT_LIBS_$*)
 
-$(BUILD)/tests/unit-san/test_%: tests/unit/test_%.c tests/unit/check.h \
-		$(BUILD)/san/userspace/%.o
+$(BUILD)/tests/unit-san/test_%: tests/unit/test_%.c tests/unit/check.h
 	$(call msg,LINK-SAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $< \
 		$(call san_obj,$* $(UNIT_DEPS_$*)) $(CMOCKA_LIBS) $(UNIT_LIBS_$*)
 
-# The modules a test needs are prerequisites too.  Explicit rules: a
-# pattern rule without a recipe would add no prerequisites.
+# The module under test and the modules it needs are prerequisites too,
+# from whichever folder they are in.  Explicit rules: a pattern rule
+# without a recipe would add no prerequisites.
 $(foreach t,$(UNIT_TESTS),\
-	$(eval $(BUILD)/tests/unit/test_$(t): $(call obj,$(UNIT_DEPS_$(t))))\
-	$(eval $(BUILD)/tests/unit-san/test_$(t): $(call san_obj,$(UNIT_DEPS_$(t)))))
+	$(eval $(BUILD)/tests/unit/test_$(t): $(call obj,$(t) $(UNIT_DEPS_$(t))))\
+	$(eval $(BUILD)/tests/unit-san/test_$(t): $(call san_obj,$(t) $(UNIT_DEPS_$(t)))))
 
 UNIT_BINS = $(patsubst %,$(BUILD)/tests/unit/test_%,$(UNIT_TESTS))
 UNIT_SAN_BINS = $(patsubst %,$(BUILD)/tests/unit-san/test_%,$(UNIT_TESTS))

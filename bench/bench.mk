@@ -52,8 +52,7 @@ $(BENCH_TRIVIAL_SKEL): $(BUILD)/tests/xdp_pass.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name bench_trivial_bpf > $@
 
 $(BENCH_XDP): $(BENCH_XDP_SRCS) tests/bpf/packets.h $(BENCH_XDP_OBJS) \
-		$(BPF_SKEL) $(BENCH_TRIVIAL_SKEL) $(BPF_HDRS) \
-		$(wildcard userspace/*.h)
+		$(BPF_SKEL) $(BENCH_TRIVIAL_SKEL) $(BPF_HDRS) $(USERSPACE_HDRS)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -I$(BENCH_BUILD) -Itests/bpf -o $@ \

@@ -86,9 +86,9 @@
 #include <bpf/libbpf.h>
 
 #include "../bpf/mxscreen.h"
-#include "../userspace/kmap.h"
-#include "../userspace/settings.h"
-#include "../userspace/stats.h"
+#include "lib/kmap.h"
+#include "lib/settings.h"
+#include "lib/stats.h"
 #include "mxscreen.skel.h"
 #include "packets.h"
 #include "xdp_pass.skel.h"

@@ -317,7 +317,7 @@ struct {
 
 /*
  * The policy service's counts and holds per SASL login (key: the login,
- * NUL-padded; value: struct account_state of userspace/account.h, sized
+ * NUL-padded; value: struct account_state of userspace/lib/account.h, sized
  * here only).  Userspace only: written by the daemon at each policy
  * request, read by `mxscreen account`, which also releases holds;
  * entries with nothing left in their windows are deleted by the daemon.

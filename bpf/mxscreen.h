@@ -83,7 +83,7 @@
 #define MXS_DEFAULT_ACCOUNTS_MAX (1u << 16)
 /* "accounts": key a SASL login, NUL-padded to MXS_ACCOUNT_NAME_LEN bytes
  * (longer logins are not counted); value MXS_ACCOUNT_STATE_SIZE bytes of
- * userspace's struct account_state (userspace/account.h), which no BPF
+ * userspace's struct account_state (userspace/lib/account.h), which no BPF
  * program reads. */
 #define MXS_ACCOUNT_NAME_LEN 256
 #define MXS_ACCOUNT_STATE_SIZE 768
@@ -602,7 +602,7 @@ struct mxs_offence {
  * "postfix_scores": BPF_MAP_TYPE_HASH struct mxs_rate_key (the source as
  * a ban would cover it, and the class) -> this.  The events Postfix's log
  * reported about a source, counted per kind in eighths of postfix_window
- * (userspace/pfscore.h), so that a ban can be decided and `mxscreen check`
+ * (userspace/lib/pfscore.h), so that a ban can be decided and `mxscreen check`
  * can show them.  Userspace only, like "offences": written by the daemon,
  * deleted at a ban and when the last event is older than the window.
  */
@@ -753,7 +753,7 @@ struct mxs_daemon_status {
  * of new entries is written into "close_targets", then one walk of the
  * socket table ends what matches: the TCP socket iterator of
  * bpf/sockclose.bpf.c with bpf_sock_destroy() (kernel 6.5), or, without
- * it, the same walk in userspace through sock_diag (userspace/sockdiag.c).
+ * it, the same walk in userspace through sock_diag (userspace/lib/sockdiag.c).
  */
 enum mxs_close_mechanism {
 	MXS_CLOSE_OFF = 0,          /* close_connections = no, or observe */

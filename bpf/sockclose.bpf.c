@@ -8,7 +8,7 @@
  * An object of its own, apart from the screener: bpf_sock_destroy() came
  * with kernel 6.5, and on an older kernel (Debian 12's 6.1) this object
  * fails to load while the screener must not.  Userspace then walks the
- * sockets itself through sock_diag (userspace/sockdiag.c).
+ * sockets itself through sock_diag (userspace/lib/sockdiag.c).
  *
  * The walk covers the network namespace of the process that reads the
  * iterator (the kernel's iterator compares each socket's namespace with

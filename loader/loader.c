@@ -31,7 +31,7 @@
 
 #include "loader.h"
 #include "mxscreen.skel.h"
-#include "../userspace/log.h"
+#include "lib/log.h"
 
 #define LOADER_BPFFS "/sys/fs/bpf"
 #ifndef BPF_FS_MAGIC

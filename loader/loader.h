@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../userspace/settings.h"
+#include "lib/settings.h"
 
 struct loader_opts {
 	const char *pin_path;

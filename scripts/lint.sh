@@ -10,8 +10,8 @@ set -uo pipefail
 
 build=${1:-build}
 cd "$(dirname "$0")/.."
-sources=(userspace/*.c loader/*.c)
-cflags="-std=gnu11 -D_GNU_SOURCE -I$build/bpf $(pkg-config --cflags libxdp libbpf)"
+sources=(userspace/*/*.c loader/*.c)
+cflags="-std=gnu11 -D_GNU_SOURCE -I$build/bpf -Iuserspace $(pkg-config --cflags libxdp libbpf)"
 fail=0
 
 echo "== cppcheck"

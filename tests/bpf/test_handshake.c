@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * test_handshake.c - tests of the real handshake program
- * (bpf/handshake.bpf.h) through the daemon's module (userspace/handshake.c).
+ * (bpf/handshake.bpf.h) through the daemon's module
+ * (userspace/mxscreend/handshake.c).
  *
  * The suite moves into a network namespace of its own, brings lo up and
  * opens the program, watching only that namespace, with maps pinned under
@@ -52,10 +53,10 @@
 
 #include "../../bpf/mxscreen.h"
 #include "../../loader/loader.h"
-#include "../../userspace/handshake.h"
-#include "../../userspace/kmap.h"
-#include "../../userspace/log.h"
-#include "../../userspace/settings.h"
+#include "mxscreend/handshake.h"
+#include "lib/kmap.h"
+#include "lib/log.h"
+#include "lib/settings.h"
 #include "../unit/check.h"
 #include "lo.h"
 

@@ -38,8 +38,8 @@
 
 #include "../unit/check.h"
 #include "lo.h"
-#include "../../userspace/addr.h"
-#include "../../userspace/sockclose.h"
+#include "lib/addr.h"
+#include "lib/sockclose.h"
 
 #define PORT_MX 2525
 #define PORT_SUB 2587

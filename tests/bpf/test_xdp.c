@@ -4,7 +4,7 @@
  *
  * Loads the skeleton once (list maps shrunk), pins its maps in a directory
  * of its own so that the cases seed them through the real writer
- * (userspace/kmap.c, which keeps the "dir4"/"dir6" directories in step),
+ * (userspace/lib/kmap.c, which keeps the "dir4"/"dir6" directories in step),
  * and runs hand-built frames (packets.c) through the program with
  * bpf_prog_test_run_opts.  Every run checks the verdict, the frame length
  * that came back, and the per-CPU stats delta: `packets` +1, the expected
@@ -33,7 +33,7 @@
 #include <linux/bpf.h>
 
 #include "../../bpf/mxscreen.h"
-#include "../../userspace/kmap.h"
+#include "lib/kmap.h"
 #include "mxscreen.skel.h"
 #include "packets.h"
 

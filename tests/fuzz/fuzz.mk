@@ -49,16 +49,15 @@ FUZZ_SRCS_xdp = tests/bpf/packets.c
 FUZZ_LIBS_xdp = $(LDLIBS)
 
 FUZZ_HDRS = tests/fuzz/fuzz.h tests/bpf/packets.h $(BPF_SKEL) $(BPF_HDRS) \
-	    $(wildcard userspace/*.h)
+	    $(USERSPACE_HDRS)
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	   -fno-omit-frame-pointer
-fuzz_obj = $(patsubst %,$(FUZZ_BUILD)/obj/userspace/%.o,$(1))
+fuzz_obj = $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(call mod_src,$(1)))
 
 .PHONY: fuzz fuzz-merge fuzz-seeds test-fuzz
 
 # Modules with libFuzzer's coverage instrumentation (clang only).
-$(FUZZ_BUILD)/obj/%.o: %.c $(BPF_SKEL) $(wildcard userspace/*.h loader/*.h) \
-		$(BPF_HDRS)
+$(FUZZ_BUILD)/obj/%.o: %.c $(BPF_SKEL) $(USERSPACE_HDRS) $(BPF_HDRS)
 	$(call msg,CC-FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@

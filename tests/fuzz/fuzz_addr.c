@@ -22,7 +22,7 @@
  */
 #include <errno.h>
 
-#include "../../userspace/addr.h"
+#include "lib/addr.h"
 #include "fuzz.h"
 
 static const uint8_t v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};

@@ -28,8 +28,8 @@
  */
 #include <errno.h>
 
-#include "../../userspace/cli_args.h"
-#include "../../userspace/duration.h"
+#include "mxscreen/cli_args.h"
+#include "lib/duration.h"
 #include "fuzz.h"
 
 #define MAX_WORDS 80

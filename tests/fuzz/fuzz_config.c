@@ -25,8 +25,8 @@
 #include <errno.h>
 #include <inttypes.h>
 
-#include "../../userspace/config.h"
-#include "../../userspace/duration.h"
+#include "mxscreend/config.h"
+#include "lib/duration.h"
 #include "fuzz.h"
 
 #define SENTINEL 0xa5

@@ -32,7 +32,7 @@
  */
 #include <errno.h>
 
-#include "../../userspace/dnsbl.h"
+#include "mxscreend/dnsbl.h"
 #include "fuzz.h"
 
 #define SENTINEL 0xa5

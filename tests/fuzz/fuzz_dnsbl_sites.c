@@ -23,7 +23,7 @@
  */
 #include <errno.h>
 
-#include "../../userspace/dnsbl_sites.h"
+#include "mxscreend/dnsbl_sites.h"
 #include "fuzz.h"
 
 #define SENTINEL 0xa5

@@ -18,7 +18,7 @@
  */
 #include <errno.h>
 
-#include "../../userspace/duration.h"
+#include "lib/duration.h"
 #include "fuzz.h"
 
 /* What duration_format() may cut off: less than one of the unit after

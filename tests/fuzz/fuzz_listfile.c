@@ -25,7 +25,7 @@
  */
 #include <errno.h>
 
-#include "../../userspace/listfile.h"
+#include "lib/listfile.h"
 #include "fuzz.h"
 
 #define STOP_VALUE 77

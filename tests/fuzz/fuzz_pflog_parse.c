@@ -15,7 +15,7 @@
  */
 #include <errno.h>
 
-#include "../../userspace/pflog_parse.h"
+#include "mxscreend/pflog_parse.h"
 #include "fuzz.h"
 
 static void check_record(const struct pflog_record *r, const char *what)

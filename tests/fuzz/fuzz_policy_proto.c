@@ -29,7 +29,7 @@
 #include <errno.h>
 #include <stdbool.h>
 
-#include "../../userspace/policy_proto.h"
+#include "mxscreend/policy_proto.h"
 #include "fuzz.h"
 
 /* The parser's allocation: its buffer and a few counters. */

@@ -25,7 +25,7 @@
 #include <errno.h>
 #include <inttypes.h>
 
-#include "../../userspace/settings.h"
+#include "lib/settings.h"
 #include "fuzz.h"
 
 #define SENTINEL 0xa5

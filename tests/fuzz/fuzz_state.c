@@ -29,9 +29,9 @@
  */
 #include <errno.h>
 
-#include "../../userspace/boottime.h"
-#include "../../userspace/duration.h"
-#include "../../userspace/state.h"
+#include "lib/boottime.h"
+#include "lib/duration.h"
+#include "mxscreend/state.h"
 #include "fuzz.h"
 
 #define NS_PER_S 1000000000ull

@@ -56,7 +56,7 @@
 #include <linux/bpf.h>
 
 #include "../../bpf/mxscreen.h"
-#include "../../userspace/kmap.h"
+#include "lib/kmap.h"
 #include "mxscreen.skel.h"
 #include "packets.h"
 #include "fuzz.h"

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../../userspace/pflog_journal.h"
+#include "mxscreend/pflog_journal.h"
 
 static bool stop;
 static const char *stop_addr;

@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "../../userspace/account.h"
+#include "lib/account.h"
 #include "check.h"
 
 #define S 1000000000ull

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "../../userspace/addr.h"
+#include "lib/addr.h"
 #include "check.h"
 
 struct parse_case {

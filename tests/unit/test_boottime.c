@@ -12,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "../../userspace/boottime.h"
-#include "../../userspace/duration.h"
+#include "lib/boottime.h"
+#include "lib/duration.h"
 #include "check.h"
 
 #define NS 1000000000ull

@@ -22,8 +22,8 @@
 
 #include <cmocka.h>
 
-#include "../../userspace/cli_args.h"
-#include "../../userspace/export.h"
+#include "mxscreen/cli_args.h"
+#include "lib/export.h"
 #include "check.h"
 
 #define MAX_WORDS 16

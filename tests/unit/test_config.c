@@ -23,9 +23,9 @@
 
 #include <cmocka.h>
 
-#include "../../userspace/config.h"
-#include "../../userspace/pflog_event.h"
-#include "../../userspace/settings.h"
+#include "mxscreend/config.h"
+#include "lib/pflog_event.h"
+#include "lib/settings.h"
 #include "check.h"
 
 #define FILE_NAME "t.conf"

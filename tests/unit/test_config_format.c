@@ -18,8 +18,8 @@
 
 #include <cmocka.h>
 
-#include "../../userspace/config.h"
-#include "../../userspace/config_format.h"
+#include "mxscreend/config.h"
+#include "mxscreend/config_format.h"
 #include "check.h"
 
 /* Every setting, in the order config_print() writes them. */

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../userspace/dnsbl.h"
+#include "mxscreend/dnsbl.h"
 #include "check.h"
 #include "dnsmsg.h"
 

@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "../../userspace/dnsbl_sites.h"
+#include "mxscreend/dnsbl_sites.h"
 #include "check.h"
 
 /* ---- helpers ------------------------------------------------------------- */

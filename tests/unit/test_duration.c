@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "../../userspace/duration.h"
+#include "lib/duration.h"
 #include "check.h"
 
 #define MAX DURATION_MAX_SECONDS

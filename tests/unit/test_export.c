@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "../../userspace/export.h"
+#include "lib/export.h"
 #include "check.h"
 
 #define R(x) ((uint8_t)(1u << MXS_REASON_##x))

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <cmocka.h>
 
-#include "../../userspace/inflight.h"
+#include "mxscreend/inflight.h"
 #include "check.h"
 
 #define S 1000000000ull

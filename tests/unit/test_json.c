@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "../../userspace/json.h"
+#include "lib/json.h"
 #include "check.h"
 
 /* Each case writes through jw; want is the whole stream. */

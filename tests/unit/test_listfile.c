@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "../../userspace/listfile.h"
+#include "lib/listfile.h"
 #include "check.h"
 
 /* What the callbacks saw: entries as "a,b,c", bad lines as "N: why|". */

@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "../../userspace/metrics.h"
+#include "lib/metrics.h"
 #include "check.h"
 
 #define NS 1000000000ull

@@ -19,9 +19,9 @@
 
 #include <cmocka.h>
 
-#include "../../userspace/log.h"
-#include "../../userspace/metrics.h"
-#include "../../userspace/metrics_file.h"
+#include "lib/log.h"
+#include "lib/metrics.h"
+#include "mxscreend/metrics_file.h"
 #include "check.h"
 
 /* ---- the exposition and the log, stubbed ------------------------------- */

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "../../userspace/pflog_event.h"
+#include "lib/pflog_event.h"
 
 static void test_names(void **state)
 {

@@ -30,7 +30,7 @@
 
 #include <cmocka.h>
 
-#include "../../userspace/pflog_file.h"
+#include "mxscreend/pflog_file.h"
 #include "check.h"
 
 /* How long WAKE waits for the descriptor: generous, it returns at once

@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "../../userspace/pflog_parse.h"
+#include "mxscreend/pflog_parse.h"
 #include "check.h"
 
 #define TS "Dec  4 01:02:03 mx "

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "../../userspace/pfscore.h"
+#include "lib/pfscore.h"
 #include "check.h"
 
 #define S 1000000000ull

@@ -21,7 +21,7 @@
 
 #include <cmocka.h>
 
-#include "../../userspace/policy_proto.h"
+#include "mxscreend/policy_proto.h"
 #include "check.h"
 
 /* The strings of struct policy_request, by number. */

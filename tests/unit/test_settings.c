@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "../../userspace/settings.h"
+#include "lib/settings.h"
 #include "check.h"
 
 #define PORTS_HELP "expected PORT or PORT=CLASS separated by commas"

@@ -24,7 +24,7 @@
 
 #include <cmocka.h>
 
-#include "../../userspace/sockdiag.h"
+#include "lib/sockdiag.h"
 #include "check.h"
 
 /* ---- building replies ---------------------------------------------------- */

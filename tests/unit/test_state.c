@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "../../userspace/state.h"
+#include "mxscreend/state.h"
 #include "check.h"
 
 /* A good line parses and formats back to want (NULL: to itself). */

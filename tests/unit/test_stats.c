@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "../../userspace/stats.h"
+#include "lib/stats.h"
 #include "check.h"
 
 static void set_field(struct mxs_stats *s, size_t i, uint64_t v)
