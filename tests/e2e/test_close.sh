@@ -7,7 +7,8 @@
 # (the client sees a RST, the server's read fails), while a clean
 # client's, an allowed client's, a --keep-connections block's and the
 # connections to ports of another class or not screened stay open.  Run
-# once per mechanism (MXSCREEN_CLOSE_MECHANISM=bpf, then sock_diag); a
+# once per mechanism (MXSCREEN_CLOSE_MECHANISM=bpf, then sock_diag); then
+# without one (=none: said once, bans still refuse new connections); a
 # last part checks that observe mode ends nothing.
 source "$(dirname "$0")/lib.sh"
 
@@ -178,6 +179,34 @@ run_mechanism() {
 
 run_mechanism bpf
 run_mechanism sock_diag
+
+# --- no mechanism: said once, and bans still stop new connections ----------
+# (a kernel with neither bpf_sock_destroy nor CONFIG_INET_DIAG_DESTROY)
+export MXSCREEN_CLOSE_MECHANISM=none
+HOLDC_LOG=$E2E_TMP/holdc-none.log HELD=0
+: >"$HOLDC_LOG"
+mxs attach mxs0 >/dev/null
+start_holdserver none
+hold "$blocked:25"
+out=$(mxs block "$blocked" 2>&1)
+grep -q "open connections were not ended: .*; the entry stops new ones" <<<"$out" ||
+	fail "block without a mechanism said: $out"
+pass "block without a mechanism: $(grep -o "open connections were not ended.*" <<<"$out")"
+expect_open "$blocked" 25 "no mechanism, manual block"
+expect timeout "$blocked" 25 "no mechanism: the block still refuses a new connection"
+e2e_start_mxscreend "$conf"
+assert_eq "$(daemon_json .close_mechanism | tr -d '"')" unavailable "status: close_mechanism"
+hold "$listed:25"
+wait_until 50 grep -q "BLOCK \[$listed\]" "$DAEMON_LOG" ||
+	fail "no BLOCK line: $(cat "$DAEMON_LOG")"
+expect_open "$listed" 25 "no mechanism, the daemon's DNSBL ban"
+expect timeout "$listed" 25 "no mechanism: the DNSBL ban still refuses a new connection"
+assert_eq "$(grep -c "close_connections: cannot end open connections here" "$DAEMON_LOG")" 1 \
+	"daemon lines saying it cannot end connections"
+kill "$DAEMON_PID" "$HOLD_PID" 2>/dev/null
+wait "$DAEMON_PID" "$HOLD_PID" 2>/dev/null || true
+mxs detach --all --purge >/dev/null
+mv "$DAEMON_LOG" "$DAEMON_LOG.none"
 
 # --- observe mode ends nothing ----------------------------------------------
 unset MXSCREEN_CLOSE_MECHANISM

@@ -8,7 +8,8 @@
 # deferred (450 4.7.1, logged once); a login used from six client
 # networks is held, and those clients are refused at the NIC on 587 but
 # still reach 25; `mxscreen account` shows and releases the hold; the
-# counts survive a daemon restart; killing mxscreend lets mail flow
+# counts survive a daemon restart; limits follow a reload (SIGHUP);
+# killing mxscreend lets mail flow
 # (Postfix's default_action).
 source "$(dirname "$0")/lib.sh"
 
@@ -173,8 +174,18 @@ assert_eq "$(field accepted "$out") $(field deferred "$out")" "25 0" \
 grep -q "ACCOUNT dave over recipients 20/1h from \[$bob\] (observe: not enforced)" \
 	"$E2E_TMP/mxscreend.log" || fail "observe line: $(grep dave "$E2E_TMP/mxscreend.log")"
 pass "observe mode logs what it would have done: $(grep -o "ACCOUNT dave.*" "$E2E_TMP/mxscreend.log")"
-sed -i '/^observe = yes$/d' "$conf"
+
+# --- limits reload on SIGHUP ---------------------------------------------------
+# dave has 20 recipients counted (observe mode counts what it would have
+# accepted); raised to 30/1h, 10 of his next 15 get through
+sed -i -e '/^observe = yes$/d' \
+	-e 's|^account_recipient_limit = .*|account_recipient_limit = 30/1h|' "$conf"
 kill -HUP "$DAEMON_PID"
+reloaded_twice() { [ "$(grep -c "reloaded $conf" "$E2E_TMP/mxscreend.log")" -ge 2 ]; }
+wait_until 50 reloaded_twice || fail "no second reload: $(tail -3 "$E2E_TMP/mxscreend.log")"
+out=$(submit "$bob" dave 1 15)
+assert_eq "$(field accepted "$out") $(field deferred "$out")" "10 5" \
+	"dave's 15 more recipients after account_recipient_limit was raised to 30/1h: accepted, deferred"
 
 # fail2ban's filter finds the six ban lines of the held login's clients,
 # and not the lines about logins (which name no address to ban)
