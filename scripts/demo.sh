@@ -10,8 +10,10 @@
 # learns from a local rbldnsd that a bot is listed, after the bot's first
 # connection, bans a source for too many connections, loads a static list
 # file and follows its edits, bans a source that postscreen's log says
-# talked before its turn; the bans are exported as an rbldnsd zone for
-# a fleet, and the counters as Prometheus text.  Every connection
+# talked before its turn, holds a login used from four networks (the
+# policy service) and bans its clients on submission; the bans are
+# exported as an rbldnsd zone for a fleet, and the counters as Prometheus
+# text.  Every connection
 # attempt's outcome is printed next to the kernel's counters.
 # Usage: demo.sh path/to/mxscreen   (make demo does this)
 set -euo pipefail
@@ -187,6 +189,43 @@ grep "POSTFIX" "$DAEMON_LOG" | sed 's/^/  /'
 echo "  ... banned for port 25, where it misbehaved; the submission port stays open:"
 try 192.0.2.14 25
 try 192.0.2.14 587
+
+bold "Hacked accounts: mxscreend as Postfix's policy service (policy_listen)"
+echo "  (Postfix asks it at every recipient and message of an authenticated client:"
+echo "   smtpd_recipient_restrictions = ..., check_policy_service"
+echo "       { inet:127.0.0.1:10031, default_action=DUNNO }"
+echo "   and the same in smtpd_end_of_data_restrictions)"
+printf 'policy_listen = inet:127.0.0.1:10031\naccount_client_limit = 3/1h\n' >>"$E2E_TMP/mxscreen.conf"
+echo "$ printf 'policy_listen = inet:127.0.0.1:10031\\naccount_client_limit = 3/1h\\n' >> mxscreen.conf"
+echo "$ kill -HUP \$(pidof mxscreend)"
+kill -HUP "$DAEMON_PID"
+wait_until 50 grep -q "policy service: listening" "$DAEMON_LOG"
+grep "policy service: listening" "$DAEMON_LOG" | sed 's/^/  /'
+stolen=(203.0.113.20 198.18.0.20 198.18.1.20 198.18.2.20)
+for a in "${stolen[@]}"; do
+	ip -n "$CLI_NS" addr add "$a/24" dev mxs1
+	ip -n "$SRV_NS" route add "${a%.*}.0/24" dev mxs0
+done
+# ask CLIENT LOGIN: the answer to an RCPT request, as smtpd would send it
+ask() {
+	ip netns exec "$SRV_NS" python3 "$E2E_DIR/policyask.py" 127.0.0.1 10031 \
+		protocol_state=RCPT "client_address=$1" "sasl_username=$2" \
+		sender=alice@example.org recipient=someone@example.net
+}
+echo "  ... alice's password has leaked: her login is used from four networks within"
+echo "  minutes (the demo asks as smtpd would at each RCPT TO):"
+for a in "${stolen[@]}"; do
+	printf '  RCPT from %-12s as alice -> %s\n' "$a" "$(ask "$a" alice)"
+done
+wait_until 50 grep -q "ACCOUNT alice held" "$DAEMON_LOG"
+grep "ACCOUNT" "$DAEMON_LOG" | sed 's/^/  /'
+echo "  ... her login is on hold, and the botnet that used it is refused at the NIC"
+echo "  on the submission ports, but still reaches port 25 like any other sender:"
+try 198.18.2.20 587
+try 198.18.2.20 25
+run account show alice
+echo "  ... once she has a new password, the postmaster releases the login:"
+run account release alice
 
 bold "Fleet sharing: this host's bans as an rbldnsd zone for the other MX hosts"
 echo "$ mxscreen export --name mx1.example"
