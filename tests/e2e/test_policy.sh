@@ -8,8 +8,9 @@
 # deferred (450 4.7.1, logged once); a login used from six client
 # networks is held, and those clients are refused at the NIC on 587 but
 # still reach 25; `mxscreen account` shows and releases the hold; the
-# counts survive a daemon restart; limits follow a reload (SIGHUP);
-# killing mxscreend lets mail flow
+# counts survive a daemon restart; limits follow a reload (SIGHUP); a
+# chrooted smtpd asks over unix:private/mxscreen; killing mxscreend lets
+# mail flow
 # (Postfix's default_action).
 source "$(dirname "$0")/lib.sh"
 
@@ -31,7 +32,7 @@ POLICY="inet:127.0.0.1:10031"
 	pf_main_cf
 	cat <<CF
 smtpd_sasl_type = dovecot
-smtpd_sasl_path = $PF_DIR/auth
+smtpd_sasl_path = private/auth
 smtpd_error_sleep_time = 0
 smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination
 smtpd_recipient_restrictions = check_policy_service { $POLICY, default_action=DUNNO }
@@ -47,10 +48,15 @@ smtp      inet  n       -       n       -       -       smtpd
 CF
 pf_master_cf_common >>"$PF_DIR/etc/master.cf"
 
-ip netns exec "$SRV_NS" python3 "$E2E_DIR/fakeauth.py" "$PF_DIR/auth" \
+# the auth socket lives where a chrooted smtpd finds it (relative to the
+# queue directory, as Dovecot's private/auth does)
+mkdir -p "$PF_DIR/queue/private"
+chown postfix "$PF_DIR/queue/private"
+chmod 700 "$PF_DIR/queue/private"
+ip netns exec "$SRV_NS" python3 "$E2E_DIR/fakeauth.py" "$PF_DIR/queue/private/auth" \
 	bob:bobpw,alice:alicepw,carol:carolpw,dave:davepw &
 E2E_PIDS+=($!)
-wait_until 50 test -S "$PF_DIR/auth" || fail "fakeauth.py did not start"
+wait_until 50 test -S "$PF_DIR/queue/private/auth" || fail "fakeauth.py did not start"
 pf_start 25 587
 pass "Postfix $(postconf -d -h mail_version) listens on 25 and 587, asking $POLICY"
 
@@ -191,15 +197,50 @@ assert_eq "$(field accepted "$out") $(field deferred "$out")" "10 5" \
 # and not the lines about logins (which name no address to ban)
 assert_eq "$(fail2ban_matches "$E2E_TMP/mxscreend.log")" 6 "ACCOUNT ban lines fail2ban's filter parses"
 
+# --- unix:PATH under the queue directory, for a chrooted smtpd ---------------
+# A chrooted smtpd sees only the queue directory: the policy socket goes
+# into its private/, and main.cf names it relative to the queue directory.
+# The submission smtpd is chrooted now; bob (under his limits) gets
+# through and dave (at his) is deferred: both are answers from
+# mxscreend, since a policy service Postfix cannot reach would let both
+# through (default_action=DUNNO).
+sock=$PF_DIR/queue/private/mxscreen
+sed -i "s|^policy_listen = .*|policy_listen = unix:$sock|" "$conf"
+kill -HUP "$DAEMON_PID"
+unix_listening() { grep -q "policy service: listening on unix:$sock" "$E2E_TMP/mxscreend.log"; }
+wait_until 50 unix_listening || fail "no unix listener: $(tail -3 "$E2E_TMP/mxscreend.log")"
+sed -i "s|$POLICY|unix:private/mxscreen|" "$PF_DIR/etc/main.cf"
+sed -i 's|^587       inet  n       -       n |587       inet  n       -       y |' "$PF_DIR/etc/master.cf"
+# as `postfix reload` does
+kill -HUP "$(sed 1q "$PF_DIR/queue/pid/master.pid")" || fail "cannot signal Postfix's master"
+pf_reloaded() { grep -q "reload -- version" "$PF_DIR/maillog"; }
+wait_until 100 pf_reloaded || fail "postfix did not reload: $(tail -3 "$PF_DIR/maillog")"
+out=$(submit "$bob" bob 1 1)
+assert_eq "$(field accepted "$out") $(field deferred "$out")" "1 0" \
+	"bob through the chrooted smtpd and unix:private/mxscreen: accepted, deferred"
+out=$(submit "$bob" dave 1 1)
+assert_eq "$(field accepted "$out") $(field deferred "$out")" "0 1" \
+	"dave (at his limit of 30) through the chrooted smtpd: accepted, deferred"
+# the smtpd that asked was chrooted into the queue directory
+chrooted=0 queue=$(realpath "$PF_DIR/queue")
+for pid in $(cat "$CG/cgroup.procs"); do
+	[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = smtpd ] || continue
+	[ "$(readlink "/proc/$pid/root")" = "$queue" ] && chrooted=$((chrooted + 1))
+done
+[ "$chrooted" -ge 1 ] || fail "no smtpd chrooted into $PF_DIR/queue"
+pass "$chrooted smtpd chrooted into the queue directory asked over unix:private/mxscreen"
+grep -q "warning: .*private/mxscreen" "$PF_DIR/maillog" &&
+	fail "Postfix: $(grep -m1 "private/mxscreen" "$PF_DIR/maillog")"
+POLICY=private/mxscreen # as Postfix's warnings name it
+
 # --- a dead daemon: Postfix's default_action lets mail flow -------------------
 kill -9 "$DAEMON_PID"
 wait "$DAEMON_PID" 2>/dev/null || true
 out=$(submit "$bob" bob 2 1)
 assert_eq "$(field accepted "$out") $(field messages "$out")" "2 2" \
 	"bob with mxscreend killed: recipients accepted, messages"
-grep -q "warning: problem talking to server $POLICY\|warning: connect to $POLICY" "$PF_DIR/maillog" ||
-	grep -q "127.0.0.1:10031" "$PF_DIR/maillog" ||
+grep -q "warning: .*$POLICY" "$PF_DIR/maillog" ||
 	fail "Postfix did not notice: $(tail -5 "$PF_DIR/maillog")"
-pass "Postfix: $(grep -m1 "127.0.0.1:10031" "$PF_DIR/maillog" | sed 's/^.*warning/warning/')"
+pass "Postfix: $(grep -m1 "warning: .*$POLICY" "$PF_DIR/maillog" | sed 's/^.*warning/warning/')"
 
 echo "all passed"
