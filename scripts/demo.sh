@@ -13,8 +13,8 @@
 # talked before its turn, holds a login used from four networks (the
 # policy service) and bans its clients on submission; the bans are
 # exported as an rbldnsd zone for a fleet, and the counters as Prometheus
-# text.  Every connection
-# attempt's outcome is printed next to the kernel's counters.
+# text.  Every connection attempt's outcome is printed next to the
+# kernel's counters.
 # Usage: demo.sh path/to/mxscreen   (make demo does this)
 set -euo pipefail
 export MXSCREEN=${1:?usage: demo.sh MXSCREEN}
